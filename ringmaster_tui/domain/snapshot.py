@@ -1,0 +1,236 @@
+"""Frozen view models: what the screens render, built by a source in one read.
+
+Nothing here knows of SQL or widgets. Text fields hold the database's text as it is;
+the UI makes it safe to show (see ui/safe_text.py).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Project(Frozen):
+    id: str
+    name: str
+
+
+class CardSummary(Frozen):
+    """A card as a board lane shows it."""
+
+    id: str
+    project_id: str
+    title: str
+    state: str
+    priority: int | None
+    loop_iteration: int | None
+    total_cost_usd: float | None
+    unresolved_errors: int
+    blocked: bool
+    updated_at: str | None
+
+
+class LaneView(Frozen):
+    name: str
+    count: int
+    cards: tuple[CardSummary, ...]
+
+
+class LoopView(Frozen):
+    """A card whose agent loop is running (coding or error_fixing)."""
+
+    card_id: str
+    title: str
+    project_name: str | None
+    state: str
+    loop_iteration: int | None
+    error_count: int | None
+    max_retries: int | None
+    total_cost_usd: float | None
+    total_time_spent_ms: int | None
+    latest_attempt_status: str | None
+    latest_attempt_started_at: str | None
+    latest_snapshot_iteration: int | None
+    attempt_costs: tuple[float, ...]
+    stalled: bool
+
+
+class ErrorView(Frozen):
+    id: str
+    card_id: str
+    card_title: str | None
+    attempt_id: str | None
+    attempt_number: int | None
+    error_type: str
+    category: str | None
+    severity: str | None
+    message: str
+    resolved: bool
+    created_at: str | None
+
+
+class DecisionView(Frozen):
+    id: str
+    decision_type: str | None
+    summary: str
+    options_raw: str | None
+    options: tuple[str, ...] | None
+    """The options parsed from JSON, or None when the column does not parse."""
+    default_option: str | None
+    timeout_minutes: int | None
+    status: str
+    requested_at: str | None
+    requested_by: str | None
+    deadline: datetime | None
+    decided_at: str | None
+    decided_by: str | None
+    choice: str | None
+    card_id: str | None
+    card_title: str | None
+
+
+class AlertView(Frozen):
+    id: str
+    severity: str | None
+    alert_type: str | None
+    source: str | None
+    message: str
+    acknowledged: bool
+    acknowledged_by: str | None
+    created_at: str | None
+    card_id: str | None
+    card_title: str | None
+
+
+class Totals(Frozen):
+    cards: int
+    active_loops: int
+    unresolved_errors: int
+    pending_decisions: int
+    unacknowledged_alerts: int
+    critical_alerts: int
+    total_cost_usd: float
+
+
+class BoardQuery(Frozen):
+    """What the user asked to see; the loader reads only that."""
+
+    project_id: str | None = None
+    text: str = ""
+    per_lane: int = 50
+    show_archived: bool = False
+    show_decided: bool = False
+    show_acknowledged: bool = False
+    list_limit: int = 200
+
+
+class Snapshot(Frozen):
+    """Everything the dashboard shows, read in one transaction."""
+
+    taken_at: datetime
+    query: BoardQuery
+    projects: tuple[Project, ...]
+    lanes: tuple[LaneView, ...]
+    states: dict[str, int]
+    loops: tuple[LoopView, ...]
+    errors: tuple[ErrorView, ...]
+    decisions: tuple[DecisionView, ...]
+    alerts: tuple[AlertView, ...]
+    totals: Totals
+    unavailable: tuple[str, ...] = ()
+    """Tables this database lacks; their views say so instead of failing."""
+
+
+# --- Card detail, loaded on demand for one card ---
+
+
+class Criterion(Frozen):
+    description: str
+    met: bool
+    met_at: str | None
+
+
+class Dependency(Frozen):
+    card_id: str
+    title: str | None
+    state: str | None
+    dependency_type: str | None
+
+
+class AttemptView(Frozen):
+    id: str
+    attempt_number: int
+    agent_type: str | None
+    status: str | None
+    tokens_used: int | None
+    cost_usd: float | None
+    duration_ms: int | None
+    started_at: str | None
+    commit_sha: str | None
+    diff_stats_raw: str | None
+    error_message: str | None
+
+
+class LoopSnapshotView(Frozen):
+    iteration: int
+    checkpoint_commit: str | None
+    created_at: str | None
+    state_raw: str | None
+
+
+class DeploymentView(Frozen):
+    id: str
+    image_tag: str | None
+    workflow_status: str | None
+    workflow_conclusion: str | None
+    argocd_sync_status: str | None
+    argocd_health_status: str | None
+    namespace: str | None
+    replicas_desired: int | None
+    replicas_ready: int | None
+    created_at: str | None
+
+
+class TransitionView(Frozen):
+    from_state: str
+    to_state: str
+    trigger: str
+    metadata_raw: str | None
+    created_at: str | None
+
+
+class CardDetail(Frozen):
+    id: str
+    project_id: str
+    project_name: str | None
+    title: str
+    description: str | None
+    task_prompt: str | None
+    state: str
+    previous_state: str | None
+    priority: int | None
+    loop_iteration: int | None
+    error_count: int | None
+    max_retries: int | None
+    total_cost_usd: float | None
+    total_time_spent_ms: int | None
+    pull_request_url: str | None
+    branch_name: str | None
+    worktree_path: str | None
+    labels_raw: str | None
+    updated_at: str | None
+    criteria: tuple[Criterion, ...]
+    blocks: tuple[Dependency, ...]
+    """Cards that depend on this one."""
+    blocked_by: tuple[Dependency, ...]
+    """Cards this one depends on."""
+    attempts: tuple[AttemptView, ...]
+    errors: tuple[ErrorView, ...]
+    loop_snapshots: tuple[LoopSnapshotView, ...]
+    deployments: tuple[DeploymentView, ...]
+    history: tuple[TransitionView, ...]

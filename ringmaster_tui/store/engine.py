@@ -1,0 +1,271 @@
+"""Opening a database: engines, PRAGMAs, read-only opening, transactions, retries.
+
+Every connection this app makes goes through here, so the rules are in one place:
+WAL and foreign keys on, a busy timeout, reads in short deferred transactions, writes
+in BEGIN IMMEDIATE, and a read-only mode that never writes.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import quote
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.pool import NullPool
+
+from ringmaster_tui.store.schema import schema_sql
+
+BUSY_TIMEOUT_MS = 5000
+# How long a write keeps retrying while another writer holds the lock.
+WRITE_RETRY_SECONDS = 10.0
+
+T = TypeVar("T")
+
+
+class OpenError(Exception):
+    """A database that cannot be opened; the message names the path and what to do."""
+
+
+class ReadOnlyError(Exception):
+    """A write was asked of a database opened read-only."""
+
+
+def default_database_path() -> Path:
+    env = os.environ.get("RINGMASTER_DB")
+    if env:
+        return Path(env).expanduser()
+    return Path.home() / ".ringmaster" / "data.db"
+
+
+def path_from_target(target: str) -> Path:
+    """A filesystem path from a path or a sqlite URL; any other URL is refused."""
+    if "://" not in target:
+        return Path(target).expanduser()
+    url = sa.engine.make_url(target)
+    if url.get_backend_name() != "sqlite":
+        raise OpenError(
+            f"{target}: cannot open a {url.get_backend_name()} database; "
+            "ringmaster-tui reads SQLite databases (a path or sqlite:///PATH)"
+        )
+    if not url.database or url.database == ":memory:":
+        raise OpenError(f"{target}: give the path of a database file (sqlite:///PATH)")
+    return Path(url.database).expanduser()
+
+
+def _sqlite_uri(path: Path, mode: str) -> str:
+    return f"file:{quote(str(path.resolve()))}?{mode}"
+
+
+@dataclass(frozen=True)
+class Access:
+    """How a database is opened: read-write, read-only, or immutable as a last resort."""
+
+    mode: str  # "rw", "ro", "immutable"
+    reason: str = ""
+    """Why writes are disabled, shown to the user; empty when writable."""
+
+    @property
+    def writable(self) -> bool:
+        return self.mode == "rw"
+
+    @property
+    def uri_mode(self) -> str:
+        return "immutable=1" if self.mode == "immutable" else f"mode={self.mode}"
+
+
+def _unwritable_reason(path: Path) -> str:
+    if not os.access(path, os.W_OK):
+        return f"you cannot write {path}"
+    if not os.access(path.parent, os.W_OK):
+        return f"you cannot write the folder {path.parent} (SQLite needs it for its -wal file)"
+    return ""
+
+
+class Database:
+    """One SQLite database file: a pooled-less engine and its transactions."""
+
+    def __init__(self, path: Path, access: Access) -> None:
+        self.path = path
+        self.access = access
+        self.engine = self._make_engine()
+
+    def _make_engine(self) -> Engine:
+        uri = _sqlite_uri(self.path, self.access.uri_mode)
+        # NullPool: no connection outlives its transaction, so no reader pins the WAL.
+        engine = sa.create_engine(
+            "sqlite+pysqlite://",
+            creator=lambda: sqlite3.connect(
+                uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+            ),
+            poolclass=NullPool,
+        )
+        writable = self.access.writable
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+            # Take transaction control from the driver so BEGIN is ours to issue.
+            dbapi_conn.isolation_level = None
+            cursor = dbapi_conn.cursor()
+            cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            if writable:
+                cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+            conn.exec_driver_sql(f"BEGIN {mode}")
+
+        return engine
+
+    @property
+    def writable(self) -> bool:
+        return self.access.writable
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """One short read transaction; it ends when the block does."""
+        with self.engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction, taken with BEGIN IMMEDIATE so it cannot deadlock later."""
+        if not self.writable:
+            raise ReadOnlyError(self.access.reason or "the database is open read-only")
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                yield conn
+
+    def write_with_retry(self, work: Callable[[Connection], T]) -> T:
+        """Run `work` in one write transaction, retrying a busy database for a bounded time."""
+        deadline = time.monotonic() + WRITE_RETRY_SECONDS
+        delay = 0.05
+        while True:
+            try:
+                with self.write() as conn:
+                    return work(conn)
+            except sa.exc.OperationalError as exc:
+                if not _is_busy(exc) or time.monotonic() + delay > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 1.0)
+
+    def raw_connection(self) -> sqlite3.Connection:
+        """A plain connection outside any transaction, e.g. to poll PRAGMA data_version."""
+        conn = sqlite3.connect(
+            _sqlite_uri(self.path, self.access.uri_mode),
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            check_same_thread=False,
+            isolation_level=None,
+        )
+        return conn
+
+    def table_names(self) -> set[str]:
+        with self.read() as conn:
+            rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
+            return {row[0] for row in rows}
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _is_busy(exc: sa.exc.OperationalError) -> bool:
+    text = str(exc.orig).lower()
+    return "locked" in text or "busy" in text
+
+
+def _probe(path: Path, access: Access) -> None:
+    """Fail now, with SQLite's reason, if this database cannot be read this way."""
+    conn = sqlite3.connect(_sqlite_uri(path, access.uri_mode), uri=True, timeout=1)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    finally:
+        conn.close()
+
+
+def open_database(target: str | Path, *, read_only: bool = False) -> Database:
+    """Open an existing database, read-write when allowed, else read-only.
+
+    Raises OpenError with one line naming the path and what to do.
+    """
+    path = path_from_target(str(target))
+    if not path.exists():
+        raise OpenError(
+            f"{path}: no such database. Create one with `ringmaster-tui init {path}`, "
+            "or try `ringmaster-tui demo`."
+        )
+    if path.is_dir():
+        raise OpenError(f"{path}: is a folder; give the path of the database file")
+    if read_only:
+        access = Access("ro", "opened with --read-only")
+    else:
+        reason = _unwritable_reason(path)
+        access = Access("ro", reason) if reason else Access("rw")
+    try:
+        _probe(path, access)
+    except sqlite3.DatabaseError as exc:
+        access = _fallback_access(path, access, exc)
+    return Database(path, access)
+
+
+def _fallback_access(path: Path, access: Access, exc: sqlite3.DatabaseError) -> Access:
+    message = str(exc)
+    if "not a database" in message or "malformed" in message:
+        raise OpenError(
+            f"{path}: is not a SQLite database ({message}); check the path"
+        ) from exc
+    if access.mode == "ro" and "readonly" in message:
+        # A WAL database with no writer attached and a folder we cannot write: SQLite
+        # cannot create the -shm file. Read the file as it stands; the live feed reopens
+        # normally once a writer appears.
+        immutable = Access(
+            "immutable",
+            f"{access.reason}; no writer has it open, so this is the file as last saved",
+        )
+        _probe(path, immutable)
+        return immutable
+    raise OpenError(f"{path}: cannot be opened ({message})") from exc
+
+
+def create_database(target: str | Path) -> Database:
+    """Create the schema in a new or empty database file; refuse one that holds data."""
+    path = path_from_target(str(target))
+    if path.exists() and path.stat().st_size > 0:
+        existing = _existing_tables(path)
+        if existing:
+            raise OpenError(
+                f"{path}: already holds a database ({len(existing)} tables); "
+                "init only creates new ones, so nothing was changed"
+            )
+    if not path.parent.exists():
+        raise OpenError(f"{path}: the folder {path.parent} does not exist")
+    conn = sqlite3.connect(path)
+    try:
+        conn.executescript(schema_sql())
+    finally:
+        conn.close()
+    return Database(path, Access("rw"))
+
+
+def _existing_tables(path: Path) -> list[str]:
+    conn = sqlite3.connect(_sqlite_uri(path, "mode=ro"), uri=True)
+    try:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise OpenError(f"{path}: exists and is not a SQLite database ({exc})") from exc
+    finally:
+        conn.close()
+    return [r[0] for r in rows]
