@@ -368,7 +368,8 @@ CREATE TABLE alerts (
     card_id TEXT REFERENCES cards(id) ON DELETE SET NULL
 );
 
-CREATE INDEX idx_alerts_ack_created ON alerts(acknowledged, created_at DESC);
+-- Unacknowledged alerts by severity, newest first.
+CREATE INDEX idx_alerts_ack_severity_created ON alerts(acknowledged, severity, created_at DESC);
 CREATE INDEX idx_alerts_card ON alerts(card_id);
 
 -------------------------------------------------------------------------------

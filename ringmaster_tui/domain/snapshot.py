@@ -114,7 +114,6 @@ class Totals(Frozen):
     pending_decisions: int
     unacknowledged_alerts: int
     critical_alerts: int
-    total_cost_usd: float
 
 
 class BoardQuery(Frozen):

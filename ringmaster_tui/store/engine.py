@@ -224,9 +224,7 @@ def open_database(target: str | Path, *, read_only: bool = False) -> Database:
 def _fallback_access(path: Path, access: Access, exc: sqlite3.DatabaseError) -> Access:
     message = str(exc)
     if "not a database" in message or "malformed" in message:
-        raise OpenError(
-            f"{path}: is not a SQLite database ({message}); check the path"
-        ) from exc
+        raise OpenError(f"{path}: is not a SQLite database ({message}); check the path") from exc
     if access.mode == "ro" and "readonly" in message:
         # A WAL database with no writer attached and a folder we cannot write: SQLite
         # cannot create the -shm file. Read the file as it stands; the live feed reopens

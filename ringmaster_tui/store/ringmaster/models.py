@@ -127,7 +127,7 @@ class Card(Base):
 event.listen(
     Card.__table__,
     "after_create",
-    DDL(
+    DDL(  # type: ignore[no-untyped-call]
         "CREATE TRIGGER cards_updated_at AFTER UPDATE ON cards BEGIN "
         "UPDATE cards SET updated_at = datetime('now') WHERE id = NEW.id; END"
     ),
@@ -369,11 +369,15 @@ class Alert(Base):
 
     __table_args__ = (
         CheckConstraint("severity IN ('info', 'warning', 'error', 'critical')"),
-        Index("idx_alerts_ack_created", "acknowledged", text("created_at DESC")),
+        Index(
+            "idx_alerts_ack_severity_created",
+            "acknowledged",
+            "severity",
+            text("created_at DESC"),
+        ),
         Index("idx_alerts_card", "card_id"),
     )
 
 
-# Tables the board cannot work without, and the coordination tables it can do without.
-CORE_TABLES: tuple[str, ...] = ("projects", "cards")
-ALL_TABLES: tuple[str, ...] = tuple(Base.metadata.tables)
+# The tables as Core objects, typed as such, for the loader's and the actions' queries.
+TABLES = Base.metadata.tables

@@ -1,0 +1,266 @@
+"""The command line: open a database, init, status, simulate, demo.
+
+`ringmaster-tui [DB]` opens the dashboard; a first word naming a command runs it instead.
+Every failure a user can cause ends in one line on stderr and a non-zero exit.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+
+from ringmaster_tui.config import Settings, data_dir
+from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
+from ringmaster_tui.store.engine import OpenError, create_database, path_from_target
+from ringmaster_tui.store.source import Source, open_source
+
+PROG = "ringmaster-tui"
+EXIT_USAGE = 2
+EXIT_FAILED = 1
+
+
+class CommandError(Exception):
+    """A failure to report as one line, without a traceback."""
+
+
+def _common_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--read-only", action="store_true", help="never write to the database")
+    parser.add_argument("--user", help="who acknowledges and decides (default: login name)")
+
+
+def _open_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="A terminal dashboard for AI coding-loop orchestrators.",
+        epilog="commands: init, status, simulate, demo  (`ringmaster-tui COMMAND --help`)",
+    )
+    parser.add_argument(
+        "db",
+        nargs="?",
+        help="database path or sqlite:/// URL (default: $RINGMASTER_DB or ~/.ringmaster/data.db)",
+    )
+    _common_flags(parser)
+    parser.add_argument("--no-bell", action="store_true", help="no terminal bell on alerts")
+    parser.add_argument("--log", type=Path, help="write what the app does to this file")
+    return parser
+
+
+def _command_parsers() -> dict[str, argparse.ArgumentParser]:
+    init = argparse.ArgumentParser(prog=f"{PROG} init", description="create a new database")
+    init.add_argument("db", help="path of the database to create")
+
+    status = argparse.ArgumentParser(prog=f"{PROG} status", description="print a summary")
+    status.add_argument("db", nargs="?", help="database path (default: as for opening)")
+    status.add_argument("--json", action="store_true", help="one JSON object")
+    _common_flags(status)
+
+    simulate = argparse.ArgumentParser(
+        prog=f"{PROG} simulate", description="write to a database as a live orchestrator would"
+    )
+    simulate.add_argument("db", help="database to write to (created with demo data if missing)")
+    simulate.add_argument("--rate", type=float, default=5.0, help="changes per second")
+    simulate.add_argument("--duration", type=float, help="stop after this many seconds")
+    simulate.add_argument("--seed", type=int, help="seed for a repeatable run")
+    simulate.add_argument("--repos", type=Path, help="folder for the demo git repositories")
+
+    demo = argparse.ArgumentParser(
+        prog=f"{PROG} demo", description="a fresh demo database, a live simulator, the dashboard"
+    )
+    demo.add_argument("--db", type=Path, help="where to make the demo database")
+    demo.add_argument("--rate", type=float, default=3.0, help="simulator changes per second")
+    demo.add_argument("--seed", type=int, default=7, help="seed for the demo data")
+    _common_flags(demo)
+    return {"init": init, "status": status, "simulate": simulate, "demo": demo}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    commands: dict[str, Callable[[argparse.Namespace], int]] = {
+        "init": cmd_init,
+        "status": cmd_status,
+        "simulate": cmd_simulate,
+        "demo": cmd_demo,
+    }
+    try:
+        if args and args[0] in commands:
+            parsed = _command_parsers()[args[0]].parse_args(args[1:])
+            return commands[args[0]](parsed)
+        return cmd_open(_open_parser().parse_args(args))
+    except (OpenError, CommandError) as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except (sqlite3.Error, sa.exc.SQLAlchemyError) as exc:
+        print(f"{PROG}: database error: {_first_line(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    return str(orig or exc).splitlines()[0]
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "db", None):
+        overrides["db"] = str(args.db)
+    if getattr(args, "read_only", False):
+        overrides["read_only"] = True
+    if getattr(args, "user", None):
+        overrides["user"] = args.user
+    if getattr(args, "no_bell", False):
+        overrides["bell"] = False
+    if getattr(args, "log", None):
+        overrides["log"] = args.log
+    return Settings(**overrides)
+
+
+def _open(settings: Settings) -> Source:
+    return open_source(settings.db, read_only=settings.read_only, user=settings.user)
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    source = _open(settings)
+    from ringmaster_tui.ui.app import run_app  # the UI is loaded only when it is shown
+
+    return run_app(source, settings)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    db = create_database(args.db)
+    print(f"Created {db.path} with the ringmaster-tui schema.")
+    db.dispose()
+    return 0
+
+
+def status_object(snapshot: Snapshot, source: Source) -> dict[str, Any]:
+    """What `status --json` prints: counts by lane and state, and the header's totals."""
+    totals = snapshot.totals
+    return {
+        "database": str(source.path),
+        "writable": source.writable,
+        "lanes": {lane.name: lane.count for lane in snapshot.lanes},
+        "states": dict(sorted(snapshot.states.items())),
+        "cards": totals.cards,
+        "active_loops": totals.active_loops,
+        "unresolved_errors": totals.unresolved_errors,
+        "pending_decisions": totals.pending_decisions,
+        "unacknowledged_alerts": totals.unacknowledged_alerts,
+        "critical_alerts": totals.critical_alerts,
+        "unavailable": list(snapshot.unavailable),
+    }
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    source = _open(_settings(args))
+    snapshot = source.snapshot(BoardQuery(per_lane=1, list_limit=1), datetime.now(UTC))
+    status = status_object(snapshot, source)
+    source.database.dispose()
+    if args.json:
+        print(json.dumps(status, indent=2))
+        return 0
+    print(f"{status['database']}  ({'read-write' if status['writable'] else 'read-only'})")
+    print("  ".join(f"{lane} {count}" for lane, count in status["lanes"].items()))
+    print(
+        f"active loops {status['active_loops']} · unresolved errors "
+        f"{status['unresolved_errors']} · pending decisions {status['pending_decisions']} · "
+        f"unacknowledged alerts {status['unacknowledged_alerts']} "
+        f"({status['critical_alerts']} critical)"
+    )
+    for table in status["unavailable"]:
+        print(f"(no {table} table in this database)")
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from ringmaster_tui.sim.demo import create_demo_database
+    from ringmaster_tui.sim.simulator import run_simulation
+
+    if args.rate <= 0:
+        raise CommandError("--rate must be a positive number of changes per second")
+    path = path_from_target(args.db)
+    repos = args.repos or path.parent / f"{path.stem}-repos"
+    if not path.exists():
+        create_demo_database(path, seed=args.seed or 7, repo_root=repos)
+        print(f"Created a demo database at {path}")
+    else:
+        # Fail here, with a clear line, on anything that is not a Ringmaster database.
+        open_source(path, user="simulator").database.dispose()
+    stop = threading.Event()
+    print(f"Simulating at {args.rate:g} changes/s on {path} (Ctrl-C stops)", flush=True)
+    try:
+        report = run_simulation(
+            path,
+            rate=args.rate,
+            duration=args.duration,
+            seed=args.seed,
+            stop=stop,
+            repo_root=repos,
+        )
+    except KeyboardInterrupt:
+        stop.set()
+        print("Stopped.")
+        return 0
+    print(f"Done: {report}")
+    return 0
+
+
+def demo_database_path(requested: Path | None) -> Path:
+    return requested or data_dir() / "demo.db"
+
+
+def fresh_demo_database(path: Path, seed: int) -> Path:
+    """Replace any previous demo database at `path` (and its repositories) with a new one."""
+    from ringmaster_tui.sim.demo import create_demo_database
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
+    repos = path.parent / f"{path.stem}-repos"
+    shutil.rmtree(repos, ignore_errors=True)
+    create_demo_database(path, seed=seed, repo_root=repos)
+    return repos
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    path = demo_database_path(args.db)
+    repos = fresh_demo_database(path, args.seed)
+    simulator = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "ringmaster_tui",
+            "simulate",
+            str(path),
+            "--rate",
+            str(args.rate),
+            "--repos",
+            str(repos),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        settings = _settings(args).model_copy(update={"db": str(path)})
+        from ringmaster_tui.ui.app import run_app
+
+        return run_app(_open(settings), settings)
+    finally:
+        simulator.terminate()
+        try:
+            simulator.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            simulator.kill()

@@ -1,0 +1,41 @@
+"""Settings: defaults, then the environment, then command-line flags (which win)."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ringmaster_tui.store.engine import default_database_path
+
+
+def login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return os.environ.get("USER") or "unknown"
+
+
+def data_dir() -> Path:
+    """Where the demo keeps its database and repositories."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "ringmaster-tui"
+
+
+class Settings(BaseSettings):
+    """What the dashboard needs to know before it opens a database."""
+
+    model_config = SettingsConfigDict(env_prefix="RINGMASTER_TUI_", frozen=True)
+
+    db: str = Field(
+        default_factory=lambda: str(default_database_path()),
+        validation_alias=AliasChoices("RINGMASTER_DB", "RINGMASTER_TUI_DB"),
+    )
+    read_only: bool = False
+    user: str = Field(default_factory=login_name)
+    bell: bool = True
+    log: Path | None = None
+    per_lane: int = Field(default=50, ge=1, le=1000)

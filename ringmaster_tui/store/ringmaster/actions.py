@@ -1,0 +1,156 @@
+"""What a person does from the dashboard, as compare-and-set writes on Ringmaster's schema.
+
+Each action is one write transaction. It checks that the row is still as the user saw it;
+if the orchestrator got there first nothing is written and the outcome says so.
+"""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+
+from ringmaster_tui.domain import states as sm
+from ringmaster_tui.domain.outcome import Moved, Outcome
+from ringmaster_tui.store.engine import Database
+from ringmaster_tui.store.ringmaster import models as m
+from ringmaster_tui.store.ringmaster.transitions import NOW, move_card
+
+cards = m.TABLES["cards"]
+criteria = m.TABLES["acceptance_criteria"]
+errors = m.TABLES["errors"]
+alerts = m.TABLES["alerts"]
+decisions = m.TABLES["decisions"]
+
+APP_NAME = "ringmaster-tui"
+
+
+class Actions:
+    """The writes one user makes; who they are is recorded with each."""
+
+    def __init__(self, db: Database, user: str) -> None:
+        self.db = db
+        self.user = user
+
+    def _metadata(self, **extra: Any) -> dict[str, Any]:
+        return {"by": self.user, "via": APP_NAME, "host": socket.gethostname(), **extra}
+
+    def transition(
+        self, card_id: str, seen_state: str, trigger: str, to_state: str, **extra: Any
+    ) -> Outcome:
+        """Move a card from the state the user saw, if the trigger's guard allows it."""
+        if not self.db.writable:
+            return _read_only(self.db)
+
+        def work(conn: Connection) -> Outcome:
+            card = conn.execute(
+                sa.select(cards.c.state, cards.c.title, cards.c.pull_request_url).where(
+                    cards.c.id == card_id
+                )
+            ).first()
+            if card is None:
+                return Outcome(ok=False, message="The card no longer exists; nothing was written.")
+            title = (card.title or "")[:80]
+            if card.state != seen_state:
+                return Outcome(
+                    ok=False,
+                    message=f"“{title}” moved to {card.state} meanwhile "
+                    f"(you saw {seen_state}); nothing was written.",
+                )
+            refusal = self._refusal(conn, card_id, trigger, card.pull_request_url)
+            if refusal:
+                return Outcome(ok=False, message=f"Cannot {trigger} “{title}”: {refusal}.")
+            if not move_card(conn, card_id, seen_state, to_state, trigger, self._metadata(**extra)):
+                return Outcome(ok=False, message="The card moved meanwhile; nothing was written.")
+            moved = Moved(
+                card_id=card_id,
+                card_title=title,
+                from_state=seen_state,
+                to_state=to_state,
+                trigger=trigger,
+            )
+            return Outcome(ok=True, message=f"“{title}”: {seen_state} → {to_state}", moved=moved)
+
+        return self.db.write_with_retry(work)
+
+    def _refusal(
+        self, conn: Connection, card_id: str, trigger: str, pull_request_url: str | None
+    ) -> str | None:
+        user_trigger = sm.trigger_named(trigger)
+        if user_trigger is None:
+            return None  # force and undo carry their own confirmation
+        criteria_count = conn.execute(
+            sa.select(sa.func.count()).where(criteria.c.card_id == card_id)
+        ).scalar_one()
+        facts = sm.CardFacts(acceptance_criteria=criteria_count, pull_request_url=pull_request_url)
+        return user_trigger.refusal(facts)
+
+    def undo(self, moved: Moved) -> Outcome:
+        """Move the card back, if it is still where this app put it; recorded as `undo`."""
+        return self.transition(
+            moved.card_id, moved.to_state, sm.UNDO, moved.from_state, undoes=moved.trigger
+        )
+
+    def resolve_error(self, error_id: str) -> Outcome:
+        return self._update_where(
+            errors,
+            [errors.c.id == error_id, errors.c.resolved == 0],
+            {"resolved": 1, "resolved_at": NOW},
+            done="Error marked resolved.",
+            lost="The error was already resolved; nothing was written.",
+        )
+
+    def acknowledge_alerts(self, alert_ids: Sequence[str]) -> Outcome:
+        if not alert_ids:
+            return Outcome(ok=False, message="No alert to acknowledge.")
+        return self._update_where(
+            alerts,
+            [alerts.c.id.in_(alert_ids), alerts.c.acknowledged == 0],
+            {"acknowledged": 1, "acknowledged_by": self.user, "acknowledged_at": NOW},
+            done="Acknowledged {n} alert(s).",
+            lost="Those alerts were already acknowledged; nothing was written.",
+        )
+
+    def decide(self, decision_id: str, choice: str, comment: str | None) -> Outcome:
+        return self._update_where(
+            decisions,
+            [decisions.c.id == decision_id, decisions.c.status == "pending"],
+            {
+                "status": "decided",
+                "decided_at": NOW,
+                "decided_by": self.user,
+                "choice": choice,
+                "comment": comment or None,
+            },
+            done=f"Decided: {choice}",
+            lost="This decision was settled meanwhile (decided or auto-resolved); "
+            "nothing was written.",
+        )
+
+    def _update_where(
+        self,
+        table: sa.Table,
+        where: list[sa.ColumnElement[bool]],
+        values: dict[str, Any],
+        *,
+        done: str,
+        lost: str,
+    ) -> Outcome:
+        """One compare-and-set UPDATE: `where` holds the state the user saw."""
+        if not self.db.writable:
+            return _read_only(self.db)
+
+        def work(conn: Connection) -> Outcome:
+            changed = conn.execute(sa.update(table).where(*where).values(**values)).rowcount
+            if not changed:
+                return Outcome(ok=False, message=lost)
+            return Outcome(ok=True, message=done.format(n=changed), changed=changed)
+
+        return self.db.write_with_retry(work)
+
+
+def _read_only(db: Database) -> Outcome:
+    return Outcome(ok=False, message=f"Read-only: {db.access.reason or 'writes are disabled'}.")

@@ -1,0 +1,742 @@
+"""Ringmaster's schema -> Snapshot, in one short read transaction.
+
+It reads only what is shown: counts by aggregate over indexes, the top N cards of each
+lane by index order, bounded lists; no query here walks a card's whole history.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from statistics import median
+from typing import Any, TypeAlias
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Row
+
+from ringmaster_tui.domain import states as sm
+from ringmaster_tui.domain.snapshot import (
+    AlertView,
+    AttemptView,
+    BoardQuery,
+    CardDetail,
+    CardSummary,
+    Criterion,
+    DecisionView,
+    Dependency,
+    DeploymentView,
+    ErrorView,
+    LaneView,
+    LoopSnapshotView,
+    LoopView,
+    Project,
+    Snapshot,
+    Totals,
+    TransitionView,
+)
+from ringmaster_tui.domain.timefmt import deadline_of, parse_timestamp
+from ringmaster_tui.store.ringmaster import models as m
+
+# Long texts are cut in SQL so a 100,000-character title never leaves the database whole.
+TITLE_CHARS = 300
+MESSAGE_CHARS = 1000
+DETAIL_TEXT_CHARS = 200_000
+# How many attempts a loop's sparkline shows.
+SPARK_ATTEMPTS = 20
+# A running attempt is stalled when it has run this many times its siblings' median.
+STALL_FACTOR = 3.0
+STALL_MIN_SECONDS = 300.0
+SEVERITY_ORDER: tuple[str, ...] = ("critical", "error", "warning", "info")
+OPTIONAL_TABLES: tuple[str, ...] = (
+    "decisions",
+    "alerts",
+    "errors",
+    "attempts",
+    "loop_snapshots",
+    "card_dependencies",
+)
+
+AnyRow: TypeAlias = Row[*tuple[Any, ...]]
+
+cards = m.TABLES["cards"]
+projects = m.TABLES["projects"]
+errors = m.TABLES["errors"]
+attempts = m.TABLES["attempts"]
+decisions = m.TABLES["decisions"]
+alerts = m.TABLES["alerts"]
+deps = m.TABLES["card_dependencies"]
+snapshots = m.TABLES["loop_snapshots"]
+criteria = m.TABLES["acceptance_criteria"]
+deployments = m.TABLES["deployments"]
+transitions = m.TABLES["state_transitions"]
+
+
+def _cut(column: sa.ColumnElement[Any], chars: int) -> sa.ColumnElement[Any]:
+    return sa.func.substr(column, 1, chars)
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+class SnapshotReader:
+    """Reads one Snapshot (or one CardDetail) inside a transaction it is given."""
+
+    def __init__(self, conn: Connection, query: BoardQuery, now: datetime) -> None:
+        self.conn = conn
+        self.query = query
+        self.now = now
+        self.tables = {
+            row[0]
+            for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+
+    def has(self, table: str) -> bool:
+        return table in self.tables
+
+    # --- the card filter shared by counts and lanes ---
+
+    def _card_filters(self) -> list[sa.ColumnElement[bool]]:
+        filters: list[sa.ColumnElement[bool]] = []
+        if self.query.project_id:
+            filters.append(cards.c.project_id == self.query.project_id)
+        if self.query.text:
+            pattern = _like_pattern(self.query.text)
+            filters.append(
+                sa.or_(
+                    cards.c.title.like(pattern, escape="\\"),
+                    cards.c.description.like(pattern, escape="\\"),
+                )
+            )
+        return filters
+
+    def state_counts(self) -> dict[str, int]:
+        rows = self.conn.execute(
+            sa.select(cards.c.state, sa.func.count())
+            .where(*self._card_filters())
+            .group_by(cards.c.state)
+        )
+        return {str(state): int(count) for state, count in rows}
+
+    def _top_cards(self, state: str, limit: int) -> list[AnyRow]:
+        return list(
+            self.conn.execute(
+                sa.select(
+                    cards.c.id,
+                    cards.c.project_id,
+                    _cut(cards.c.title, TITLE_CHARS).label("title"),
+                    cards.c.state,
+                    cards.c.priority,
+                    cards.c.loop_iteration,
+                    cards.c.total_cost_usd,
+                    cards.c.updated_at,
+                )
+                .where(cards.c.state == state, *self._card_filters())
+                .order_by(cards.c.priority.desc(), cards.c.updated_at.desc())
+                .limit(limit)
+            )
+        )
+
+    def _lane_rows(self, lane_states: Iterable[str], counts: dict[str, int]) -> list[AnyRow]:
+        """The lane's top N: each state's top N by index, merged in the same order."""
+        limit = self.query.per_lane
+        rows = [r for s in lane_states if counts.get(s) for r in self._top_cards(s, limit)]
+        rows.sort(key=lambda r: (r.priority or 0, r.updated_at or ""), reverse=True)
+        return rows[:limit]
+
+    def lanes(self, counts: dict[str, int]) -> tuple[LaneView, ...]:
+        groups: list[tuple[str, tuple[str, ...]]] = [(ln.name, ln.states) for ln in sm.LANES]
+        unknown = tuple(s for s in counts if not sm.is_known_state(s))
+        if unknown:
+            groups.append((sm.OTHER_LANE, tuple(sorted(unknown))))
+        if self.query.show_archived:
+            groups.append((sm.ARCHIVED_LANE, (sm.ARCHIVED,)))
+        lane_rows = [(name, st, self._lane_rows(st, counts)) for name, st in groups]
+        shown = [r.id for _, _, rows in lane_rows for r in rows]
+        error_counts = self._unresolved_by_card(shown)
+        blocked = self._blocked(shown)
+        return tuple(
+            LaneView(
+                name=name,
+                count=sum(counts.get(s, 0) for s in lane_states),
+                cards=tuple(
+                    CardSummary(
+                        id=r.id,
+                        project_id=r.project_id,
+                        title=r.title or "",
+                        state=r.state,
+                        priority=r.priority,
+                        loop_iteration=r.loop_iteration,
+                        total_cost_usd=r.total_cost_usd,
+                        unresolved_errors=error_counts.get(r.id, 0),
+                        blocked=r.id in blocked,
+                        updated_at=r.updated_at,
+                    )
+                    for r in rows
+                ),
+            )
+            for name, lane_states, rows in lane_rows
+        )
+
+    def _unresolved_by_card(self, card_ids: Sequence[str]) -> dict[str, int]:
+        if not card_ids or not self.has("errors"):
+            return {}
+        rows = self.conn.execute(
+            sa.select(errors.c.card_id, sa.func.count())
+            .where(errors.c.card_id.in_(card_ids), errors.c.resolved == 0)
+            .group_by(errors.c.card_id)
+        )
+        return {str(card_id): int(count) for card_id, count in rows}
+
+    def _blocked(self, card_ids: Sequence[str]) -> set[str]:
+        if not card_ids or not self.has("card_dependencies"):
+            return set()
+        blocker = cards.alias("blocker")
+        rows = self.conn.execute(
+            sa.select(deps.c.card_id)
+            .distinct()
+            .join(blocker, blocker.c.id == deps.c.depends_on_card_id)
+            .where(
+                deps.c.card_id.in_(card_ids),
+                sa.func.coalesce(deps.c.dependency_type, "blocks") == "blocks",
+                blocker.c.state.not_in(sm.FINISHED_STATES),
+            )
+        )
+        return {str(r[0]) for r in rows}
+
+    # --- loops ---
+
+    def loops(self) -> tuple[LoopView, ...]:
+        limit = self.query.list_limit
+        project_filter = (
+            [cards.c.project_id == self.query.project_id] if self.query.project_id else []
+        )
+        rows: list[AnyRow] = []
+        for state in sm.ACTIVE_LOOP_STATES:
+            rows += self.conn.execute(
+                sa.select(
+                    cards.c.id,
+                    _cut(cards.c.title, TITLE_CHARS).label("title"),
+                    projects.c.name.label("project_name"),
+                    cards.c.state,
+                    cards.c.loop_iteration,
+                    cards.c.error_count,
+                    cards.c.max_retries,
+                    cards.c.total_cost_usd,
+                    cards.c.total_time_spent_ms,
+                    cards.c.priority,
+                    cards.c.updated_at,
+                )
+                .select_from(cards.outerjoin(projects, projects.c.id == cards.c.project_id))
+                .where(cards.c.state == state, *project_filter)
+                .order_by(cards.c.priority.desc(), cards.c.updated_at.desc())
+                .limit(limit)
+            ).all()
+        rows.sort(key=lambda r: (r.priority or 0, r.updated_at or ""), reverse=True)
+        return tuple(self._loop_view(r) for r in rows[:limit])
+
+    def _loop_view(self, card: AnyRow) -> LoopView:
+        recent: Sequence[AnyRow] = ()
+        if self.has("attempts"):
+            recent = self.conn.execute(
+                sa.select(
+                    attempts.c.status,
+                    attempts.c.started_at,
+                    attempts.c.duration_ms,
+                    attempts.c.cost_usd,
+                )
+                .where(attempts.c.card_id == card.id)
+                .order_by(attempts.c.attempt_number.desc())
+                .limit(SPARK_ATTEMPTS)
+            ).all()
+        latest = recent[0] if recent else None
+        snapshot_iteration = None
+        if self.has("loop_snapshots"):
+            snapshot_iteration = self.conn.execute(
+                sa.select(sa.func.max(snapshots.c.iteration)).where(snapshots.c.card_id == card.id)
+            ).scalar()
+        return LoopView(
+            card_id=card.id,
+            title=card.title or "",
+            project_name=card.project_name,
+            state=card.state,
+            loop_iteration=card.loop_iteration,
+            error_count=card.error_count,
+            max_retries=card.max_retries,
+            total_cost_usd=card.total_cost_usd,
+            total_time_spent_ms=card.total_time_spent_ms,
+            latest_attempt_status=latest.status if latest else None,
+            latest_attempt_started_at=latest.started_at if latest else None,
+            latest_snapshot_iteration=snapshot_iteration,
+            attempt_costs=tuple(float(r.cost_usd or 0.0) for r in reversed(recent)),
+            stalled=self._stalled(recent),
+        )
+
+    def _stalled(self, recent: Sequence[AnyRow]) -> bool:
+        """The latest attempt is running far longer than its siblings took."""
+        if not recent or recent[0].status != "running":
+            return False
+        started = parse_timestamp(recent[0].started_at)
+        finished = [r.duration_ms for r in recent[1:] if r.duration_ms and r.duration_ms > 0]
+        if started is None or not finished:
+            return False
+        running_for = (self.now - started).total_seconds()
+        typical = median(finished) / 1000
+        return bool(running_for > max(STALL_FACTOR * typical, STALL_MIN_SECONDS))
+
+    # --- errors, decisions, alerts ---
+
+    def _card_title(self) -> sa.ColumnElement[Any]:
+        return _cut(cards.c.title, TITLE_CHARS).label("card_title")
+
+    def unresolved_errors(self) -> tuple[ErrorView, ...]:
+        if not self.has("errors"):
+            return ()
+        filters: list[sa.ColumnElement[bool]] = [errors.c.resolved == 0]
+        if self.query.project_id:
+            filters.append(cards.c.project_id == self.query.project_id)
+        rows = self.conn.execute(
+            self._error_select()
+            .where(*filters)
+            .order_by(errors.c.created_at.desc())
+            .limit(self.query.list_limit)
+        )
+        return tuple(_error_view(r) for r in rows)
+
+    def _error_select(self) -> sa.Select[Any]:
+        attempt_number: sa.ColumnElement[Any] = sa.null()
+        source = errors.outerjoin(cards, cards.c.id == errors.c.card_id)
+        if self.has("attempts"):
+            source = source.outerjoin(attempts, attempts.c.id == errors.c.attempt_id)
+            attempt_number = attempts.c.attempt_number
+        return sa.select(
+            errors.c.id,
+            errors.c.card_id,
+            self._card_title(),
+            errors.c.attempt_id,
+            attempt_number.label("attempt_number"),
+            errors.c.error_type,
+            errors.c.category,
+            errors.c.severity,
+            _cut(errors.c.message, MESSAGE_CHARS).label("message"),
+            errors.c.resolved,
+            errors.c.created_at,
+        ).select_from(source)
+
+    def decisions(self) -> tuple[DecisionView, ...]:
+        if not self.has("decisions"):
+            return ()
+        select = sa.select(
+            decisions.c.id,
+            decisions.c.decision_type,
+            _cut(decisions.c.summary, MESSAGE_CHARS).label("summary"),
+            decisions.c.options,
+            decisions.c.default_option,
+            decisions.c.timeout_minutes,
+            decisions.c.status,
+            decisions.c.requested_at,
+            decisions.c.requested_by,
+            decisions.c.decided_at,
+            decisions.c.decided_by,
+            decisions.c.choice,
+            decisions.c.card_id,
+            self._card_title(),
+        ).select_from(decisions.outerjoin(cards, cards.c.id == decisions.c.card_id))
+        limit = self.query.list_limit
+        pending = [
+            _decision_view(r)
+            for r in self.conn.execute(
+                select.where(decisions.c.status == "pending")
+                .order_by(decisions.c.requested_at)
+                .limit(limit)
+            )
+        ]
+        # Most urgent first: least time left; no deadline last.
+        pending.sort(key=lambda d: (d.deadline is None, d.deadline or self.now))
+        if not self.query.show_decided:
+            return tuple(pending)
+        settled = [
+            _decision_view(r)
+            for r in self.conn.execute(
+                select.where(decisions.c.status != "pending")
+                .order_by(decisions.c.requested_at.desc())
+                .limit(limit)
+            )
+        ]
+        return tuple(pending + settled)
+
+    def alerts(self) -> tuple[AlertView, ...]:
+        if not self.has("alerts"):
+            return ()
+        acknowledged = [0, 1] if self.query.show_acknowledged else [0]
+        select = sa.select(
+            alerts.c.id,
+            alerts.c.severity,
+            alerts.c.alert_type,
+            alerts.c.source,
+            _cut(alerts.c.message, MESSAGE_CHARS).label("message"),
+            alerts.c.acknowledged,
+            alerts.c.acknowledged_by,
+            alerts.c.created_at,
+            alerts.c.card_id,
+            self._card_title(),
+        ).select_from(alerts.outerjoin(cards, cards.c.id == alerts.c.card_id))
+        found: list[AlertView] = []
+        limit = self.query.list_limit
+        # Critical first, then by age; one indexed query per severity keeps it bounded.
+        by_severity: list[sa.ColumnElement[bool]] = [alerts.c.severity == s for s in SEVERITY_ORDER]
+        by_severity.append(
+            sa.or_(alerts.c.severity.is_(None), alerts.c.severity.not_in(SEVERITY_ORDER))
+        )
+        for ack in acknowledged:
+            for severity_filter in by_severity:
+                rows = self.conn.execute(
+                    select.where(alerts.c.acknowledged == ack, severity_filter)
+                    .order_by(alerts.c.created_at.desc())
+                    .limit(limit - len(found))
+                )
+                found += (_alert_view(r) for r in rows)
+                if len(found) >= limit:
+                    return tuple(found)
+        return tuple(found)
+
+    def totals(self, counts: dict[str, int]) -> Totals:
+        return Totals(
+            cards=sum(c for s, c in counts.items() if s != sm.ARCHIVED),
+            active_loops=sum(counts.get(s, 0) for s in sm.ACTIVE_LOOP_STATES),
+            unresolved_errors=self._count_errors(),
+            pending_decisions=self._count(decisions, decisions.c.status == "pending"),
+            unacknowledged_alerts=self._count(alerts, alerts.c.acknowledged == 0),
+            critical_alerts=self._count(
+                alerts, alerts.c.acknowledged == 0, alerts.c.severity == "critical"
+            ),
+        )
+
+    def _count(self, table: sa.Table, *where: sa.ColumnElement[bool]) -> int:
+        if not self.has(table.name):
+            return 0
+        filters = list(where)
+        source: sa.FromClause = table
+        if self.query.project_id and "card_id" in table.c:
+            source = table.join(cards, cards.c.id == table.c.card_id)
+            filters.append(cards.c.project_id == self.query.project_id)
+        return int(
+            self.conn.execute(
+                sa.select(sa.func.count()).select_from(source).where(*filters)
+            ).scalar_one()
+        )
+
+    def _count_errors(self) -> int:
+        return self._count(errors, errors.c.resolved == 0)
+
+    def projects(self) -> tuple[Project, ...]:
+        rows = self.conn.execute(
+            sa.select(projects.c.id, projects.c.name).order_by(projects.c.name)
+        )
+        return tuple(Project(id=r.id, name=r.name or "") for r in rows)
+
+    def snapshot(self) -> Snapshot:
+        # Lane counts follow the text filter; header totals and loops do not.
+        counts = self.state_counts()
+        unfiltered = counts if not self.query.text else self._unfiltered_counts()
+        return Snapshot(
+            taken_at=self.now,
+            query=self.query,
+            projects=self.projects(),
+            lanes=self.lanes(counts),
+            states=counts,
+            loops=self.loops(),
+            errors=self.unresolved_errors(),
+            decisions=self.decisions(),
+            alerts=self.alerts(),
+            totals=self.totals(unfiltered),
+            unavailable=tuple(t for t in OPTIONAL_TABLES if not self.has(t)),
+        )
+
+    def _unfiltered_counts(self) -> dict[str, int]:
+        plain = SnapshotReader(self.conn, self.query.model_copy(update={"text": ""}), self.now)
+        return plain.state_counts()
+
+    # --- one card's detail ---
+
+    def card_detail(self, card_id: str) -> CardDetail | None:
+        card = self.conn.execute(
+            sa.select(
+                cards,
+                projects.c.name.label("project_name"),
+            )
+            .select_from(cards.outerjoin(projects, projects.c.id == cards.c.project_id))
+            .where(cards.c.id == card_id)
+        ).first()
+        if card is None:
+            return None
+        return CardDetail(
+            id=card.id,
+            project_id=card.project_id,
+            project_name=card.project_name,
+            title=(card.title or "")[:DETAIL_TEXT_CHARS],
+            description=_clip(card.description),
+            task_prompt=_clip(card.task_prompt),
+            state=card.state,
+            previous_state=card.previous_state,
+            priority=card.priority,
+            loop_iteration=card.loop_iteration,
+            error_count=card.error_count,
+            max_retries=card.max_retries,
+            total_cost_usd=card.total_cost_usd,
+            total_time_spent_ms=card.total_time_spent_ms,
+            pull_request_url=card.pull_request_url,
+            branch_name=card.branch_name,
+            worktree_path=card.worktree_path,
+            labels_raw=card.labels,
+            updated_at=card.updated_at,
+            criteria=self._criteria(card_id),
+            blocks=self._dependencies(card_id, outgoing=False),
+            blocked_by=self._dependencies(card_id, outgoing=True),
+            attempts=self._attempts(card_id),
+            errors=self._card_errors(card_id),
+            loop_snapshots=self._loop_snapshots(card_id),
+            deployments=self._deployments(card_id),
+            history=self._history(card_id),
+        )
+
+    def _criteria(self, card_id: str) -> tuple[Criterion, ...]:
+        rows = self.conn.execute(
+            sa.select(criteria.c.description, criteria.c.met, criteria.c.met_at)
+            .where(criteria.c.card_id == card_id)
+            .order_by(criteria.c.order_index)
+        )
+        return tuple(
+            Criterion(description=r.description or "", met=bool(r.met), met_at=r.met_at)
+            for r in rows
+        )
+
+    def _dependencies(self, card_id: str, *, outgoing: bool) -> tuple[Dependency, ...]:
+        if not self.has("card_dependencies"):
+            return ()
+        mine, other = (
+            (deps.c.card_id, deps.c.depends_on_card_id)
+            if outgoing
+            else (deps.c.depends_on_card_id, deps.c.card_id)
+        )
+        rows = self.conn.execute(
+            sa.select(
+                other.label("other_id"),
+                _cut(cards.c.title, TITLE_CHARS).label("title"),
+                cards.c.state,
+                deps.c.dependency_type,
+            )
+            .select_from(deps.outerjoin(cards, cards.c.id == other))
+            .where(mine == card_id)
+        )
+        return tuple(
+            Dependency(
+                card_id=r.other_id, title=r.title, state=r.state, dependency_type=r.dependency_type
+            )
+            for r in rows
+        )
+
+    def _attempts(self, card_id: str) -> tuple[AttemptView, ...]:
+        if not self.has("attempts"):
+            return ()
+        rows = self.conn.execute(
+            sa.select(
+                attempts.c.id,
+                attempts.c.attempt_number,
+                attempts.c.agent_type,
+                attempts.c.status,
+                attempts.c.tokens_used,
+                attempts.c.cost_usd,
+                attempts.c.duration_ms,
+                attempts.c.started_at,
+                attempts.c.commit_sha,
+                attempts.c.diff_stats,
+                _cut(attempts.c.error_message, MESSAGE_CHARS).label("error_message"),
+            )
+            .where(attempts.c.card_id == card_id)
+            .order_by(attempts.c.attempt_number.desc())
+            .limit(self.query.list_limit)
+        )
+        return tuple(
+            AttemptView(
+                id=r.id,
+                attempt_number=r.attempt_number,
+                agent_type=r.agent_type,
+                status=r.status,
+                tokens_used=r.tokens_used,
+                cost_usd=r.cost_usd,
+                duration_ms=r.duration_ms,
+                started_at=r.started_at,
+                commit_sha=r.commit_sha,
+                diff_stats_raw=r.diff_stats,
+                error_message=r.error_message,
+            )
+            for r in rows
+        )
+
+    def _card_errors(self, card_id: str) -> tuple[ErrorView, ...]:
+        if not self.has("errors"):
+            return ()
+        rows = self.conn.execute(
+            self._error_select()
+            .where(errors.c.card_id == card_id)
+            .order_by(errors.c.created_at.desc())
+            .limit(self.query.list_limit)
+        )
+        return tuple(_error_view(r) for r in rows)
+
+    def _loop_snapshots(self, card_id: str) -> tuple[LoopSnapshotView, ...]:
+        if not self.has("loop_snapshots"):
+            return ()
+        rows = self.conn.execute(
+            sa.select(
+                snapshots.c.iteration,
+                snapshots.c.checkpoint_commit,
+                snapshots.c.created_at,
+                _cut(snapshots.c.state, MESSAGE_CHARS).label("state"),
+            )
+            .where(snapshots.c.card_id == card_id)
+            .order_by(snapshots.c.iteration.desc())
+            .limit(50)
+        )
+        return tuple(
+            LoopSnapshotView(
+                iteration=r.iteration,
+                checkpoint_commit=r.checkpoint_commit,
+                created_at=r.created_at,
+                state_raw=r.state,
+            )
+            for r in rows
+        )
+
+    def _deployments(self, card_id: str) -> tuple[DeploymentView, ...]:
+        if not self.has("deployments"):
+            return ()
+        rows = self.conn.execute(
+            sa.select(deployments)
+            .where(deployments.c.card_id == card_id)
+            .order_by(deployments.c.created_at.desc())
+            .limit(50)
+        )
+        return tuple(
+            DeploymentView(
+                id=r.id,
+                image_tag=r.image_tag,
+                workflow_status=r.workflow_status,
+                workflow_conclusion=r.workflow_conclusion,
+                argocd_sync_status=r.argocd_sync_status,
+                argocd_health_status=r.argocd_health_status,
+                namespace=r.namespace,
+                replicas_desired=r.replicas_desired,
+                replicas_ready=r.replicas_ready,
+                created_at=r.created_at,
+            )
+            for r in rows
+        )
+
+    def _history(self, card_id: str) -> tuple[TransitionView, ...]:
+        if not self.has("state_transitions"):
+            return ()
+        rows = self.conn.execute(
+            sa.select(
+                transitions.c.from_state,
+                transitions.c.to_state,
+                transitions.c.trigger,
+                _cut(transitions.c.metadata, MESSAGE_CHARS).label("metadata"),
+                transitions.c.created_at,
+            )
+            .where(transitions.c.card_id == card_id)
+            .order_by(transitions.c.created_at.desc(), sa.literal_column("state_transitions.rowid").desc())
+            .limit(self.query.list_limit)
+        )
+        return tuple(
+            TransitionView(
+                from_state=r.from_state,
+                to_state=r.to_state,
+                trigger=r.trigger,
+                metadata_raw=r.metadata,
+                created_at=r.created_at,
+            )
+            for r in rows
+        )
+
+
+def _clip(text: str | None) -> str | None:
+    return text[:DETAIL_TEXT_CHARS] if text else text
+
+
+def _error_view(r: AnyRow) -> ErrorView:
+    return ErrorView(
+        id=r.id,
+        card_id=r.card_id,
+        card_title=r.card_title,
+        attempt_id=r.attempt_id,
+        attempt_number=r.attempt_number,
+        error_type=r.error_type or "",
+        category=r.category,
+        severity=r.severity,
+        message=r.message or "",
+        resolved=bool(r.resolved),
+        created_at=r.created_at,
+    )
+
+
+def parse_options(raw: str | None) -> tuple[str, ...] | None:
+    """A decision's options as labels, or None when the JSON does not parse as a list."""
+    if raw is None:
+        return ()
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(value, list):
+        return None
+    return tuple(_option_label(item) for item in value)
+
+
+def _option_label(item: object) -> str:
+    if isinstance(item, str):
+        return item
+    if isinstance(item, dict):
+        for key in ("label", "name", "title", "id", "value"):
+            if isinstance(item.get(key), str):
+                return str(item[key])
+    return json.dumps(item, ensure_ascii=False)
+
+
+def _decision_view(r: AnyRow) -> DecisionView:
+    return DecisionView(
+        id=r.id,
+        decision_type=r.decision_type,
+        summary=r.summary or "",
+        options_raw=r.options,
+        options=parse_options(r.options),
+        default_option=r.default_option,
+        timeout_minutes=r.timeout_minutes,
+        status=r.status or "",
+        requested_at=r.requested_at,
+        requested_by=r.requested_by,
+        deadline=deadline_of(r.requested_at, r.timeout_minutes),
+        decided_at=r.decided_at,
+        decided_by=r.decided_by,
+        choice=r.choice,
+        card_id=r.card_id,
+        card_title=r.card_title,
+    )
+
+
+def _alert_view(r: AnyRow) -> AlertView:
+    return AlertView(
+        id=r.id,
+        severity=r.severity,
+        alert_type=r.alert_type,
+        source=r.source,
+        message=r.message or "",
+        acknowledged=bool(r.acknowledged),
+        acknowledged_by=r.acknowledged_by,
+        created_at=r.created_at,
+        card_id=r.card_id,
+        card_title=r.card_title,
+    )

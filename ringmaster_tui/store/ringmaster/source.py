@@ -1,0 +1,57 @@
+"""Ringmaster's schema as a Source: the loader for reads, Actions for writes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+from ringmaster_tui.domain.outcome import Moved, Outcome
+from ringmaster_tui.domain.snapshot import BoardQuery, CardDetail, Snapshot
+from ringmaster_tui.store.engine import Database
+from ringmaster_tui.store.ringmaster.actions import Actions
+from ringmaster_tui.store.ringmaster.loader import SnapshotReader
+
+# Without these the board has nothing to show; every other table is optional.
+RINGMASTER_TABLES: tuple[str, ...] = ("projects", "cards")
+
+
+class RingmasterSource:
+    def __init__(self, database: Database, user: str) -> None:
+        self.database = database
+        self._actions = Actions(database, user)
+
+    @property
+    def path(self) -> Path:
+        return self.database.path
+
+    @property
+    def writable(self) -> bool:
+        return self.database.writable
+
+    @property
+    def read_only_reason(self) -> str:
+        return self.database.access.reason
+
+    def snapshot(self, query: BoardQuery, now: datetime) -> Snapshot:
+        with self.database.read() as conn:
+            return SnapshotReader(conn, query, now).snapshot()
+
+    def card_detail(self, card_id: str, now: datetime) -> CardDetail | None:
+        with self.database.read() as conn:
+            return SnapshotReader(conn, BoardQuery(), now).card_detail(card_id)
+
+    def transition(self, card_id: str, seen_state: str, trigger: str, to_state: str) -> Outcome:
+        return self._actions.transition(card_id, seen_state, trigger, to_state)
+
+    def undo(self, moved: Moved) -> Outcome:
+        return self._actions.undo(moved)
+
+    def resolve_error(self, error_id: str) -> Outcome:
+        return self._actions.resolve_error(error_id)
+
+    def acknowledge_alerts(self, alert_ids: Sequence[str]) -> Outcome:
+        return self._actions.acknowledge_alerts(alert_ids)
+
+    def decide(self, decision_id: str, choice: str, comment: str | None) -> Outcome:
+        return self._actions.decide(decision_id, choice, comment)
