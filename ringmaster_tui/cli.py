@@ -186,11 +186,11 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
+    if args.rate <= 0:
+        raise CommandError("--rate must be a positive number of changes per second")
     from ringmaster_tui.sim.demo import create_demo_database
     from ringmaster_tui.sim.simulator import run_simulation
 
-    if args.rate <= 0:
-        raise CommandError("--rate must be a positive number of changes per second")
     path = path_from_target(args.db)
     repos = args.repos or path.parent / f"{path.stem}-repos"
     if not path.exists():

@@ -28,7 +28,9 @@ def data_dir() -> Path:
 class Settings(BaseSettings):
     """What the dashboard needs to know before it opens a database."""
 
-    model_config = SettingsConfigDict(env_prefix="RINGMASTER_TUI_", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="RINGMASTER_TUI_", frozen=True, populate_by_name=True
+    )
 
     db: str = Field(
         default_factory=lambda: str(default_database_path()),

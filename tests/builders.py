@@ -41,7 +41,9 @@ class DbBuilder:
         values.setdefault("id", self._next(table.rstrip("s")))
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
-        self.conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))
+        self.conn.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values())
+        )
         return str(values["id"])
 
     def project(self, name: str = "alpha", **values: Any) -> str:
@@ -67,9 +69,7 @@ class DbBuilder:
 
     def attempt(self, card: str, number: int, status: str = "completed", **values: Any) -> str:
         values.setdefault("started_at", ago(hours=10 - number))
-        return self.insert(
-            "attempts", card_id=card, attempt_number=number, status=status, **values
-        )
+        return self.insert("attempts", card_id=card, attempt_number=number, status=status, **values)
 
     def error(self, card: str, message: str, **values: Any) -> str:
         values.setdefault("error_type", "TestFailure")
@@ -116,10 +116,19 @@ def build_standard_board(path: Path) -> DbBuilder:
     planned = b.card(alpha, "Plan with criteria", "planning", priority=2)
     b.criterion(planned, "Endpoints return JSON")
     b.card(alpha, "Plan without criteria", "planning")
-    coding = b.card(alpha, "Implement login", "coding", priority=5, loop_iteration=3,
-                    total_cost_usd=1.25)
-    fixing = b.card(beta, "Fix flaky test", "error_fixing", priority=4, loop_iteration=7,
-                    total_cost_usd=2.5, error_count=2, max_retries=5)
+    coding = b.card(
+        alpha, "Implement login", "coding", priority=5, loop_iteration=3, total_cost_usd=1.25
+    )
+    fixing = b.card(
+        beta,
+        "Fix flaky test",
+        "error_fixing",
+        priority=4,
+        loop_iteration=7,
+        total_cost_usd=2.5,
+        error_count=2,
+        max_retries=5,
+    )
     b.card(alpha, "Review me", "code_review", pull_request_url="https://example.com/pr/1")
     b.card(alpha, "Review without PR", "code_review")
     b.card(beta, "Run the tests", "testing")
@@ -138,8 +147,13 @@ def build_standard_board(path: Path) -> DbBuilder:
     b.error(fixing, "Timeout in CI", category="build", created_at=ago(minutes=5))
     b.error(coding, "Old problem", resolved=1, resolved_at=ago(hours=1))
     b.decision("Pick a database", ["sqlite", "postgres"], default_option="sqlite", card_id=coding)
-    b.decision("Retry or abandon?", ["retry", "abandon"], timeout_minutes=15,
-               default_option="retry", card_id=fixing)
+    b.decision(
+        "Retry or abandon?",
+        ["retry", "abandon"],
+        timeout_minutes=15,
+        default_option="retry",
+        card_id=fixing,
+    )
     b.decision("Old question", ["a", "b"], status="decided", choice="a", decided_by="ann")
     b.alert("Loop stuck for 30 minutes", "critical", card_id=fixing)
     b.alert("Cost above budget", "warning")

@@ -139,10 +139,9 @@ def test_trigger_agrees(both: tuple[dict[str, Any], dict[str, Any]]) -> None:
     from_sql, from_models = both
     assert set(from_sql["triggers"]) == {"cards_updated_at"}
     strip = str.maketrans("", "", " ;")
-    assert (
-        from_sql["triggers"]["cards_updated_at"].translate(strip)
-        == from_models["triggers"]["cards_updated_at"].translate(strip)
-    )
+    assert from_sql["triggers"]["cards_updated_at"].translate(strip) == from_models["triggers"][
+        "cards_updated_at"
+    ].translate(strip)
 
 
 def test_coordination_tables_have_every_seed_column_and_a_card(

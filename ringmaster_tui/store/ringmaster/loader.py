@@ -48,6 +48,7 @@ SPARK_ATTEMPTS = 20
 STALL_FACTOR = 3.0
 STALL_MIN_SECONDS = 300.0
 SEVERITY_ORDER: tuple[str, ...] = ("critical", "error", "warning", "info")
+SETTLED_DECISION_STATUSES: tuple[str, ...] = ("decided", "auto_resolved", "expired")
 OPTIONAL_TABLES: tuple[str, ...] = (
     "decisions",
     "alerts",
@@ -357,15 +358,18 @@ class SnapshotReader:
         pending.sort(key=lambda d: (d.deadline is None, d.deadline or self.now))
         if not self.query.show_decided:
             return tuple(pending)
+        # One indexed query per settled status, merged newest first.
         settled = [
             _decision_view(r)
+            for status in SETTLED_DECISION_STATUSES
             for r in self.conn.execute(
-                select.where(decisions.c.status != "pending")
+                select.where(decisions.c.status == status)
                 .order_by(decisions.c.requested_at.desc())
                 .limit(limit)
             )
         ]
-        return tuple(pending + settled)
+        settled.sort(key=lambda d: d.requested_at or "", reverse=True)
+        return tuple(pending + settled[:limit])
 
     def alerts(self) -> tuple[AlertView, ...]:
         if not self.has("alerts"):

@@ -1,0 +1,232 @@
+"""The loader reads what the dashboard shows, in order, bounded, from indexes."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
+from ringmaster_tui.store.source import Source, open_source
+from tests.builders import NOW, DbBuilder, ago, build_standard_board
+
+
+@pytest.fixture
+def board(tmp_path: Path) -> Source:
+    build_standard_board(tmp_path / "board.db").close()
+    return open_source(tmp_path / "board.db", user="tester")
+
+
+def lane(snapshot: Snapshot, name: str) -> list[str]:
+    return [c.title for c in next(x for x in snapshot.lanes if x.name == name).cards]
+
+
+def test_lanes_in_board_order_with_counts(board: Source) -> None:
+    snapshot = board.snapshot(BoardQuery(), NOW)
+
+    assert [(x.name, x.count) for x in snapshot.lanes] == [
+        ("DRAFT", 2),
+        ("PLANNING", 2),
+        ("CODING", 2),
+        ("REVIEW", 2),
+        ("TESTING", 1),
+        ("BUILD", 2),
+        ("DEPLOY", 1),
+        ("DONE", 1),
+        ("FAILED", 1),
+    ]
+    assert "Old news" not in {c.title for x in snapshot.lanes for c in x.cards}
+
+
+def test_cards_by_priority_then_recency_across_a_lanes_states(tmp_path: Path) -> None:
+    b = DbBuilder(tmp_path / "order.db")
+    p = b.project()
+    b.card(p, "low, recent", "building", priority=1, updated_at=ago(minutes=1))
+    b.card(p, "high, old", "build_queue", priority=9, updated_at=ago(days=3))
+    b.card(p, "low, old", "build_failed", priority=1, updated_at=ago(days=1))
+    b.card(p, "high, recent", "build_success", priority=9, updated_at=ago(minutes=5))
+    b.close()
+
+    snapshot = open_source(b.path, user="t").snapshot(BoardQuery(), NOW)
+
+    assert lane(snapshot, "BUILD") == ["high, recent", "high, old", "low, recent", "low, old"]
+
+
+def test_per_lane_limit_keeps_the_count_whole(tmp_path: Path) -> None:
+    b = DbBuilder(tmp_path / "many.db")
+    p = b.project()
+    for i in range(30):
+        b.card(p, f"card {i:02d}", "coding" if i % 2 else "error_fixing", priority=i)
+    b.close()
+
+    snapshot = open_source(b.path, user="t").snapshot(BoardQuery(per_lane=5), NOW)
+
+    coding = next(x for x in snapshot.lanes if x.name == "CODING")
+    assert coding.count == 30
+    assert [c.title for c in coding.cards] == [f"card {i:02d}" for i in (29, 28, 27, 26, 25)]
+    assert snapshot.totals.active_loops == 30
+
+
+def test_marks_errors_and_blockers(board: Source) -> None:
+    snapshot = board.snapshot(BoardQuery(), NOW)
+    coding = {c.title: c for c in next(x for x in snapshot.lanes if x.name == "CODING").cards}
+
+    assert coding["Fix flaky test"].unresolved_errors == 2
+    assert coding["Fix flaky test"].blocked is True  # depends on "Implement login" (coding)
+    assert coding["Implement login"].unresolved_errors == 0  # its one error is resolved
+    assert coding["Implement login"].blocked is False  # depends on "Shipped" (completed)
+
+
+def test_text_filter_matches_title_and_description(board: Source, tmp_path: Path) -> None:
+    conn = sqlite3.connect(board.path)
+    conn.execute("UPDATE cards SET description = 'uses 100% of the CPU' WHERE title = 'Deploying'")
+    conn.commit()
+
+    by_title = board.snapshot(BoardQuery(text="REVIEW"), NOW)
+    by_description = board.snapshot(BoardQuery(text="100%"), NOW)
+    wildcard_is_literal = board.snapshot(BoardQuery(text="_"), NOW)
+
+    assert [c.title for x in by_title.lanes for c in x.cards] == [
+        "Review me",
+        "Review without PR",
+    ]
+    assert [c.title for x in by_description.lanes for c in x.cards] == ["Deploying"]
+    assert [c.title for x in wildcard_is_literal.lanes for c in x.cards] == []
+    # The header's totals do not change with the text filter.
+    assert by_title.totals.active_loops == 2
+
+
+def test_project_filter(board: Source) -> None:
+    snapshot = board.snapshot(BoardQuery(project_id="project-beta"), NOW)
+
+    titles = {c.title for x in snapshot.lanes for c in x.cards}
+    assert titles == {
+        "Fix flaky test",
+        "Run the tests",
+        "Queued build",
+        "Broken build",
+        "Deploying",
+        "Gave up",
+    }
+    assert snapshot.totals.unresolved_errors == 2
+    assert snapshot.totals.active_loops == 1
+    assert [p.name for p in snapshot.projects] == ["alpha", "beta"]
+
+
+def test_archived_only_when_asked(board: Source) -> None:
+    snapshot = board.snapshot(BoardQuery(show_archived=True), NOW)
+
+    assert lane(snapshot, "ARCHIVED") == ["Old news"]
+
+
+def test_loops_errors_decisions_alerts(board: Source) -> None:
+    snapshot = board.snapshot(BoardQuery(), NOW)
+
+    assert [loop.title for loop in snapshot.loops] == ["Implement login", "Fix flaky test"]
+    login = snapshot.loops[0]
+    assert login.attempt_costs == pytest.approx((0.5, 0.6, 0.7))
+    assert login.latest_attempt_status == "completed"
+    assert [e.message for e in snapshot.errors] == ["Timeout in CI", "AssertionError: expected 200"]
+    assert snapshot.errors[1].attempt_number == 1
+    # Least time left first: 15 minutes timeout beats 60.
+    assert [d.summary for d in snapshot.decisions] == ["Retry or abandon?", "Pick a database"]
+    assert snapshot.decisions[0].deadline == NOW + timedelta(minutes=5)
+    assert snapshot.decisions[0].options == ("retry", "abandon")
+    assert [a.severity for a in snapshot.alerts] == ["critical", "warning"]
+
+
+def test_settled_decisions_and_acknowledged_alerts_on_request(board: Source) -> None:
+    snapshot = board.snapshot(BoardQuery(show_decided=True, show_acknowledged=True), NOW)
+
+    assert [d.status for d in snapshot.decisions] == ["pending", "pending", "decided"]
+    assert [a.acknowledged for a in snapshot.alerts] == [False, False, True]
+
+
+def test_broken_json_options_are_kept_raw(tmp_path: Path) -> None:
+    b = DbBuilder(tmp_path / "json.db")
+    b.decision("Broken", '["a", "b"', default_option="a")
+    b.decision("Objects", '[{"label": "Keep"}, {"value": "Drop"}, 3]')
+    b.close()
+
+    decisions = open_source(b.path, user="t").snapshot(BoardQuery(), NOW).decisions
+
+    broken = next(d for d in decisions if d.summary == "Broken")
+    assert broken.options is None
+    assert broken.options_raw == '["a", "b"'
+    assert next(d for d in decisions if d.summary == "Objects").options == ("Keep", "Drop", "3")
+
+
+def test_database_without_coordination_tables(board: Source) -> None:
+    conn = sqlite3.connect(board.path)
+    conn.execute("DROP TABLE decisions")
+    conn.execute("DROP TABLE alerts")
+    conn.commit()
+
+    snapshot = board.snapshot(BoardQuery(), NOW)
+
+    assert snapshot.unavailable == ("decisions", "alerts")
+    assert snapshot.decisions == ()
+    assert snapshot.totals.pending_decisions == 0
+    assert snapshot.totals.active_loops == 2
+
+
+def test_card_detail_has_everything_newest_history_first(board: Source) -> None:
+    b = DbBuilder(board.path)
+    b.transition("card-8", "planning", "coding", trigger="approve_plan", created_at=ago(hours=5))
+    b.transition("card-8", "draft", "planning", trigger="start_planning", created_at=ago(hours=6))
+    b.close()
+
+    detail = board.card_detail("card-8", NOW)
+
+    assert detail is not None
+    assert detail.title == "Implement login"
+    assert [a.attempt_number for a in detail.attempts] == [3, 2, 1]
+    assert [(d.title, d.state) for d in detail.blocked_by] == [("Shipped", "completed")]
+    assert [(d.title, d.state) for d in detail.blocks] == [("Fix flaky test", "error_fixing")]
+    assert [h.trigger for h in detail.history] == ["approve_plan", "start_planning"]
+    assert board.card_detail("no-such-card", NOW) is None
+
+
+def test_huge_titles_are_cut_in_sql(tmp_path: Path) -> None:
+    b = DbBuilder(tmp_path / "huge.db")
+    b.card(b.project(), "x" * 100_000, "coding")
+    b.close()
+
+    snapshot = open_source(b.path, user="t").snapshot(BoardQuery(), NOW)
+
+    assert len(next(x for x in snapshot.lanes if x.name == "CODING").cards[0].title) == 300
+
+
+def _refresh_statements(source: Source, query: BoardQuery) -> list[tuple[str, Any]]:
+    seen: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append((statement, parameters))
+
+    event.listen(source.database.engine, "before_cursor_execute", record)
+    try:
+        source.snapshot(query, NOW)
+    finally:
+        event.remove(source.database.engine, "before_cursor_execute", record)
+    return seen
+
+
+@pytest.mark.parametrize(
+    "query", [BoardQuery(), BoardQuery(project_id="project-alpha"), BoardQuery(show_decided=True)]
+)
+def test_every_refresh_query_uses_an_index(board: Source, query: BoardQuery) -> None:
+    """No query on the refresh path walks a whole table of history."""
+    statements = _refresh_statements(board, query)
+    assert len(statements) > 10
+    conn = sqlite3.connect(board.path)
+    for statement, parameters in statements:
+        plan = conn.execute(f"EXPLAIN QUERY PLAN {statement}", parameters).fetchall()
+        for row in plan:
+            detail = row[3]
+            if detail.startswith("SCAN") and "sqlite_master" not in detail:
+                assert "INDEX" in detail, f"{detail}\n  in {statement}"
