@@ -236,28 +236,56 @@ class SnapshotReader:
                 .limit(limit)
             ).all()
         rows.sort(key=lambda r: (r.priority or 0, r.updated_at or ""), reverse=True)
-        return tuple(self._loop_view(r) for r in rows[:limit])
+        rows = rows[:limit]
+        shown = [r.id for r in rows]
+        recent = self._recent_attempts(shown)
+        iterations = self._latest_snapshot_iterations(shown)
+        return tuple(
+            self._loop_view(r, recent.get(r.id, []), iterations.get(r.id)) for r in rows
+        )
 
-    def _loop_view(self, card: AnyRow) -> LoopView:
-        recent: Sequence[AnyRow] = ()
-        if self.has("attempts"):
-            recent = self.conn.execute(
-                sa.select(
-                    attempts.c.status,
-                    attempts.c.started_at,
-                    attempts.c.duration_ms,
-                    attempts.c.cost_usd,
-                )
-                .where(attempts.c.card_id == card.id)
-                .order_by(attempts.c.attempt_number.desc())
-                .limit(SPARK_ATTEMPTS)
-            ).all()
+    def _recent_attempts(self, card_ids: Sequence[str]) -> dict[str, list[AnyRow]]:
+        """Each card's latest attempts, newest first, in one query over the card index."""
+        if not card_ids or not self.has("attempts"):
+            return {}
+        newest_first = (
+            sa.func.row_number()
+            .over(partition_by=attempts.c.card_id, order_by=attempts.c.attempt_number.desc())
+            .label("n")
+        )
+        ranked = (
+            sa.select(
+                attempts.c.card_id,
+                attempts.c.status,
+                attempts.c.started_at,
+                attempts.c.duration_ms,
+                attempts.c.cost_usd,
+                newest_first,
+            )
+            .where(attempts.c.card_id.in_(card_ids))
+            .subquery()
+        )
+        found: dict[str, list[AnyRow]] = {}
+        for row in self.conn.execute(
+            sa.select(ranked).where(ranked.c.n <= SPARK_ATTEMPTS).order_by(ranked.c.n)
+        ):
+            found.setdefault(row.card_id, []).append(row)
+        return found
+
+    def _latest_snapshot_iterations(self, card_ids: Sequence[str]) -> dict[str, int]:
+        if not card_ids or not self.has("loop_snapshots"):
+            return {}
+        rows = self.conn.execute(
+            sa.select(snapshots.c.card_id, sa.func.max(snapshots.c.iteration))
+            .where(snapshots.c.card_id.in_(card_ids))
+            .group_by(snapshots.c.card_id)
+        )
+        return {str(card_id): int(iteration) for card_id, iteration in rows}
+
+    def _loop_view(
+        self, card: AnyRow, recent: Sequence[AnyRow], snapshot_iteration: int | None
+    ) -> LoopView:
         latest = recent[0] if recent else None
-        snapshot_iteration = None
-        if self.has("loop_snapshots"):
-            snapshot_iteration = self.conn.execute(
-                sa.select(sa.func.max(snapshots.c.iteration)).where(snapshots.c.card_id == card.id)
-            ).scalar()
         return LoopView(
             card_id=card.id,
             title=card.title or "",

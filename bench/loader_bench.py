@@ -1,0 +1,88 @@
+"""How long one snapshot load takes on a big database against a small one, same run.
+
+    python bench/loader_bench.py [--cache DIR] [--repeat 30]
+
+Big: 100,000 cards and 1,000,000 transitions (plus attempts, errors, alerts, decisions
+at bench/generate.py's defaults); small: 200 cards with history in the same proportion.
+Generated databases are kept in --cache and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import generate  # noqa: E402
+
+from ringmaster_tui.domain.snapshot import BoardQuery  # noqa: E402
+from ringmaster_tui.store.source import open_source  # noqa: E402
+
+BIG = {
+    "cards": 100_000,
+    "transitions": 1_000_000,
+    "attempts": 300_000,
+    "errors": 100_000,
+    "alerts": 10_000,
+    "decisions": 1_000,
+}
+SMALL = {name: max(1, count * 200 // 100_000) for name, count in BIG.items()}
+
+
+def database(cache: Path, name: str, sizes: dict[str, int]) -> Path:
+    path = cache / f"{name}.db"
+    if not path.exists():
+        started = time.perf_counter()
+        generate(path, **sizes)
+        print(f"generated {name}: {sizes} in {time.perf_counter() - started:.1f} s")
+    return path
+
+
+def time_loads(path: Path, repeat: int, query: BoardQuery) -> list[float]:
+    source = open_source(path, user="bench")
+    now = datetime.now(UTC)
+    source.snapshot(query, now)  # warm the page cache, as a running dashboard has it
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        source.snapshot(query, now)
+        timings.append(time.perf_counter() - started)
+    source.database.dispose()
+    return timings
+
+
+def describe(timings: list[float]) -> str:
+    ordered = sorted(timings)
+    p95 = ordered[int(0.95 * (len(ordered) - 1))]
+    return f"median {statistics.median(ordered) * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/ringmaster-tui-bench"))
+    parser.add_argument("--repeat", type=int, default=30)
+    args = parser.parse_args()
+    args.cache.mkdir(parents=True, exist_ok=True)
+    small = database(args.cache, "small", SMALL)
+    big = database(args.cache, "big", BIG)
+    for label, query in (
+        ("board", BoardQuery()),
+        ("board, one project", BoardQuery(project_id="p3")),
+        ("board, text filter", BoardQuery(text="billing")),
+    ):
+        small_t = time_loads(small, args.repeat, query)
+        big_t = time_loads(big, args.repeat, query)
+        ratio = statistics.median(big_t) / statistics.median(small_t)
+        print(f"{label}")
+        print(f"  small (200 cards)     {describe(small_t)}")
+        print(f"  big (100,000 cards)   {describe(big_t)}")
+        print(f"  big / small (median)  {ratio:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
