@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# Run as a script, bench/ is on the import path and generate.py is a neighbour.
+from generate import generate
 
-from generate import generate  # noqa: E402
-
-from ringmaster_tui.domain.snapshot import BoardQuery  # noqa: E402
-from ringmaster_tui.store.source import open_source  # noqa: E402
+from ringmaster_tui.domain.snapshot import BoardQuery
+from ringmaster_tui.store.source import open_source
 
 BIG = {
     "cards": 100_000,

@@ -47,6 +47,8 @@ SPARK_ATTEMPTS = 20
 # A running attempt is stalled when it has run this many times its siblings' median.
 STALL_FACTOR = 3.0
 STALL_MIN_SECONDS = 300.0
+# Ties in created_at (one-second resolution) fall back to insertion order.
+_ROWID = sa.literal_column("state_transitions.rowid")
 SEVERITY_ORDER: tuple[str, ...] = ("critical", "error", "warning", "info")
 SETTLED_DECISION_STATUSES: tuple[str, ...] = ("decided", "auto_resolved", "expired")
 OPTIONAL_TABLES: tuple[str, ...] = (
@@ -240,9 +242,7 @@ class SnapshotReader:
         shown = [r.id for r in rows]
         recent = self._recent_attempts(shown)
         iterations = self._latest_snapshot_iterations(shown)
-        return tuple(
-            self._loop_view(r, recent.get(r.id, []), iterations.get(r.id)) for r in rows
-        )
+        return tuple(self._loop_view(r, recent.get(r.id, []), iterations.get(r.id)) for r in rows)
 
     def _recent_attempts(self, card_ids: Sequence[str]) -> dict[str, list[AnyRow]]:
         """Each card's latest attempts, newest first, in one query over the card index."""
@@ -680,7 +680,7 @@ class SnapshotReader:
                 transitions.c.created_at,
             )
             .where(transitions.c.card_id == card_id)
-            .order_by(transitions.c.created_at.desc(), sa.literal_column("state_transitions.rowid").desc())
+            .order_by(transitions.c.created_at.desc(), _ROWID.desc())
             .limit(self.query.list_limit)
         )
         return tuple(
