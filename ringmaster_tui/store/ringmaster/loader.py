@@ -245,31 +245,35 @@ class SnapshotReader:
         return tuple(self._loop_view(r, recent.get(r.id, []), iterations.get(r.id)) for r in rows)
 
     def _recent_attempts(self, card_ids: Sequence[str]) -> dict[str, list[AnyRow]]:
-        """Each card's latest attempts, newest first, in one query over the card index."""
+        """Each card's latest attempts, newest first.
+
+        One statement of per-card `LIMIT` subqueries: each walks the (card_id,
+        attempt_number) index backwards and stops, however long the card's history.
+        """
         if not card_ids or not self.has("attempts"):
             return {}
-        newest_first = (
-            sa.func.row_number()
-            .over(partition_by=attempts.c.card_id, order_by=attempts.c.attempt_number.desc())
-            .label("n")
-        )
-        ranked = (
+        per_card = [
             sa.select(
-                attempts.c.card_id,
-                attempts.c.status,
-                attempts.c.started_at,
-                attempts.c.duration_ms,
-                attempts.c.cost_usd,
-                newest_first,
+                sa.select(
+                    attempts.c.card_id,
+                    attempts.c.attempt_number,
+                    attempts.c.status,
+                    attempts.c.started_at,
+                    attempts.c.duration_ms,
+                    attempts.c.cost_usd,
+                )
+                .where(attempts.c.card_id == card_id)
+                .order_by(attempts.c.attempt_number.desc())
+                .limit(SPARK_ATTEMPTS)
+                .subquery()
             )
-            .where(attempts.c.card_id.in_(card_ids))
-            .subquery()
-        )
+            for card_id in card_ids
+        ]
         found: dict[str, list[AnyRow]] = {}
-        for row in self.conn.execute(
-            sa.select(ranked).where(ranked.c.n <= SPARK_ATTEMPTS).order_by(ranked.c.n)
-        ):
+        for row in self.conn.execute(sa.union_all(*per_card)):
             found.setdefault(row.card_id, []).append(row)
+        for rows in found.values():
+            rows.sort(key=lambda r: r.attempt_number, reverse=True)  # SQL keeps no order here
         return found
 
     def _latest_snapshot_iterations(self, card_ids: Sequence[str]) -> dict[str, int]:
