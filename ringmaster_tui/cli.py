@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +29,7 @@ from ringmaster_tui.store.source import Source, open_source
 PROG = "ringmaster-tui"
 EXIT_USAGE = 2
 EXIT_FAILED = 1
+DEMO_REFRESH_SECONDS = 2.0
 
 
 class CommandError(Exception):
@@ -51,8 +53,6 @@ def _open_parser() -> argparse.ArgumentParser:
         help="database path or sqlite:/// URL (default: $RINGMASTER_DB or ~/.ringmaster/data.db)",
     )
     _common_flags(parser)
-    parser.add_argument("--no-bell", action="store_true", help="no terminal bell on alerts")
-    parser.add_argument("--log", type=Path, help="write what the app does to this file")
     return parser
 
 
@@ -80,6 +80,7 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     demo.add_argument("--db", type=Path, help="where to make the demo database")
     demo.add_argument("--rate", type=float, default=3.0, help="simulator changes per second")
     demo.add_argument("--seed", type=int, default=7, help="seed for the demo data")
+    demo.add_argument("--duration", type=float, help="stop after this many seconds")
     _common_flags(demo)
     return {"init": init, "status": status, "simulate": simulate, "demo": demo}
 
@@ -120,10 +121,6 @@ def _settings(args: argparse.Namespace) -> Settings:
         overrides["read_only"] = True
     if getattr(args, "user", None):
         overrides["user"] = args.user
-    if getattr(args, "no_bell", False):
-        overrides["bell"] = False
-    if getattr(args, "log", None):
-        overrides["log"] = args.log
     return Settings(**overrides)
 
 
@@ -132,11 +129,11 @@ def _open(settings: Settings) -> Source:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    settings = _settings(args)
-    source = _open(settings)
-    from ringmaster_tui.ui.app import run_app  # the UI is loaded only when it is shown
-
-    return run_app(source, settings)
+    # The interactive board is not built yet: show the summary it will open on.
+    source = _open(_settings(args))
+    print_status(source, as_json=False)
+    source.database.dispose()
+    return 0
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -166,23 +163,28 @@ def status_object(snapshot: Snapshot, source: Source) -> dict[str, Any]:
 
 def cmd_status(args: argparse.Namespace) -> int:
     source = _open(_settings(args))
+    print_status(source, as_json=args.json)
+    source.database.dispose()
+    return 0
+
+
+def print_status(source: Source, *, as_json: bool) -> None:
     snapshot = source.snapshot(BoardQuery(per_lane=1, list_limit=1), datetime.now(UTC))
     status = status_object(snapshot, source)
-    source.database.dispose()
-    if args.json:
+    if as_json:
         print(json.dumps(status, indent=2))
-        return 0
+        return
     print(f"{status['database']}  ({'read-write' if status['writable'] else 'read-only'})")
     print("  ".join(f"{lane} {count}" for lane, count in status["lanes"].items()))
     print(
         f"active loops {status['active_loops']} · unresolved errors "
         f"{status['unresolved_errors']} · pending decisions {status['pending_decisions']} · "
         f"unacknowledged alerts {status['unacknowledged_alerts']} "
-        f"({status['critical_alerts']} critical)"
+        f"({status['critical_alerts']} critical)",
+        flush=True,
     )
     for table in status["unavailable"]:
         print(f"(no {table} table in this database)")
-    return 0
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -238,6 +240,7 @@ def fresh_demo_database(path: Path, seed: int) -> Path:
 def cmd_demo(args: argparse.Namespace) -> int:
     path = demo_database_path(args.db)
     repos = fresh_demo_database(path, args.seed)
+    print(f"Demo database: {path} (Ctrl-C stops)", flush=True)
     simulator = subprocess.Popen(
         [
             sys.executable,
@@ -255,9 +258,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     try:
         settings = _settings(args).model_copy(update={"db": str(path)})
-        from ringmaster_tui.ui.app import run_app
-
-        return run_app(_open(settings), settings)
+        source = _open(settings)
+        # Until the interactive board lands, the demo shows the live summary.
+        deadline = time.monotonic() + args.duration if args.duration else None
+        while deadline is None or time.monotonic() < deadline:
+            print_status(source, as_json=False)
+            print()
+            time.sleep(DEMO_REFRESH_SECONDS)
+        source.database.dispose()
+        return 0
     finally:
         simulator.terminate()
         try:

@@ -48,7 +48,7 @@ SPARK_ATTEMPTS = 20
 STALL_FACTOR = 3.0
 STALL_MIN_SECONDS = 300.0
 # Ties in created_at (one-second resolution) fall back to insertion order.
-_ROWID = sa.literal_column("state_transitions.rowid")
+_ROWID: sa.ColumnClause[Any] = sa.literal_column("state_transitions.rowid")
 SEVERITY_ORDER: tuple[str, ...] = ("critical", "error", "warning", "info")
 SETTLED_DECISION_STATUSES: tuple[str, ...] = ("decided", "auto_resolved", "expired")
 OPTIONAL_TABLES: tuple[str, ...] = (
