@@ -58,6 +58,12 @@ class Orchestrator:
         self.rnd = rnd
         self.repo_root = repo_root
 
+    def _insert(self, conn: Connection, table: str, **values: Any) -> str:
+        """Insert a row; its id comes from the seeded random source, so runs repeat."""
+        values.setdefault("id", self.rnd.getrandbits(128).to_bytes(16, "big").hex())
+        conn.execute(sa.insert(TABLES[table]).values(**values))
+        return str(values["id"])
+
     # --- projects and cards ---
 
     def add_project(self, conn: Connection, name: str, now: datetime) -> str:
@@ -65,7 +71,7 @@ class Orchestrator:
         if self.repo_root is not None:
             repo = DemoRepo(self.repo_root / name).ensure()
             repo_path = str(repo.path)
-        return _insert(
+        return self._insert(
             conn,
             "projects",
             name=name,
@@ -85,7 +91,7 @@ class Orchestrator:
         values.setdefault("priority", self.rnd.randint(0, 5))
         values.setdefault("labels", json.dumps(self.rnd.sample(["backend", "ui", "infra"], 1)))
         stamp = sqlite_timestamp(now)
-        card_id = _insert(
+        card_id = self._insert(
             conn,
             "cards",
             project_id=project_id,
@@ -99,7 +105,7 @@ class Orchestrator:
             **values,
         )
         for order in range(self.rnd.randint(1, 3)):
-            _insert(
+            self._insert(
                 conn,
                 "acceptance_criteria",
                 card_id=card_id,
@@ -144,7 +150,7 @@ class Orchestrator:
         tokens = self.rnd.randint(2_000, 60_000)
         cost = round(tokens * 0.000015, 4)
         sha, stats = self._commit(card.repository_path, card.title, number, failed)
-        attempt_id = _insert(
+        attempt_id = self._insert(
             conn,
             "attempts",
             card_id=card_id,
@@ -173,7 +179,7 @@ class Orchestrator:
                 error_count=sa.func.coalesce(cards.c.error_count, 0) + int(failed),
             )
         )
-        _insert(
+        self._insert(
             conn,
             "loop_snapshots",
             card_id=card_id,
@@ -183,7 +189,7 @@ class Orchestrator:
             created_at=sqlite_timestamp(now),
         )
         for layer in texts.LAYERS:
-            _insert(
+            self._insert(
                 conn,
                 "prompt_metrics",
                 card_id=card_id,
@@ -220,7 +226,7 @@ class Orchestrator:
     ) -> str:
         category, error_type, message = self.rnd.choice(texts.ERROR_KINDS)
         slug = texts.subject_slug(title)
-        return _insert(
+        return self._insert(
             conn,
             "errors",
             card_id=card_id,
@@ -246,7 +252,7 @@ class Orchestrator:
 
     def add_deployment(self, conn: Connection, card_id: str, now: datetime) -> str:
         stamp = sqlite_timestamp(now)
-        return _insert(
+        return self._insert(
             conn,
             "deployments",
             card_id=card_id,
@@ -273,7 +279,7 @@ class Orchestrator:
         self, conn: Connection, card_id: str | None, title: str, now: datetime, timeout: int
     ) -> str:
         kind, summary, options = self.rnd.choice(texts.DECISIONS)
-        return _insert(
+        return self._insert(
             conn,
             "decisions",
             decision_type=kind,
@@ -316,7 +322,7 @@ class Orchestrator:
         self, conn: Connection, card_id: str | None, title: str, now: datetime, severity: str
     ) -> str:
         kind, message = self.rnd.choice(texts.ALERTS)
-        return _insert(
+        return self._insert(
             conn,
             "alerts",
             severity=severity,
@@ -327,10 +333,3 @@ class Orchestrator:
             created_at=sqlite_timestamp(now),
             card_id=card_id,
         )
-
-
-def _insert(conn: Connection, table: str, **values: Any) -> str:
-    """Insert a row and return its id (generated here so it is known without a re-read)."""
-    values.setdefault("id", random.getrandbits(128).to_bytes(16, "big").hex())
-    conn.execute(sa.insert(TABLES[table]).values(**values))
-    return str(values["id"])
