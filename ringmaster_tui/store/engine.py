@@ -225,7 +225,7 @@ def _fallback_access(path: Path, access: Access, exc: sqlite3.DatabaseError) -> 
     message = str(exc)
     if "not a database" in message or "malformed" in message:
         raise OpenError(f"{path}: is not a SQLite database ({message}); check the path") from exc
-    if access.mode == "ro" and "readonly" in message:
+    if access.mode == "ro" and ("readonly" in message or "unable to open" in message):
         # A WAL database with no writer attached and a folder we cannot write: SQLite
         # cannot create the -shm file. Read the file as it stands; the live feed reopens
         # normally once a writer appears.
