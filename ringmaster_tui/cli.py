@@ -23,7 +23,14 @@ import sqlalchemy as sa
 
 from ringmaster_tui.config import Settings, data_dir
 from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
-from ringmaster_tui.store.engine import OpenError, create_database, path_from_target
+from ringmaster_tui.store import housekeeping
+from ringmaster_tui.store.engine import (
+    OpenError,
+    create_database,
+    open_database,
+    path_from_target,
+)
+from ringmaster_tui.store.housekeeping import RetentionPolicy
 from ringmaster_tui.store.source import Source, open_source
 
 PROG = "ringmaster-tui"
@@ -45,7 +52,8 @@ def _open_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="A terminal dashboard for AI coding-loop orchestrators.",
-        epilog="commands: init, status, simulate, demo  (`ringmaster-tui COMMAND --help`)",
+        epilog="commands: init, status, simulate, demo, backup, prune, check "
+        "(`ringmaster-tui COMMAND --help`)",
     )
     parser.add_argument(
         "db",
@@ -82,7 +90,40 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     demo.add_argument("--seed", type=int, default=7, help="seed for the demo data")
     demo.add_argument("--duration", type=float, help="stop after this many seconds")
     _common_flags(demo)
-    return {"init": init, "status": status, "simulate": simulate, "demo": demo}
+    backup = argparse.ArgumentParser(
+        prog=f"{PROG} backup", description="a consistent copy, taken while loops keep writing"
+    )
+    backup.add_argument("db", help="database to copy")
+    backup.add_argument("dest", type=Path, help="where to write the copy")
+    backup.add_argument("--force", action="store_true", help="overwrite DEST if it exists")
+
+    prune = argparse.ArgumentParser(
+        prog=f"{PROG} prune", description="apply the retention policy (dry run by default)"
+    )
+    prune.add_argument("db", help="database to prune")
+    mode = prune.add_mutually_exclusive_group()
+    mode.add_argument("--dry-run", action="store_true", help="only say what would go (default)")
+    mode.add_argument("--apply", action="store_true", help="do it, in one transaction")
+    defaults = RetentionPolicy()
+    prune.add_argument("--archive-after-days", type=int, default=defaults.archive_after_days)
+    prune.add_argument("--keep-snapshots", type=int, default=defaults.keep_snapshots)
+    prune.add_argument("--metrics-days", type=int, default=defaults.metrics_days)
+    prune.add_argument("--heartbeat-minutes", type=int, default=defaults.heartbeat_minutes)
+
+    check = argparse.ArgumentParser(
+        prog=f"{PROG} check", description="integrity, foreign keys, WAL size, schema"
+    )
+    check.add_argument("db", help="database to check")
+    check.add_argument("--json", action="store_true", help="one JSON object")
+    return {
+        "init": init,
+        "status": status,
+        "simulate": simulate,
+        "demo": demo,
+        "backup": backup,
+        "prune": prune,
+        "check": check,
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -92,6 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "status": cmd_status,
         "simulate": cmd_simulate,
         "demo": cmd_demo,
+        "backup": cmd_backup,
+        "prune": cmd_prune,
+        "check": cmd_check,
     }
     try:
         if args and args[0] in commands:
@@ -273,3 +317,62 @@ def cmd_demo(args: argparse.Namespace) -> int:
             simulator.wait(timeout=5)
         except subprocess.TimeoutExpired:
             simulator.kill()
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    database = open_source(args.db, read_only=True, user="backup").database
+    result = housekeeping.backup(database, args.dest, force=args.force)
+    database.dispose()
+    print(f"Backed up {database.path} to {result.destination} ({result.pages} pages).")
+    if result.integrity != "ok":
+        print(f"The copy FAILED its integrity check: {result.integrity}", file=sys.stderr)
+        return EXIT_FAILED
+    print("The copy passed PRAGMA integrity_check.")
+    return 0
+
+
+def cmd_prune(args: argparse.Namespace) -> int:
+    policy = RetentionPolicy(
+        archive_after_days=args.archive_after_days,
+        keep_snapshots=args.keep_snapshots,
+        metrics_days=args.metrics_days,
+        heartbeat_minutes=args.heartbeat_minutes,
+    )
+    now = datetime.now(UTC)
+    database = open_source(args.db, read_only=not args.apply, user="retention").database
+    if args.apply:
+        if not database.writable:
+            raise CommandError(f"{database.path}: {database.access.reason}; nothing was pruned")
+        plan = housekeeping.apply_retention(database, policy, now)
+        verb = "Done"
+    else:
+        with database.read() as conn:
+            plan = housekeeping.plan_retention(conn, policy, now)
+        verb = "Dry run (add --apply to do it)"
+    database.dispose()
+    print(f"{verb}:")
+    for kind, count in plan.counts().items():
+        print(f"  {kind}: {count}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    database = open_database(args.db, read_only=True)
+    report = housekeeping.check(database)
+    database.dispose()
+    if args.json:
+        print(json.dumps({**report.__dict__, "healthy": report.healthy}, indent=2))
+    else:
+        print(f"integrity: {', '.join(report.integrity)}")
+        print(f"foreign keys: {len(report.foreign_key_problems)} problem(s)")
+        for problem in report.foreign_key_problems:
+            print(f"  {problem}")
+        print(f"WAL: {report.wal_bytes} bytes")
+        for table, count in report.row_counts.items():
+            print(f"  {table}: {count} rows")
+        for item in report.missing:
+            print(f"missing: {item}")
+        for item in report.extra:
+            print(f"not in schema.sql: {item}")
+        print("healthy" if report.healthy else "NOT healthy")
+    return 0 if report.healthy else EXIT_FAILED
