@@ -1,0 +1,1 @@
+"""Demo data and a simulated orchestrator, both writing a Ringmaster database."""
