@@ -1,0 +1,100 @@
+"""Reviewing an attempt: its commit's diff (git, run safely) and its output.
+
+No Textual and no database here: the UI calls these from a worker thread and renders
+the frozen results. Every failure is a `ReviewError` (or, from `load_*`, a
+`ReviewProblem`), never a raw subprocess or OS error.
+"""
+
+from ringmaster_tui.review.diff import (
+    ChangedFile,
+    ChangedFiles,
+    DiffRange,
+    FilePatch,
+    FileStatus,
+    FileText,
+    FileVersions,
+    changed_files,
+    commit_range,
+    compare_range,
+    file_patch,
+    file_versions,
+    resolve_commit,
+)
+from ringmaster_tui.review.git import (
+    ChosenRepository,
+    CommitNotFound,
+    GitFailed,
+    GitTimeout,
+    NoRepository,
+    Repository,
+    RepositoryNotFound,
+    ReviewError,
+    UnsafeGitValue,
+    choose_repository,
+    open_repository,
+    validate_path,
+    validate_sha,
+)
+from ringmaster_tui.review.hunks import (
+    DiffLine,
+    Hunk,
+    LineKind,
+    SideBySideRow,
+    parse_hunks,
+    side_by_side,
+    side_by_side_hunks,
+)
+from ringmaster_tui.review.load import (
+    ProblemKind,
+    Review,
+    ReviewProblem,
+    load_commit_review,
+    load_comparison,
+    problem_of,
+)
+from ringmaster_tui.review.output import OutputIndex, next_match, previous_match
+
+__all__ = [
+    "ChangedFile",
+    "ChangedFiles",
+    "ChosenRepository",
+    "CommitNotFound",
+    "DiffLine",
+    "DiffRange",
+    "FilePatch",
+    "FileStatus",
+    "FileText",
+    "FileVersions",
+    "GitFailed",
+    "GitTimeout",
+    "Hunk",
+    "LineKind",
+    "NoRepository",
+    "OutputIndex",
+    "ProblemKind",
+    "Repository",
+    "RepositoryNotFound",
+    "Review",
+    "ReviewError",
+    "ReviewProblem",
+    "SideBySideRow",
+    "UnsafeGitValue",
+    "changed_files",
+    "choose_repository",
+    "commit_range",
+    "compare_range",
+    "file_patch",
+    "file_versions",
+    "load_commit_review",
+    "load_comparison",
+    "next_match",
+    "open_repository",
+    "parse_hunks",
+    "previous_match",
+    "problem_of",
+    "resolve_commit",
+    "side_by_side",
+    "side_by_side_hunks",
+    "validate_path",
+    "validate_sha",
+]
