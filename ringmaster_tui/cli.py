@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -235,7 +236,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.rate <= 0:
         raise CommandError("--rate must be a positive number of changes per second")
     from ringmaster_tui.sim.demo import create_demo_database
-    from ringmaster_tui.sim.simulator import run_simulation
+    from ringmaster_tui.sim.simulator import SimulationReport, run_simulation
 
     path = path_from_target(args.db)
     repos = args.repos or path.parent / f"{path.stem}-repos"
@@ -247,20 +248,30 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         open_source(path, user="simulator").database.dispose()
     stop = threading.Event()
     print(f"Simulating at {args.rate:g} changes/s on {path} (Ctrl-C stops)", flush=True)
+    reports: list[SimulationReport] = []
+    # The simulator runs on a thread so Ctrl-C here can ask it to stop between
+    # transactions and still print what it did.
+    runner = threading.Thread(
+        target=lambda: reports.append(
+            run_simulation(
+                path,
+                rate=args.rate,
+                duration=args.duration,
+                seed=args.seed,
+                stop=stop,
+                repo_root=repos,
+            )
+        ),
+        daemon=True,
+    )
+    previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
-        report = run_simulation(
-            path,
-            rate=args.rate,
-            duration=args.duration,
-            seed=args.seed,
-            stop=stop,
-            repo_root=repos,
-        )
-    except KeyboardInterrupt:
-        stop.set()
-        print("Stopped.")
-        return 0
-    print(f"Done: {report}")
+        runner.start()
+        while runner.is_alive():
+            runner.join(timeout=0.2)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    print(f"Done: {reports[0] if reports else 'stopped'}")
     return 0
 
 
@@ -312,7 +323,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         source.database.dispose()
         return 0
     finally:
-        simulator.terminate()
+        # SIGINT lets the simulator finish its transaction and any git commit it is in.
+        simulator.send_signal(signal.SIGINT)
         try:
             simulator.wait(timeout=5)
         except subprocess.TimeoutExpired:

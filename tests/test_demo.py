@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import signal
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -33,3 +36,27 @@ def test_demo_makes_a_fresh_database_shows_it_live_and_stops_the_simulator(
     # Quitting the demo stopped its simulator: nothing writes any more.
     time.sleep(1.5)
     assert _transitions(db) == settled
+
+
+def test_simulate_stops_cleanly_on_ctrl_c_and_says_what_it_did(tmp_path: Path) -> None:
+    db = tmp_path / "sim.db"
+    simulator = subprocess.Popen(
+        [sys.executable, "-m", "ringmaster_tui", "simulate", str(db), "--rate", "30"],
+        stdout=subprocess.PIPE,
+        text=True,
+        # A shell's background job ignores SIGINT; a terminal's Ctrl-C does not.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert simulator.stdout is not None
+    while "Simulating" not in simulator.stdout.readline():
+        pass
+    time.sleep(2)
+
+    simulator.send_signal(signal.SIGINT)
+    out, _ = simulator.communicate(timeout=20)
+
+    assert simulator.returncode == 0
+    assert "changes:" in out
+    conn = sqlite3.connect(db, isolation_level=None, timeout=0)
+    conn.execute("BEGIN IMMEDIATE")  # no transaction was left open
+    conn.execute("ROLLBACK")
