@@ -1,62 +1,125 @@
-"""The change feed: tells its owner "the database changed, reload", and never misses one.
+"""The change feed: tells its owner "the database changed, reload", and misses no commit.
 
-A thread watches the database's folder (the file, its -wal, a replaced or deleted file)
-and confirms each event with `PRAGMA data_version` on one persistent connection that is
-never inside a transaction. Because a -wal event can arrive before its commit is
-visible, and the -shm file makes no events at all, the thread also re-checks shortly
-after each event and polls data_version on a short period: a microsecond call.
-No UI import: callbacks run on the feed's thread; the owner posts a message from them.
+Two threads, no UI:
+- the watcher turns file events in the database's folder (the file, its -wal and
+  -journal, a replaced or deleted file) into a wake-up, and does nothing else;
+- the checker owns one raw connection, never inside a transaction, and asks
+  `PRAGMA data_version` whether another connection committed since it last looked.
+A -wal event can arrive before its commit is visible, and the memory-mapped -shm file
+makes no events at all, so after each event the checker looks again a few times, and it
+polls on a short period anyway: a microsecond call. Every callback runs on the checker.
 """
 
 from __future__ import annotations
 
+import enum
+import logging
+import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple, Protocol
 
-from watchfiles import watch
+from watchfiles import Change, watch
 
-from ringmaster_tui.store.engine import Database
+log = logging.getLogger(__name__)
 
-# After a file event with no visible commit yet, look again at these delays (seconds).
-RECHECK_DELAYS = (0.01, 0.03, 0.08, 0.2)
-# With no event at all, still look this often: the safety net for missed events.
+# watchfiles waits up to 1.6 s by default to batch events under continuous writes. With
+# these an event is reported 10-20 ms after it happens (a 10 ms step costs ~1% idle CPU).
+DEBOUNCE_MS = 20
+STEP_MS = 10
+# After a file event, look again at these delays (seconds): its commit may land later.
+RECHECK_DELAYS = (0.005, 0.02, 0.05, 0.1, 0.2)
+# With no event at all, still look this often: the safety net for missed or absent events.
 POLL_SECONDS = 0.25
+# A locked database fails a check after this long instead of SQLite's usual 5 s, so the
+# thread stays responsive to stop().
+CHECK_BUSY_TIMEOUT_MS = 200
+# When watching the folder fails (it vanished, no inotify watches left), try again later.
+WATCH_RETRY_SECONDS = 5.0
 
 
 class RefreshGate:
-    """At most one load in flight and one pending, whatever the rate of requests.
+    """Coalesces reload requests: at most one load in flight and one pending, at any rate.
 
-    Pure state: `request()` says whether the caller should start a load now; a load
-    calls `done()` when finished, which says whether to start the pending one.
+    A pure state machine (a lock; no threads, no timers), used like this:
+
+        if gate.request():       # a change was seen; True: start a loader now
+            start_loader()
+
+        def loader():            # on a worker thread
+            while True:
+                gate.begin()     # before the load's read transaction starts
+                load()
+                if not gate.done():
+                    break        # False: nothing asked for since begin()
+
+    Requests that arrive before `begin()` are covered by the load that follows it; those
+    that arrive during the load make `done()` ask for exactly one more. A loader that
+    never calls `begin()` stays correct, at the cost of an occasional extra load.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._running = False
-        self._pending = False
+        self._busy = False  # a load is scheduled or running
+        self._dirty = False  # a request came in that the current load may not cover
 
     def request(self) -> bool:
+        """A change was seen. True: the caller must start a load; False: one will run."""
         with self._lock:
-            if self._running:
-                self._pending = True
+            if self._busy:
+                self._dirty = True
                 return False
-            self._running = True
+            self._busy = True
+            self._dirty = False
             return True
 
-    def done(self) -> bool:
+    def begin(self) -> None:
+        """A load starts now: it sees every change requested so far."""
         with self._lock:
-            if self._pending:
-                self._pending = False
-                return True  # still running: the pending load starts now
-            self._running = False
+            self._busy = True
+            self._dirty = False
+
+    def done(self) -> bool:
+        """A load ended. True: the caller must load again (begin() first)."""
+        with self._lock:
+            if self._dirty:
+                self._dirty = False
+                return True
+            self._busy = False
             return False
 
+    @property
+    def busy(self) -> bool:
+        with self._lock:
+            return self._busy
 
-@dataclass(frozen=True)
-class _FileId:
+
+class Watchable(Protocol):
+    """What the feed needs of a database; `store.engine.Database` is one.
+
+    A protocol rather than an import, so `live` does not depend on `store`.
+    """
+
+    @property
+    def path(self) -> Path: ...
+
+    def raw_connection(self) -> sqlite3.Connection:
+        """A new connection in autocommit mode (no implicit BEGIN); never creates a file."""
+        ...
+
+
+class _Why(enum.Flag):
+    """Why the checker was woken; several reasons fold into one check."""
+
+    NONE = 0
+    EVENT = enum.auto()  # a file event on the database or its -wal/-journal
+    POKE = enum.auto()  # the owner wrote itself
+
+
+class _FileId(NamedTuple):
     device: int
     inode: int
 
@@ -69,127 +132,216 @@ def _file_id(path: Path) -> _FileId | None:
     return _FileId(stat.st_dev, stat.st_ino)
 
 
+def _data_version(conn: sqlite3.Connection) -> int:
+    # fetchone() drains this one-row result, so the statement (and its implicit read
+    # transaction) is finished when it returns: nothing pins the WAL.
+    row = conn.execute("PRAGMA data_version").fetchone()
+    return int(row[0])
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
+
+
 class ChangeFeed:
+    """Calls `on_change()` after every commit to the database, from its own thread.
+
+    - The first `on_change()` comes as soon as the feed has its connection: an owner may
+      use it for its first load. After that, one comes after each commit of any other
+      connection (bursts fold into fewer calls), after `poke()`, and after the file was
+      replaced or came back. It is called once the commit is visible, so a load started
+      from it sees the commit.
+    - `on_status(message)` reports a missing, replaced, locked or unreadable database,
+      and `None` once it is fine again; it is called only when the message changes.
+    - Callbacks must be quick (post a message, request a reload); an exception in one is
+      logged and the feed carries on. Do not call `stop()` from a callback.
+    - `watch_files=False` relies on the poll alone, as on a filesystem without events.
+    """
+
     def __init__(
         self,
-        database: Database,
+        database: Watchable,
         on_change: Callable[[], None],
-        on_status: Callable[[str | None], None] = lambda _: None,
+        on_status: Callable[[str | None], None] | None = None,
+        *,
+        watch_files: bool = True,
+        poll_seconds: float = POLL_SECONDS,
     ) -> None:
-        self.database = database
-        self.path = database.path
-        self.on_change = on_change
-        self.on_status = on_status
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._conn: sqlite3.Connection | None = None
-        self._version: int | None = None
-        self._file: _FileId | None = None
-        self._status: str | None = None
+        self._database = database
+        self._path = database.path
+        self._on_change = on_change
+        self._on_status = on_status
+        self._watch_files = watch_files
+        self._poll_seconds = poll_seconds
+        self._stopping = threading.Event()
+        self._wake = threading.Condition()
+        self._why = _Why.NONE  # guarded by _wake
         self._threads: list[threading.Thread] = []
+        # Owned by the checker thread alone once it runs.
+        self._conn: sqlite3.Connection | None = None
+        self._file: _FileId | None = None
+        self._version = 0
+        self._status: str | None = None
 
-    # --- lifecycle ---
+    # --- the owner's side: any thread ---
 
     def start(self) -> None:
-        self._file = _file_id(self.path)
-        self._version = self._read_version()
-        self._threads = [
-            threading.Thread(target=self._watch, name="feed-watch", daemon=True),
-            threading.Thread(target=self._check_loop, name="feed-check", daemon=True),
-        ]
+        """Start watching; no database call happens on the caller's thread."""
+        if self._threads:
+            raise RuntimeError("a ChangeFeed starts once")
+        self._threads.append(
+            threading.Thread(target=self._check_loop, name="ringmaster-feed-check", daemon=True)
+        )
+        if self._watch_files:
+            self._threads.append(
+                threading.Thread(target=self._watch_loop, name="ringmaster-feed-watch", daemon=True)
+            )
         for thread in self._threads:
             thread.start()
 
-    def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
+    def stop(self, timeout: float = 1.0) -> None:
+        """Stop both threads, waiting at most `timeout` seconds in all."""
+        self._stopping.set()
+        with self._wake:
+            self._wake.notify_all()
+        deadline = time.monotonic() + timeout
         for thread in self._threads:
-            thread.join(timeout=2)
-        if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+            if thread is not threading.current_thread():
+                thread.join(max(deadline - time.monotonic(), 0.0))
 
     def poke(self) -> None:
-        """The app wrote itself: data_version does not move for a connection's own kind."""
-        self.on_change()
+        """The owner committed a write: reload now, even if no commit shows.
 
-    # --- threads ---
+        The owner's writes use other connections than the feed's, so they would be seen
+        anyway; a poke saves waiting for the file event.
+        """
+        self._signal(_Why.POKE)
 
-    def _watch(self) -> None:
-        names = {self.path.name, *(self.path.name + s for s in ("-wal", "-journal"))}
-        try:
-            for changes in watch(
-                self.path.parent,
-                stop_event=self._stop,
-                debounce=5,
-                step=5,
-                rust_timeout=500,
-                yield_on_timeout=False,
-                raise_interrupt=False,
-            ):
-                if any(Path(p).name in names for _, p in changes):
-                    self._wake.set()
-        except (OSError, RuntimeError):
-            # No watch possible (folder gone, no inotify): the poll still sees changes.
-            pass
+    # --- waking the checker ---
+
+    def _signal(self, why: _Why) -> None:
+        with self._wake:
+            self._why |= why
+            self._wake.notify()
+
+    def _wait(self, timeout: float) -> _Why:
+        with self._wake:
+            if not self._why and not self._stopping.is_set():
+                self._wake.wait(timeout)
+            why, self._why = self._why, _Why.NONE
+        return why
+
+    # --- the watcher thread ---
+
+    def _watch_loop(self) -> None:
+        # The folder of the real file: SQLite keeps -wal next to a symlink's target.
+        target = self._path.resolve()
+        names = {target.name, f"{target.name}-wal", f"{target.name}-journal"}
+
+        def wanted(_change: Change, path: str) -> bool:
+            return os.path.basename(path) in names
+
+        while not self._stopping.is_set():
+            try:
+                for _changes in watch(
+                    target.parent,
+                    watch_filter=wanted,
+                    debounce=DEBOUNCE_MS,
+                    step=STEP_MS,
+                    rust_timeout=0,  # no timeout needed: stop_event is checked every step
+                    stop_event=self._stopping,
+                    recursive=False,  # the folder may hold big trees (worktrees, logs)
+                    raise_interrupt=False,
+                ):
+                    self._signal(_Why.EVENT)
+            except Exception as exc:  # the poll carries on alone meanwhile
+                log.info("cannot watch %s (%s); polling only for now", target.parent, exc)
+                self._stopping.wait(WATCH_RETRY_SECONDS)
+
+    # --- the checker thread ---
 
     def _check_loop(self) -> None:
-        while not self._stop.is_set():
-            woken = self._wake.wait(POLL_SECONDS)
-            self._wake.clear()
-            if self._stop.is_set():
-                return
-            if self._check() or not woken:
-                continue
-            # An event but no visible commit yet: the commit may land a moment later.
-            for delay in RECHECK_DELAYS:
-                if self._stop.wait(delay) or self._check():
-                    break
-
-    def _check(self) -> bool:
-        """Report a change if something was committed or the file was swapped; say which."""
-        current = _file_id(self.path)
-        if current is None:
-            self._set_status(f"database is missing: {self.path} — waiting for it to come back")
-            self._drop_connection()
-            return False
-        if current != self._file:
-            replaced = self._file is not None
-            self._file = current
-            self._drop_connection()
-            if replaced:
-                self._set_status("database was replaced — reopened")
-            self._version = self._read_version()
-            self.on_change()
-            return True
-        version = self._read_version()
-        if version is None:
-            return False
-        self._set_status(None)
-        if version != self._version:
-            self._version = version
-            self.on_change()
-            return True
-        return False
-
-    # --- the one connection ---
-
-    def _read_version(self) -> int | None:
+        rechecks: list[float] = []  # when to look again after the last file event
+        why = _Why.NONE
         try:
-            if self._conn is None:
-                self._conn = self.database.raw_connection()
-            return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
-        except sqlite3.Error as exc:
-            self._drop_connection()
-            self._set_status(f"cannot read {self.path}: {exc} — retrying")
-            return None
+            while not self._stopping.is_set():
+                try:
+                    self._check(force=_Why.POKE in why)
+                except Exception:  # never let the thread die; the next check retries
+                    log.exception("change feed check failed")
+                now = time.monotonic()
+                if _Why.EVENT in why:
+                    rechecks = [now + delay for delay in RECHECK_DELAYS]
+                else:
+                    rechecks = [due for due in rechecks if due > now]
+                timeout = rechecks[0] - now if rechecks else self._poll_seconds
+                why = self._wait(timeout)
+        finally:
+            self._close()
 
-    def _drop_connection(self) -> None:
+    def _check(self, *, force: bool) -> None:
+        file = _file_id(self._path)
+        if file is None:
+            self._close()
+            self._set_status(f"database is missing: {self._path} — waiting for it to come back")
+            return
+        # While the connection is open its file cannot be freed, so a new file at the
+        # path always has another inode: the identity alone tells a swap.
+        if self._conn is None or file != self._file:
+            if self._conn is not None:
+                self._set_status("database was replaced — reopening")
+            self._close()
+            if self._open(file):
+                self._set_status(None)
+                self._changed()
+            return
+        try:
+            version = _data_version(self._conn)
+        except sqlite3.Error as exc:
+            self._set_status(f"cannot read {self._path}: {exc} — retrying")
+            if not _is_busy(exc):
+                self._close()  # reopen at the next check; that reloads too
+            return
+        self._set_status(None)
+        if version != self._version or force:
+            self._version = version
+            self._changed()
+
+    def _open(self, file: _FileId) -> bool:
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = self._database.raw_connection()
+            conn.execute(f"PRAGMA busy_timeout = {CHECK_BUSY_TIMEOUT_MS}")
+            version = _data_version(conn)
+        except sqlite3.Error as exc:
+            if conn is not None:
+                conn.close()
+            self._set_status(f"cannot open {self._path}: {exc} — retrying")
+            return False
+        self._conn, self._file, self._version = conn, file, version
+        return True
+
+    def _close(self) -> None:
         if self._conn is not None:
-            self._conn.close()
-            self._conn = None
+            conn, self._conn = self._conn, None
+            try:
+                conn.close()
+            except sqlite3.Error:
+                log.debug("closing the feed's connection failed", exc_info=True)
+
+    def _changed(self) -> None:
+        try:
+            self._on_change()
+        except Exception:
+            log.exception("on_change failed")
 
     def _set_status(self, message: str | None) -> None:
-        if message != self._status:
-            self._status = message
-            self.on_status(message)
+        if message == self._status:
+            return
+        self._status = message
+        if self._on_status is not None:
+            try:
+                self._on_status(message)
+            except Exception:
+                log.exception("on_status failed")
