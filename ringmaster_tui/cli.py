@@ -14,7 +14,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,7 +36,6 @@ from ringmaster_tui.store.source import Source, open_source
 PROG = "ringmaster-tui"
 EXIT_USAGE = 2
 EXIT_FAILED = 1
-DEMO_REFRESH_SECONDS = 2.0
 
 
 class CommandError(Exception):
@@ -174,11 +172,18 @@ def _open(settings: Settings) -> Source:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    # The interactive board is not built yet: show the summary it will open on.
-    source = _open(_settings(args))
-    print_status(source, as_json=False)
-    source.database.dispose()
-    return 0
+    settings = _settings(args)
+    return _run_dashboard(_open(settings), settings, quit_after=None)
+
+
+def _run_dashboard(source: Source, settings: Settings, *, quit_after: float | None) -> int:
+    # Imported here: `status`, `simulate` and the others start without loading Textual.
+    from ringmaster_tui.ui.app import run_app
+
+    try:
+        return run_app(source, settings, quit_after=quit_after)
+    finally:
+        source.database.dispose()
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -313,15 +318,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     try:
         settings = _settings(args).model_copy(update={"db": str(path)})
-        source = _open(settings)
-        # Until the interactive board lands, the demo shows the live summary.
-        deadline = time.monotonic() + args.duration if args.duration else None
-        while deadline is None or time.monotonic() < deadline:
-            print_status(source, as_json=False)
-            print()
-            time.sleep(DEMO_REFRESH_SECONDS)
-        source.database.dispose()
-        return 0
+        return _run_dashboard(_open(settings), settings, quit_after=args.duration)
     finally:
         # SIGINT lets the simulator finish its transaction and any git commit it is in.
         simulator.send_signal(signal.SIGINT)

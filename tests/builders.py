@@ -102,6 +102,22 @@ class DbBuilder:
         values.setdefault("created_at", ago(minutes=5))
         return self.insert("alerts", message=message, severity=severity, **values)
 
+    def update_card(self, card: str, **values: Any) -> None:
+        """Set columns of a card and keep its updated_at, as a fixed-clock test needs.
+
+        The schema's trigger restamps updated_at with the real clock on every UPDATE, so
+        it is set aside for this one statement, as an import tool would.
+        """
+        trigger_sql = self.conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'cards_updated_at'"
+        ).fetchone()[0]
+        assignments = ", ".join(f"{column} = ?" for column in values)
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute("DROP TRIGGER cards_updated_at")
+        self.conn.execute(f"UPDATE cards SET {assignments} WHERE id = ?", [*values.values(), card])
+        self.conn.execute(trigger_sql)
+        self.conn.execute("COMMIT")
+
     def close(self) -> None:
         self.conn.close()
 

@@ -1,0 +1,1 @@
+"""The Textual user interface: reads snapshots, asks the app to act; never the database."""

@@ -1,0 +1,361 @@
+"""The dashboard application: the only place that calls the Source, always from a worker.
+
+Data flows one way: a worker reads a Snapshot and posts it; the screens update in place.
+Keys become messages; the app plans the write, runs it in a worker, shows the Outcome
+and reloads. `request_reload()` is the one entry point for "the data changed".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from pathlib import PurePath
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.command import Provider
+from textual.screen import Screen
+from textual.system_commands import SystemCommandsProvider
+
+from ringmaster_tui.config import Settings
+from ringmaster_tui.domain.outcome import Outcome
+from ringmaster_tui.domain.snapshot import BoardQuery, CardSummary, Snapshot
+from ringmaster_tui.live.feed import ChangeFeed, RefreshGate
+from ringmaster_tui.resources import resource_path
+from ringmaster_tui.store.source import Source
+from ringmaster_tui.ui.card_actions import Intent, PlannedMove, UndoStack, force_move, plan_move
+from ringmaster_tui.ui.commands import ActionProvider, CardSearchProvider
+from ringmaster_tui.ui.key_help import key_rows
+from ringmaster_tui.ui.messages import (
+    ActionFinished,
+    CardDetailLoaded,
+    CardIntent,
+    DatabaseStatus,
+    FilterChanged,
+    LoadFailed,
+    OpenCard,
+    ReloadRequested,
+    SnapshotLoaded,
+    UndoRequested,
+)
+from ringmaster_tui.ui.safe_text import make_visible, safe_text
+from ringmaster_tui.ui.screens.card_detail import CardDetailScreen
+from ringmaster_tui.ui.screens.confirm import ConfirmScreen
+from ringmaster_tui.ui.screens.dashboard import DashboardScreen
+from ringmaster_tui.ui.screens.force_picker import ForcePickerScreen
+from ringmaster_tui.ui.screens.help import HelpScreen
+from ringmaster_tui.ui.screens.project_picker import ProjectChoice, ProjectPickerScreen
+from ringmaster_tui.ui.views import VIEWS, view_spec
+
+# app.tcss first (the shared look), then one file per screen or widget family.
+STYLES = resource_path("styles")
+STYLE_FILES = ("app.tcss", "dashboard.tcss", "board.tcss", "card_detail.tcss", "dialogs.tcss")
+# How long an outcome stays on screen; refusals longer, they need reading.
+OK_SECONDS = 4.0
+REFUSED_SECONDS = 8.0
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class RingmasterApp(App[int]):
+    TITLE = "ringmaster-tui"
+    CSS_PATH: ClassVar[list[str | PurePath]] = [STYLES / name for name in STYLE_FILES]
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {
+        CardSearchProvider,
+        ActionProvider,
+        SystemCommandsProvider,
+    }
+    HELP_GROUP: ClassVar[str] = "Everywhere"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("p", "pick_project", "Project", id="app.project"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+        *(spec.binding() for spec in VIEWS),
+    ]
+
+    def __init__(
+        self,
+        source: Source,
+        settings: Settings,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        animate: bool = True,
+        live: bool = True,
+        quit_after: float | None = None,
+    ) -> None:
+        super().__init__()
+        self.source = source
+        self.settings = settings
+        self.clock = clock
+        self.board_query = BoardQuery(per_lane=settings.per_lane)
+        self.snapshot: Snapshot | None = None
+        """The latest snapshot shown; None until the first load ends."""
+        self.undo_stack = UndoStack()
+        self._reload_gate = RefreshGate()
+        self._feed = (
+            ChangeFeed(source.database, self.request_reload, self._feed_status) if live else None
+        )
+        """Reloads after every commit of any writer; None in tests that reload by hand."""
+        self._quit_after = quit_after
+        self._load_error = ""
+        self.dashboard = DashboardScreen(read_only=not source.writable)
+        """The main screen (header of totals, views, footer); always at the bottom."""
+        self.sub_title = str(source.path)
+        if not animate:
+            # Snapshots and tests: nothing may move between two screenshots.
+            self.animation_level = "none"
+
+    def get_default_screen(self) -> Screen[None]:
+        return self.dashboard
+
+    def on_ready(self) -> None:
+        # Ready: the dashboard is laid out, so the first snapshot has widgets to fill.
+        self.request_reload()
+        if self._feed is not None:
+            self._feed.start()
+        if self._quit_after is not None:
+            self.set_timer(self._quit_after, self.exit)
+
+    def on_unmount(self) -> None:
+        if self._feed is not None:
+            self._feed.stop()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        # Quit and help are actions of ours already; the theme is the one system extra.
+        yield SystemCommand("Theme", "Change the colours", self.action_change_theme)
+
+    # --- reading ---
+
+    def request_reload(self) -> None:
+        """Ask for a fresh snapshot. Safe from any thread, cheap to call very often.
+
+        Requests coalesce: at most one load runs and one more waits, however many arrive.
+        """
+        if self._reload_gate.request():
+            self.post_message(ReloadRequested())  # a worker starts on the event loop
+
+    @on(ReloadRequested)
+    def _start_loading(self) -> None:
+        self._load_snapshots()
+
+    @work(thread=True, group="snapshot", exit_on_error=False)
+    def _load_snapshots(self) -> None:
+        while True:
+            self._reload_gate.begin()  # this load covers every change requested so far
+            try:
+                snapshot = self.source.snapshot(self.board_query, self.clock())
+            except Exception as exc:  # a locked, replaced or vanished file: say so, keep going
+                self.post_message(LoadFailed(_first_line(exc)))
+            else:
+                self.post_message(SnapshotLoaded(snapshot))
+            if not self._reload_gate.done():
+                return
+
+    @on(SnapshotLoaded)
+    def _show_snapshot(self, message: SnapshotLoaded) -> None:
+        self.snapshot = message.snapshot
+        if self._load_error:
+            self._load_error = ""
+            self.dashboard.totals_bar.show_problem(None)
+        self.dashboard.show_snapshot(message.snapshot)
+        if isinstance(self.screen, CardDetailScreen):  # keep an open card live too
+            self._load_detail(self.screen.card.id, self.screen)
+
+    @on(LoadFailed)
+    def _report_load_failure(self, message: LoadFailed) -> None:
+        # Once per distinct failure: a locked database fails every load until it is free.
+        if message.error == self._load_error:
+            return
+        self._load_error = message.error
+        self.dashboard.totals_bar.show_problem(f"cannot read: {message.error}")
+        self.notify(
+            make_visible(f"Could not read the database: {message.error}"),
+            severity="error",
+            markup=False,
+        )
+
+    def _feed_status(self, problem: str | None) -> None:
+        self.post_message(DatabaseStatus(problem))  # called on the feed's thread
+
+    @on(DatabaseStatus)
+    def _show_database_status(self, message: DatabaseStatus) -> None:
+        self.dashboard.totals_bar.show_problem(message.problem)
+        if message.problem:
+            self.notify(make_visible(message.problem), severity="warning", markup=False)
+        else:
+            self.request_reload()
+
+    def loaded_cards(self) -> tuple[CardSummary, ...]:
+        if self.snapshot is None:
+            return ()
+        return tuple(card for lane in self.snapshot.lanes for card in lane.cards)
+
+    @on(FilterChanged)
+    def _filter(self, message: FilterChanged) -> None:
+        self._change_query(text=message.text)
+
+    def _change_query(self, **changes: object) -> None:
+        self.board_query = self.board_query.model_copy(update=changes)
+        self.request_reload()
+
+    # --- one card in full ---
+
+    @on(OpenCard)
+    def _open_card(self, message: OpenCard) -> None:
+        screen = CardDetailScreen(message.card, self.clock)
+        self.push_screen(screen)
+        self._load_detail(message.card.id, screen)
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def _load_detail(self, card_id: str, screen: CardDetailScreen) -> None:
+        try:
+            detail = self.source.card_detail(card_id, self.clock())
+        except Exception as exc:  # shown in the screen; the board carries on
+            screen.post_message(CardDetailLoaded(card_id, None, _first_line(exc)))
+        else:
+            screen.post_message(CardDetailLoaded(card_id, detail))
+
+    # --- writing ---
+
+    def _writes_allowed(self, what: str) -> bool:
+        if self.source.writable:
+            return True
+        reason = self.source.read_only_reason or "the database is open read-only"
+        self.notify(
+            make_visible(f"{what} is disabled: read-only, {reason}."),
+            title="Read-only",
+            severity="warning",
+            markup=False,
+        )
+        return False
+
+    @on(CardIntent)
+    def _card_intent(self, message: CardIntent) -> None:
+        if not self._writes_allowed(message.intent.capitalize()):
+            return
+        if message.intent is Intent.FORCE:
+            self._pick_force_target(message.card)
+            return
+        planned = plan_move(message.intent, message.card)
+        if isinstance(planned, str):
+            self._show_refusal(planned)
+        else:
+            self._write_move(planned)
+
+    def _pick_force_target(self, card: CardSummary) -> None:
+        def picked(target: str | None) -> None:
+            if target is not None:
+                self._confirm_force(card, target)
+
+        self.push_screen(ForcePickerScreen(card), picked)
+
+    def _confirm_force(self, card: CardSummary, target: str) -> None:
+        question = Text("Move “")
+        question.append_text(safe_text(card.title, one_line=True))
+        question.append("” from ")
+        question.append_text(safe_text(card.state))
+        question.append(f" to {target}, bypassing the state machine's rules?")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write_move(force_move(card, target))
+
+        self.push_screen(ConfirmScreen("Force a transition", question), answered)
+
+    @on(UndoRequested)
+    def _undo(self) -> None:
+        if not self._writes_allowed("Undo"):
+            return
+        moved = self.undo_stack.pop()
+        if moved is None:
+            self.notify("Nothing to undo: no transition was made from this app.")
+            return
+        self._write(lambda: self.source.undo(moved), undoing=True)
+
+    def _write_move(self, move: PlannedMove) -> None:
+        self._write(
+            lambda: self.source.transition(
+                move.card_id, move.seen_state, move.trigger, move.to_state
+            ),
+            undoing=False,
+        )
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _write(self, write: Callable[[], Outcome], *, undoing: bool) -> None:
+        try:
+            outcome = write()
+        except Exception as exc:  # the transaction rolled back: nothing was written
+            outcome = Outcome(ok=False, message=f"The write failed: {_first_line(exc)}")
+        self.post_message(ActionFinished(outcome, undoing=undoing))
+
+    @on(ActionFinished)
+    def _show_outcome(self, message: ActionFinished) -> None:
+        outcome = message.outcome
+        if outcome.ok and outcome.moved is not None and not message.undoing:
+            self.undo_stack.push(outcome.moved)
+        if outcome.ok:
+            self.notify(make_visible(outcome.message), markup=False, timeout=OK_SECONDS)
+        else:
+            self._show_refusal(outcome.message)
+        self.request_reload()
+
+    def _show_refusal(self, message: str) -> None:
+        if self.settings.bell:
+            self.bell()
+        self.notify(
+            make_visible(message), severity="warning", markup=False, timeout=REFUSED_SECONDS
+        )
+
+    # --- keys of the whole app ---
+
+    def action_show_view(self, view_id: str) -> None:
+        spec = view_spec(view_id)
+        if spec is None:
+            return
+        while len(self.screen_stack) > 1:  # views live on the dashboard, under any dialog
+            self.pop_screen()
+        if not self.dashboard.show_view(view_id):
+            self.notify(f"The {spec.title} view is coming soon.")
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        title = getattr(self.screen, "HELP_GROUP", "this screen")
+        self.push_screen(HelpScreen(str(title), key_rows(self.screen, self.get_key_display)))
+
+    def action_pick_project(self) -> None:
+        snapshot = self.snapshot
+        if snapshot is None:
+            return
+
+        def picked(choice: ProjectChoice | None) -> None:
+            if choice is not None:
+                self._change_query(project_id=choice.project_id)
+
+        self.push_screen(
+            ProjectPickerScreen(snapshot.projects, self.board_query.project_id), picked
+        )
+
+    def jump_to_card(self, card_id: str) -> None:
+        """Show the board with `card_id` selected (the command palette's card search)."""
+        self.action_show_view("board")
+        if not self.dashboard.board.select_card(card_id):
+            self.notify("That card is no longer on the board.", severity="warning")
+
+
+def _first_line(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    lines = str(orig or exc).splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+def run_app(source: Source, settings: Settings, *, quit_after: float | None = None) -> int:
+    """Run the dashboard until the user quits (or `quit_after` seconds); the exit code."""
+    app = RingmasterApp(source, settings, quit_after=quit_after)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,66 @@
+"""One card in full (enter on the board); the app loads its detail in a worker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import Footer, Label
+
+from ringmaster_tui.domain.snapshot import CardDetail, CardSummary
+from ringmaster_tui.ui.messages import CardDetailLoaded
+from ringmaster_tui.ui.safe_text import safe_text
+from ringmaster_tui.ui.widgets.card_detail_view import CardDetailView
+
+
+class CardDetailScreen(Screen[None]):
+    HELP_GROUP: ClassVar[str] = "Card"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "app.pop_screen", "Back", id="card.back"),
+        Binding("j", "scroll('down')", "Scroll down", show=False, id="move.down"),
+        Binding("k", "scroll('up')", "Scroll up", show=False, id="move.up"),
+    ]
+
+    def __init__(self, card: CardSummary, clock: Callable[[], datetime]) -> None:
+        super().__init__(id="card-detail")
+        self.card = card
+        self.detail: CardDetail | None = None
+        self._clock = clock
+        self._body = CardDetailView(id="detail-body")
+
+    def compose(self) -> ComposeResult:
+        yield Label(safe_text(self.card.title, one_line=True), id="detail-title")
+        yield self._body
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._body.show_message("Loading…")
+        self._body.focus()
+
+    @on(CardDetailLoaded)
+    def _loaded(self, message: CardDetailLoaded) -> None:
+        if message.card_id != self.card.id:
+            return
+        if message.error:
+            self._body.show_message(f"Could not read the card: {message.error}")
+        elif message.detail is None:
+            self._body.show_message("This card no longer exists.")
+        elif message.detail != self.detail:  # reloaded after every commit: redraw on change
+            self.detail = message.detail
+            self.query_one("#detail-title", Label).update(
+                safe_text(message.detail.title, one_line=True)
+            )
+            scrolled = self._body.scroll_y
+            self._body.show(message.detail, self._clock())
+            self._body.call_after_refresh(self._body.scroll_to, y=scrolled, animate=False)
+
+    def action_scroll(self, direction: str) -> None:
+        if direction == "down":
+            self._body.scroll_down()
+        else:
+            self._body.scroll_up()

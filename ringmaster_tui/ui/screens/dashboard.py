@@ -1,0 +1,57 @@
+"""The main screen: the header of totals, the current view (board, loops, ...), the footer."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer
+
+from ringmaster_tui.domain.snapshot import Snapshot
+from ringmaster_tui.ui.views import VIEWS, view_spec
+from ringmaster_tui.ui.widgets.board import BoardView
+from ringmaster_tui.ui.widgets.dashboard_view import DashboardView
+from ringmaster_tui.ui.widgets.totals_bar import TotalsBar
+
+
+class DashboardScreen(Screen[None]):
+    HELP_GROUP: ClassVar[str] = "Dashboard"
+
+    def __init__(self, *, read_only: bool) -> None:
+        super().__init__(id="dashboard")
+        self.totals_bar = TotalsBar(read_only=read_only)
+        self.views: dict[str, DashboardView] = {
+            spec.view_id: spec.make() for spec in VIEWS if spec.make is not None
+        }
+
+    def compose(self) -> ComposeResult:
+        yield self.totals_bar
+        with ContentSwitcher(initial="board", id="views"):
+            yield from self.views.values()
+        yield Footer()
+
+    @property
+    def board(self) -> BoardView:
+        board = self.views["board"]
+        assert isinstance(board, BoardView)
+        return board
+
+    @property
+    def current_view(self) -> DashboardView:
+        return self.views[self.query_one(ContentSwitcher).current or "board"]
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        self.totals_bar.show_snapshot(snapshot)
+        for view in self.views.values():
+            view.show_snapshot(snapshot)
+
+    def show_view(self, view_id: str) -> bool:
+        """Switch to a view; False when that view does not exist yet."""
+        spec = view_spec(view_id)
+        if spec is None or view_id not in self.views:
+            return False
+        self.query_one(ContentSwitcher).current = view_id
+        self.totals_bar.show_view(spec.title)
+        self.views[view_id].focus_view()
+        return True

@@ -1,0 +1,69 @@
+"""`f`: pick the state to force a card to (any state but its own)."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from ringmaster_tui.domain import states as sm
+from ringmaster_tui.domain.snapshot import CardSummary
+from ringmaster_tui.ui.safe_text import safe_text
+
+
+class ForcePickerScreen(ModalScreen[str | None]):
+    """Dismisses with the chosen state, or None when cancelled."""
+
+    HELP_GROUP: ClassVar[str] = "Force"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Cancel", id="force.cancel"),
+        Binding("j", "cursor('down')", "Down", show=False, id="move.down"),
+        Binding("k", "cursor('up')", "Up", show=False, id="move.up"),
+    ]
+
+    def __init__(self, card: CardSummary) -> None:
+        super().__init__(id="force-picker")
+        self.card = card
+
+    def compose(self) -> ComposeResult:
+        title = Text("Force “")
+        title.append_text(safe_text(self.card.title, one_line=True))
+        title.append("” from ")
+        title.append_text(safe_text(self.card.state))
+        title.append(" to:")
+        with Vertical(id="force-dialog", classes="dialog"):
+            yield Label(title, classes="dialog-title")
+            yield OptionList(
+                *(
+                    Option(Text(f"{state}  ({sm.lane_of(state)})"), id=state)
+                    for state in sm.force_targets(self.card.state)
+                ),
+                id="force-targets",
+                markup=False,
+            )
+            yield Label(
+                Text("enter picks, then you confirm · escape cancels · recorded as force"),
+                classes="dialog-hint",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def action_cursor(self, direction: str) -> None:
+        targets = self.query_one(OptionList)
+        if direction == "down":
+            targets.action_cursor_down()
+        else:
+            targets.action_cursor_up()
+
+    @on(OptionList.OptionSelected)
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)

@@ -1,0 +1,252 @@
+"""The board: one column per lane, a selected card, a text filter and the card keys.
+
+It never touches the database: each key becomes a message the app acts on.
+The selection is a lane and a row of that lane's list; only that list shows a highlight.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.css.scalar import Scalar
+from textual.widgets import Input, Label, OptionList
+
+from ringmaster_tui.domain import states as sm
+from ringmaster_tui.domain.snapshot import CardSummary, Snapshot
+from ringmaster_tui.ui.card_actions import Intent
+from ringmaster_tui.ui.messages import CardIntent, FilterChanged, OpenCard, UndoRequested
+from ringmaster_tui.ui.safe_text import safe_text
+from ringmaster_tui.ui.widgets.dashboard_view import DashboardView
+from ringmaster_tui.ui.widgets.lane import LaneColumn, LaneList
+
+# A lane is at least this wide; as many lanes as fit share the width, the rest scroll.
+LANE_MIN_WIDTH = 24
+# An empty lane shrinks to its header.
+EMPTY_LANE_WIDTH = 12
+# Every lane a snapshot can hold; OTHER and ARCHIVED stay hidden until a snapshot has them.
+ALL_LANES: tuple[str, ...] = (*sm.LANE_NAMES, sm.OTHER_LANE, sm.ARCHIVED_LANE)
+
+
+class BoardView(DashboardView):
+    HELP_GROUP: ClassVar[str] = "Board"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "intent('approve')", "Approve", id="card.approve"),
+        Binding("r", "intent('reject')", "Reject", id="card.reject"),
+        Binding("A", "intent('archive')", "Archive", id="card.archive"),
+        Binding("f", "intent('force')", "Force", id="card.force"),
+        Binding("u", "undo", "Undo", id="board.undo"),
+        Binding("slash", "filter", "Filter", id="board.filter"),
+        Binding("escape", "clear_filter", "Clear filter", id="board.clear_filter"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.columns: dict[str, LaneColumn] = {name: LaneColumn(name) for name in ALL_LANES}
+        for name in (sm.OTHER_LANE, sm.ARCHIVED_LANE):
+            self.columns[name].display = False
+        self._current_lane: str | None = None
+        self._shown_filter = ""
+        self._filter = Input(
+            id="board-filter",
+            placeholder="filter titles and descriptions (enter keeps, esc clears)",
+        )
+        self._empty = Label("", id="board-empty")
+        self._filter.display = False
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="lanes"):
+            yield from self.columns.values()
+        yield self._empty
+        yield self._filter
+
+    # --- what is selected ---
+
+    @property
+    def selected_card(self) -> CardSummary | None:
+        column = self.columns.get(self._current_lane or "")
+        if column is None:
+            return None
+        return column.card_at(column.cards_list.highlighted)
+
+    def _visible_columns(self) -> list[LaneColumn]:
+        return [c for c in self.columns.values() if c.display]
+
+    def _select(self, lane_name: str, row: int, *, focus: bool) -> None:
+        """Select `row` of a lane; every other lane loses its highlight."""
+        self._current_lane = lane_name
+        for name, column in self.columns.items():
+            column.set_class(name == lane_name, "-current")
+            if name != lane_name:
+                column.cards_list.highlighted = None
+        cards_list = self.columns[lane_name].cards_list
+        cards_list.highlighted = min(row, max(self.columns[lane_name].card_count - 1, 0))
+        if focus:
+            cards_list.focus()
+
+    def select_card(self, card_id: str, *, focus: bool = True) -> bool:
+        """Select the card with `card_id` wherever it is; False when it is not shown."""
+        for column in self._visible_columns():
+            row = column.index_of(card_id)
+            if row is not None:
+                self._select(column.lane_name, row, focus=focus)
+                return True
+        return False
+
+    def _select_first_card(self, *, focus: bool) -> None:
+        for column in self._visible_columns():
+            if column.card_count:
+                self._select(column.lane_name, 0, focus=focus)
+                return
+        self._current_lane = None
+        for column in self.columns.values():
+            column.remove_class("-current")
+
+    def _lanes_have_focus(self) -> bool:
+        return isinstance(self.screen.focused, LaneList)
+
+    def focus_view(self) -> None:
+        column = self.columns.get(self._current_lane or "")
+        if column is not None and column.card_count:
+            column.cards_list.focus()
+        else:
+            self._select_first_card(focus=True)
+
+    # --- new data ---
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Update the lanes in place; the selection follows the same card by id."""
+        selected = self.selected_card
+        previous_lane = self._current_lane
+        previous_row = self.columns[previous_lane].cards_list.highlighted if previous_lane else None
+        shown = {lane.name for lane in snapshot.lanes}
+        for lane in snapshot.lanes:
+            self.columns[lane.name].show(lane)
+        for name, column in self.columns.items():
+            column.display = name in shown
+        self._fit_lanes()
+        self._show_empty_message(snapshot)
+
+        focus = self._lanes_have_focus() or self.screen.focused is None
+        text = snapshot.query.text
+        filter_changed, self._shown_filter = text != self._shown_filter, text
+        if filter_changed and text:
+            # A new filter: its first match is selected (the filter keeps the keyboard).
+            self._select_first_card(focus=focus)
+        elif selected is None or not self.select_card(selected.id, focus=focus):
+            self._select_near(previous_lane, previous_row or 0, focus=focus)
+
+    def _select_near(self, lane_name: str | None, row: int, *, focus: bool) -> None:
+        """The selected card is gone: stay in its lane at the same height, if possible."""
+        column = self.columns.get(lane_name or "")
+        if column is not None and column.display and column.card_count:
+            self._select(column.lane_name, row, focus=focus)
+        else:
+            self._select_first_card(focus=focus)
+
+    def on_resize(self) -> None:
+        self._fit_lanes()
+
+    def _fit_lanes(self) -> None:
+        """Whole lanes only: as many as fit at LANE_MIN_WIDTH share the width exactly."""
+        columns = self._visible_columns()
+        full = [c for c in columns if not c.has_class("-empty")]
+        spare = self.size.width - EMPTY_LANE_WIDTH * (len(columns) - len(full))
+        fitting = min(max(spare // LANE_MIN_WIDTH, 1), max(len(full), 1))
+        width = max(spare // fitting, LANE_MIN_WIDTH)
+        for column in columns:
+            wanted = EMPTY_LANE_WIDTH if column.has_class("-empty") else width
+            if column.styles.width != Scalar.from_number(wanted):  # a change costs a relayout
+                column.styles.width = wanted
+
+    def _show_empty_message(self, snapshot: Snapshot) -> None:
+        empty = not any(lane.count for lane in snapshot.lanes)
+        self._empty.display = empty
+        if not empty:
+            return
+        if snapshot.query.text:
+            message = safe_text(
+                f"No card matches “{snapshot.query.text}”. Escape clears the filter."
+            )
+        else:
+            message = safe_text("No cards here yet.")
+        self._empty.update(message)
+
+    # --- keys ---
+
+    @on(LaneList.StepLane)
+    def _step_lane(self, message: LaneList.StepLane) -> None:
+        message.stop()
+        self.move_lane(message.direction)
+
+    def move_lane(self, direction: int) -> None:
+        columns = [c for c in self._visible_columns() if c.card_count]
+        if not columns:
+            return
+        names = [c.lane_name for c in columns]
+        if self._current_lane not in names:
+            self._select(names[0], 0, focus=True)
+            return
+        index = names.index(self._current_lane)
+        target = min(max(index + direction, 0), len(names) - 1)
+        row = self.columns[self._current_lane].cards_list.highlighted or 0
+        self._select(names[target], row, focus=True)
+
+    def action_intent(self, intent: str) -> None:
+        card = self.selected_card
+        if card is None:
+            self.notify("No card is selected.", severity="warning")
+            return
+        self.post_message(CardIntent(card, Intent(intent)))
+
+    def action_undo(self) -> None:
+        self.post_message(UndoRequested())
+
+    def action_filter(self) -> None:
+        self._filter.display = True
+        self._filter.focus()
+
+    def action_clear_filter(self) -> None:
+        self._filter.value = ""  # posts Input.Changed, which clears the app's query
+        self._filter.display = False
+        self.focus_view()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "clear_filter":
+            return bool(self._filter.value) or self._filter.has_focus
+        return True
+
+    @on(Input.Changed, "#board-filter")
+    def _filter_typed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(FilterChanged(event.value))
+
+    @on(Input.Submitted, "#board-filter")
+    def _filter_kept(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._filter.display = False
+        self.focus_view()
+
+    @on(OptionList.OptionSelected)
+    def _card_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        column = event.option_list.parent
+        card = column.card_at(event.option_index) if isinstance(column, LaneColumn) else None
+        if card is not None:
+            self.post_message(OpenCard(card))
+
+    @on(OptionList.OptionHighlighted)
+    def _stop_highlight(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A lane got focus (click, tab): it becomes the selected lane."""
+        widget = event.widget
+        if not isinstance(widget, LaneList) or not isinstance(widget.parent, LaneColumn):
+            return
+        column = widget.parent
+        if column.lane_name != self._current_lane:
+            self._select(column.lane_name, widget.highlighted or 0, focus=False)

@@ -1,0 +1,246 @@
+"""Everything about one card, section by section, from a CardDetail snapshot."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import ClassVar
+
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widget import Widget
+from textual.widgets import DataTable, Label, Static
+
+from ringmaster_tui.domain.snapshot import CardDetail, Dependency, ErrorView, TransitionView
+from ringmaster_tui.domain.timefmt import age
+from ringmaster_tui.ui.formatting import MISSING, count, milliseconds, money, short_sha
+from ringmaster_tui.ui.safe_text import make_visible, safe_text
+
+
+class CardDetailView(VerticalScroll):
+    """Rebuilt whenever a new detail arrives: a card's detail is read once per visit."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "detail--label",
+        "detail--met",
+        "detail--unmet",
+        "detail--dim",
+    }
+
+    def show(self, detail: CardDetail, now: datetime) -> None:
+        self.remove_children()
+        self.mount_all(self._sections(detail, now))
+
+    def show_message(self, message: str) -> None:
+        self.remove_children()
+        self.mount(Static(safe_text(message), classes="detail-message"))
+
+    def _sections(self, detail: CardDetail, now: datetime) -> Iterable[Widget]:
+        yield Static(self._facts(detail, now), classes="detail-facts")
+        yield from _section("Description", [_prose(detail.description)])
+        yield from _section("Task prompt", [_prose(detail.task_prompt)])
+        met = sum(1 for c in detail.criteria if c.met)
+        yield from _section(
+            f"Acceptance criteria ({met}/{len(detail.criteria)} met)", [self._criteria(detail)]
+        )
+        yield from _section("Dependencies", [self._dependencies(detail)])
+        yield from _section(f"Attempts ({len(detail.attempts)})", [_attempts(detail, now)])
+        unresolved = sum(1 for e in detail.errors if not e.resolved)
+        yield from _section(
+            f"Errors ({len(detail.errors)}, {unresolved} unresolved)", [_errors(detail.errors, now)]
+        )
+        yield from _section(
+            f"Loop snapshots ({len(detail.loop_snapshots)})", [_loop_snapshots(detail, now)]
+        )
+        yield from _section(f"Deployments ({len(detail.deployments)})", [_deployments(detail, now)])
+        yield from _section("History, newest first", [_history(detail.history, now)])
+
+    def _facts(self, detail: CardDetail, now: datetime) -> Text:
+        label = self.get_component_rich_style("detail--label")
+        rows: list[tuple[str, str]] = [
+            ("project", detail.project_name or detail.project_id),
+            (
+                "state",
+                detail.state + (f" (was {detail.previous_state})" if detail.previous_state else ""),
+            ),
+            ("priority", count(detail.priority)),
+            (
+                "loop",
+                f"iteration {count(detail.loop_iteration)}, errors {count(detail.error_count)}"
+                f" of {count(detail.max_retries)} retries",
+            ),
+            (
+                "cost",
+                f"{money(detail.total_cost_usd)} in {milliseconds(detail.total_time_spent_ms)}",
+            ),
+            ("updated", f"{age(detail.updated_at, now)} ago"),
+            ("branch", detail.branch_name or MISSING),
+            ("pull request", detail.pull_request_url or MISSING),
+            ("worktree", detail.worktree_path or MISSING),
+        ]
+        text = Text(end="")
+        for name, value in rows:
+            text.append(f"{name:>13} ", label)
+            text.append_text(safe_text(value))
+            text.append("\n")
+        text.rstrip()
+        return text
+
+    def _criteria(self, detail: CardDetail) -> Widget:
+        if not detail.criteria:
+            return _nothing("No acceptance criteria.")
+        text = Text(end="")
+        for criterion in detail.criteria:
+            if criterion.met:
+                text.append("✓ met    ", self.get_component_rich_style("detail--met"))
+            else:
+                text.append("✗ unmet  ", self.get_component_rich_style("detail--unmet"))
+            text.append_text(safe_text(criterion.description))
+            text.append("\n")
+        text.rstrip()
+        return Static(text)
+
+    def _dependencies(self, detail: CardDetail) -> Widget:
+        if not detail.blocked_by and not detail.blocks:
+            return _nothing("No dependencies.")
+        text = Text(end="")
+        label = self.get_component_rich_style("detail--label")
+        for heading, deps in (("blocked by", detail.blocked_by), ("blocks", detail.blocks)):
+            for dep in deps:
+                text.append(f"{heading:>10} ", label)
+                text.append_text(_dependency(dep))
+                text.append("\n")
+        text.rstrip()
+        return Static(text)
+
+
+def _section(title: str, body: Sequence[Widget]) -> Iterable[Widget]:
+    yield Label(Text(title), classes="detail-heading")
+    yield from body
+
+
+def _nothing(message: str) -> Widget:
+    return Static(Text(message), classes="detail-none")
+
+
+def _prose(value: str | None) -> Widget:
+    if not value:
+        return _nothing("None.")
+    return Static(safe_text(value, newlines="keep"), classes="detail-prose")
+
+
+def _dependency(dep: Dependency) -> Text:
+    title = dep.title if dep.title is not None else f"(missing card {dep.card_id})"
+    text = safe_text(title)
+    text.append(f" — {make_visible(dep.state) or 'unknown'}")
+    if dep.dependency_type and dep.dependency_type != "blocks":
+        text.append(f" ({make_visible(dep.dependency_type)})")
+    return text
+
+
+def _table(columns: Sequence[str], rows: Iterable[Sequence[str]], empty: str) -> Widget:
+    """A read-only table; every cell goes through safe_text (cells parse markup given str)."""
+    body = [tuple(safe_text(cell, one_line=True) for cell in row) for row in rows]
+    if not body:
+        return _nothing(empty)
+    table: DataTable[Text] = DataTable(
+        show_cursor=False, zebra_stripes=True, cursor_type="none", classes="detail-table"
+    )
+    table.can_focus = False
+    table.add_columns(*(Text(c) for c in columns))
+    table.add_rows(body)
+    return table
+
+
+def _when(value: str | None, now: datetime) -> str:
+    return f"{age(value, now)} ago" if value else MISSING
+
+
+def _attempts(detail: CardDetail, now: datetime) -> Widget:
+    return _table(
+        ("#", "status", "agent", "tokens", "cost", "duration", "commit", "started"),
+        (
+            (
+                str(a.attempt_number),
+                a.status or MISSING,
+                a.agent_type or MISSING,
+                count(a.tokens_used),
+                money(a.cost_usd),
+                milliseconds(a.duration_ms),
+                short_sha(a.commit_sha),
+                _when(a.started_at, now),
+            )
+            for a in detail.attempts
+        ),
+        "No attempts yet.",
+    )
+
+
+def _errors(errors: Sequence[ErrorView], now: datetime) -> Widget:
+    return _table(
+        ("when", "type", "category", "severity", "attempt", "resolved", "message"),
+        (
+            (
+                _when(e.created_at, now),
+                e.error_type,
+                e.category or MISSING,
+                e.severity or MISSING,
+                count(e.attempt_number),
+                "yes" if e.resolved else "no",
+                e.message,
+            )
+            for e in errors
+        ),
+        "No errors.",
+    )
+
+
+def _loop_snapshots(detail: CardDetail, now: datetime) -> Widget:
+    return _table(
+        ("iteration", "checkpoint", "when"),
+        (
+            (str(s.iteration), short_sha(s.checkpoint_commit), _when(s.created_at, now))
+            for s in detail.loop_snapshots
+        ),
+        "No loop snapshots.",
+    )
+
+
+def _deployments(detail: CardDetail, now: datetime) -> Widget:
+    return _table(
+        ("when", "image", "workflow", "argocd", "namespace", "replicas"),
+        (
+            (
+                _when(d.created_at, now),
+                d.image_tag or MISSING,
+                "/".join(filter(None, (d.workflow_status, d.workflow_conclusion))) or MISSING,
+                "/".join(filter(None, (d.argocd_sync_status, d.argocd_health_status))) or MISSING,
+                d.namespace or MISSING,
+                f"{count(d.replicas_ready)}/{count(d.replicas_desired)}",
+            )
+            for d in detail.deployments
+        ),
+        "No deployments.",
+    )
+
+
+def _history(history: Sequence[TransitionView], now: datetime) -> Widget:
+    return _table(
+        ("when", "from", "to", "trigger", "by"),
+        (
+            (_when(t.created_at, now), t.from_state, t.to_state, t.trigger, _actor(t.metadata_raw))
+            for t in history
+        ),
+        "No transitions recorded.",
+    )
+
+
+def _actor(metadata_raw: str | None) -> str:
+    """Who made a transition, from its metadata JSON, when it says."""
+    try:
+        metadata = json.loads(metadata_raw or "")
+    except ValueError:
+        return MISSING
+    actor = metadata.get("by") if isinstance(metadata, dict) else None
+    return str(actor) if actor else MISSING

@@ -1,0 +1,155 @@
+"""One board lane: its header (name and count) and its cards, two lines each."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from ringmaster_tui.domain import states as sm
+from ringmaster_tui.domain.snapshot import CardSummary, LaneView
+from ringmaster_tui.ui.formatting import money
+from ringmaster_tui.ui.safe_text import safe_text
+
+# Lanes whose cards can be in several states, so each card says which.
+_MULTI_STATE_LANES = frozenset(lane.name for lane in sm.LANES if len(lane.states) > 1) | {
+    sm.OTHER_LANE
+}
+
+ERRORS_MARK = "✗"
+BLOCKED_MARK = "⊘"
+LOOP_MARK = "↻"
+
+
+class LaneList(OptionList):
+    """The cards of one lane; renders only the visible lines, however many cards."""
+
+    HELP_GROUP: ClassVar[str] = "Cards"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Open", id="card.open"),
+        Binding("j", "cursor_down", "Down", show=False, id="move.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="move.up"),
+        # Bound here, not on the board: the list's own left/right would scroll it instead.
+        Binding("left,h", "step_lane(-1)", "Lane left", show=False, id="move.left"),
+        Binding("right,l", "step_lane(1)", "Lane right", show=False, id="move.right"),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "card--title",
+        "card--state",
+        "card--priority",
+        "card--loop",
+        "card--cost",
+        "card--errors",
+        "card--blocked",
+        "card--more",
+    }
+
+    class StepLane(Message):
+        """The user asked for the lane to the left (-1) or right (+1)."""
+
+        def __init__(self, direction: int) -> None:
+            super().__init__()
+            self.direction = direction
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, markup=False)
+
+    def action_step_lane(self, direction: int) -> None:
+        self.post_message(self.StepLane(direction))
+
+    def card_prompt(self, card: CardSummary, *, show_state: bool) -> Text:
+        """Title on the first line; state, priority, loop, cost and marks on the second."""
+
+        def style(name: str) -> Style:
+            # partial: the span keeps the option's background (the highlight shows through)
+            return self.get_component_rich_style(name, partial=True)
+
+        marks: list[Text] = []
+        if show_state:
+            marks.append(safe_text(card.state, style=style("card--state")))
+        # What needs attention first: a narrow lane cuts the end of this line.
+        if card.unresolved_errors:
+            marks.append(
+                Text(f"{ERRORS_MARK}{card.unresolved_errors}", style=style("card--errors"))
+            )
+        if card.blocked:
+            marks.append(Text(f"{BLOCKED_MARK}blocked", style=style("card--blocked")))
+        if card.priority:  # 0 is the schema's default: no priority set
+            marks.append(Text(f"P{card.priority}", style=style("card--priority")))
+        if card.loop_iteration:
+            marks.append(Text(f"{LOOP_MARK}{card.loop_iteration}", style=style("card--loop")))
+        if card.total_cost_usd:
+            marks.append(Text(money(card.total_cost_usd), style=style("card--cost")))
+        prompt = Text(end="")
+        prompt.append_text(safe_text(card.title, style=style("card--title")))
+        prompt.append("\n")
+        prompt.append_text(Text(" ").join(marks))
+        return prompt
+
+    def more_prompt(self, hidden: int) -> Text:
+        style = self.get_component_rich_style("card--more", partial=True)
+        return Text(f"… {hidden} more; / filters", style=style)
+
+
+class LaneColumn(Vertical):
+    """A lane of the board; updated in place when its cards change."""
+
+    def __init__(self, lane_name: str) -> None:
+        super().__init__(id=f"lane-{lane_name.lower()}", classes="lane -empty")
+        self.lane_name = lane_name
+        self.lane: LaneView | None = None
+        self.cards_list = LaneList(id=f"cards-{lane_name.lower()}")
+        self.header = Label(Text(lane_name), classes="lane-header")
+        self._shows_state = lane_name in _MULTI_STATE_LANES
+
+    def compose(self) -> ComposeResult:
+        yield self.header
+        yield self.cards_list
+
+    def show(self, lane: LaneView) -> None:
+        """Show `lane`; nothing is redrawn when it is what is already shown."""
+        if lane == self.lane:
+            return
+        self.lane = lane
+        header = Text.assemble((self.lane_name, Style(bold=True)), " ", str(lane.count))
+        if lane.count > len(lane.cards):
+            header.append(f" · top {len(lane.cards)}", Style(dim=True))
+        self.header.update(header)
+        self.set_class(lane.count == 0, "-empty")
+        options: list[Option | None] = []
+        for card in lane.cards:
+            options += [
+                Option(self.cards_list.card_prompt(card, show_state=self._shows_state), card.id),
+                None,
+            ]
+        if lane.count > len(lane.cards):
+            options.append(
+                Option(self.cards_list.more_prompt(lane.count - len(lane.cards)), disabled=True)
+            )
+        elif options:
+            options.pop()  # no rule under the last card
+        self.cards_list.set_options(options)
+
+    def card_at(self, index: int | None) -> CardSummary | None:
+        if self.lane is None or index is None or not 0 <= index < len(self.lane.cards):
+            return None
+        return self.lane.cards[index]
+
+    def index_of(self, card_id: str) -> int | None:
+        if self.lane is None:
+            return None
+        for index, card in enumerate(self.lane.cards):
+            if card.id == card_id:
+                return index
+        return None
+
+    @property
+    def card_count(self) -> int:
+        return len(self.lane.cards) if self.lane else 0

@@ -1,0 +1,97 @@
+"""The line above every view: what is shown (view, project, filter) and what needs a human."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label
+
+from ringmaster_tui.domain.snapshot import Snapshot
+from ringmaster_tui.ui.safe_text import make_visible, safe_text
+
+
+class TotalsBar(Horizontal):
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "totals--view",
+        "totals--label",
+        "totals--count",
+        "totals--alarm",
+        "totals--badge",
+    }
+
+    def __init__(self, *, read_only: bool) -> None:
+        super().__init__(id="totals-bar")
+        self.read_only = read_only
+        self._scope = Label("", id="totals-scope")
+        self._totals = Label("", id="totals-counts")
+        self._problem = Label("", id="totals-problem")
+        self._problem.display = False
+        self._view_title = "Board"
+        self._snapshot: Snapshot | None = None
+
+    def compose(self) -> ComposeResult:
+        yield self._scope
+        yield self._problem
+        yield self._totals
+
+    def show_problem(self, problem: str | None) -> None:
+        """Say that the database cannot be read right now (None: it can again)."""
+        self._problem.display = problem is not None
+        if problem is not None:
+            self._problem.update(safe_text(f"⚠ {problem}", one_line=True))
+
+    def show_view(self, title: str) -> None:
+        self._view_title = title
+        self._refresh_scope()
+
+    def show_snapshot(self, snapshot: Snapshot) -> None:
+        self._snapshot = snapshot
+        self._refresh_scope()
+        self._totals.update(self._totals_text(snapshot))
+
+    def _refresh_scope(self) -> None:
+        style = self.get_component_rich_style
+        scope = Text.assemble((self._view_title.upper(), style("totals--view")), " ")
+        if self.read_only:  # before anything that may be cut on a narrow terminal
+            scope.append("READ-ONLY", style("totals--badge"))
+            scope.append(" ")
+        snapshot = self._snapshot
+        if snapshot is not None:
+            scope.append_text(safe_text(_project_label(snapshot), one_line=True))
+            if snapshot.query.text:
+                scope.append("  filter ", style("totals--label"))
+                scope.append_text(safe_text(f"“{snapshot.query.text}”"))
+        self._scope.update(scope)
+
+    def _totals_text(self, snapshot: Snapshot) -> Text:
+        style = self.get_component_rich_style
+        totals = snapshot.totals
+        parts: list[tuple[str, int, bool]] = [
+            ("loops", totals.active_loops, False),
+            ("errors", totals.unresolved_errors, True),
+            ("decisions", totals.pending_decisions, True),
+            ("alerts", totals.unacknowledged_alerts, totals.critical_alerts > 0),
+        ]
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        for label, value, alarming in parts:
+            text.append(f"{label} ", style("totals--label"))
+            count_style = "totals--alarm" if alarming and value else "totals--count"
+            text.append(str(value), style(count_style))
+            text.append("  ")
+        if totals.critical_alerts:
+            text.append(f"({totals.critical_alerts} crit)", style("totals--alarm"))
+        text.rstrip()
+        return text
+
+
+def _project_label(snapshot: Snapshot) -> str:
+    project_id = snapshot.query.project_id
+    if project_id is None:
+        return "all projects"
+    for project in snapshot.projects:
+        if project.id == project_id:
+            return f"project {make_visible(project.name)}"
+    return f"project {make_visible(project_id)}"

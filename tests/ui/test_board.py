@@ -1,0 +1,220 @@
+"""The board: lanes with counts, cards with their marks, the header, moving around."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from textual.message import Message
+
+from ringmaster_tui.ui.messages import SnapshotLoaded
+from ringmaster_tui.ui.widgets.board import LANE_MIN_WIDTH
+from tests.builders import DbBuilder, ago, build_standard_board
+from tests.ui.helpers import (
+    board,
+    loaded,
+    screen_text,
+    selected_title,
+    set_state,
+    settle,
+    until,
+)
+from tests.ui.snap_apps import make_app
+
+pytestmark = pytest.mark.anyio
+
+WIDE = (250, 40)
+
+
+async def test_every_lane_shows_its_name_and_count(board_db: Path) -> None:
+    async with make_app(board_db).run_test(size=WIDE) as pilot:
+        await loaded(pilot)
+        text = await screen_text(pilot)
+
+    for header in (
+        "DRAFT 2",
+        "PLANNING 2",
+        "CODING 2",
+        "REVIEW 2",
+        "TESTING 1",
+        "BUILD 2",
+        "DEPLOY 1",
+        "DONE 1",
+        "FAILED 1",
+    ):
+        assert header in text
+    assert "OTHER" not in text
+    assert "Old news" not in text  # archived cards are hidden
+
+
+async def test_header_shows_the_totals_that_need_a_human(board_db: Path) -> None:
+    async with make_app(board_db).run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        header = (await screen_text(pilot)).splitlines()[0]
+
+    assert "BOARD all projects" in header
+    for total in ("loops 2", "errors 2", "decisions 2", "alerts 2", "(1 crit)"):
+        assert total in header
+
+
+async def test_cards_show_state_priority_loop_cost_and_marks(board_db: Path) -> None:
+    async with make_app(board_db).run_test(size=WIDE) as pilot:
+        app = await loaded(pilot)
+        coding = board(app).columns["CODING"].cards_list
+        first, second = (coding.get_option_at_index(i).prompt for i in (0, 1))
+        planning = board(app).columns["PLANNING"].cards_list.get_option_at_index(0).prompt
+
+    assert str(first) == "Implement login\ncoding P5 ↻3 $1.25"
+    assert str(second) == "Fix flaky test\nerror_fixing ✗2 ⊘blocked P4 ↻7 $2.50"
+    # One state in the lane: the card does not repeat it.
+    assert str(planning) == "Plan with criteria\nP2"
+
+
+async def test_cards_are_ordered_by_priority_then_recency(tmp_path: Path) -> None:
+    db = tmp_path / "order.db"
+    b = DbBuilder(db)
+    project = b.project()
+    b.card(project, "old low", priority=1, updated_at=ago(hours=5))
+    b.card(project, "new low", priority=1, updated_at=ago(hours=1))
+    b.card(project, "high", priority=9, updated_at=ago(days=3))
+    b.close()
+    async with make_app(db).run_test(size=WIDE) as pilot:
+        app = await loaded(pilot)
+        column = board(app).columns["DRAFT"]
+        titles = [card.title for card in column.lane.cards] if column.lane else []
+
+    assert titles == ["high", "new low", "old low"]
+
+
+async def test_unknown_state_gets_an_other_lane(tmp_path: Path) -> None:
+    db = tmp_path / "odd.db"
+    b = build_standard_board(db)
+    b.conn.execute("PRAGMA ignore_check_constraints = ON")
+    b.conn.execute("UPDATE cards SET state = 'quarantined' WHERE title = 'Gave up'")
+    b.close()
+    async with make_app(db).run_test(size=(300, 40)) as pilot:
+        app = await loaded(pilot)
+        text = await screen_text(pilot)
+        other = board(app).columns["OTHER"].cards_list.get_option_at_index(0).prompt
+
+    assert "OTHER 1" in text, text.splitlines()[1]
+    assert "FAILED 0" in text
+    assert str(other).startswith("Gave up\nquarantined")
+
+
+async def test_arrows_and_hjkl_move_across_lanes_and_cards(board_db: Path) -> None:
+    async with make_app(board_db).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        seen = [selected_title(app)]
+        for key in ("j", "k", "down", "up", "l", "right", "h", "left", "j", "l"):
+            await pilot.press(key)
+            seen.append(selected_title(app))
+
+    assert seen == [
+        "Sketch the API",
+        "Write the plan",
+        "Sketch the API",
+        "Write the plan",
+        "Sketch the API",
+        "Plan with criteria",
+        "Implement login",
+        "Plan with criteria",
+        "Sketch the API",
+        "Write the plan",
+        "Plan without criteria",  # the row is kept when changing lanes
+    ]
+
+
+async def test_selection_stays_on_the_same_card_when_data_changes(board_db: Path) -> None:
+    async with make_app(board_db).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        await pilot.press("l", "l", "j")
+        assert selected_title(app) == "Fix flaky test"
+
+        # Another writer reorders the lane: the selection moves with the card.
+        b = DbBuilder(board_db)
+        b.conn.execute("UPDATE cards SET priority = 0 WHERE title = 'Implement login'")
+        b.close()
+        app.request_reload()
+        await settle(pilot)
+        assert selected_title(app) == "Fix flaky test"
+        assert board(app).columns["CODING"].cards_list.highlighted == 0
+
+        # The card moves to another lane: the selection follows it there.
+        set_state(board_db, "Fix flaky test", "code_review")
+        app.request_reload()
+        await settle(pilot)
+        assert selected_title(app) == "Fix flaky test"
+        assert app.screen.focused is board(app).columns["REVIEW"].cards_list
+
+
+async def test_a_long_lane_scrolls_and_says_how_many_more(tmp_path: Path) -> None:
+    db = tmp_path / "long.db"
+    b = DbBuilder(db)
+    project = b.project()
+    for n in range(40):
+        b.card(project, f"card {n:02d}", priority=100 - n)
+    b.close()
+    async with make_app(db, per_lane=30).run_test(size=(80, 24)) as pilot:
+        app = await loaded(pilot)
+        cards = board(app).columns["DRAFT"].cards_list
+        await pilot.press("end")
+        text = await screen_text(pilot)
+
+        assert selected_title(app) == "card 29"
+        assert cards.scroll_y > 0
+        assert "DRAFT 40 · top 30" in text
+        assert "card 29" in text  # scrolled into view
+        more = cards.get_option_at_index(cards.option_count - 1)
+        assert more.disabled and str(more.prompt) == "… 10 more; / filters"
+
+
+async def test_narrow_terminal_shows_whole_lanes_and_scrolls_sideways(board_db: Path) -> None:
+    async with make_app(board_db).run_test(size=(80, 24)) as pilot:
+        app = await loaded(pilot)
+        lanes = app.query_one("#lanes")
+        columns = [c for c in board(app).columns.values() if c.display]
+        widths = {c.outer_size.width for c in columns}
+        assert min(widths) >= LANE_MIN_WIDTH
+        assert sum(c.outer_size.width for c in columns[:3]) <= lanes.size.width
+
+        for _ in range(5):
+            await pilot.press("l")
+        await pilot.pause()
+        focused = app.screen.focused
+        assert focused is board(app).columns["BUILD"].cards_list
+        assert lanes.scroll_x > 0
+        region = focused.region
+        assert lanes.region.x <= region.x and region.right <= lanes.region.right
+        # No two lanes share a cell.
+        shown = [c.region for c in columns if c.region.width]
+        for i, one in enumerate(shown):
+            for other in shown[i + 1 :]:
+                assert not one.overlaps(other)
+
+
+async def test_reload_requests_coalesce_from_any_thread(board_db: Path) -> None:
+    loads: list[Message] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, SnapshotLoaded):
+            loads.append(message)
+
+    async with make_app(board_db).run_test(size=(120, 40), message_hook=hook) as pilot:
+        app = await loaded(pilot)
+        before = len(loads)
+        set_state(board_db, "Write the plan", "planning")
+        threads = [
+            threading.Thread(target=lambda: [app.request_reload() for _ in range(100)])
+            for _ in range(4)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        await settle(pilot)
+        await until(pilot, lambda: board(app).columns["PLANNING"].card_count == 3)
+
+    # 400 requests: one load ran, at most one more was pending after each.
+    assert 1 <= len(loads) - before <= 10

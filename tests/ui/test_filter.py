@@ -1,0 +1,110 @@
+"""`/` filters by title and description and selects the first match; escape clears; `p` picks
+a project."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ringmaster_tui.ui.screens.project_picker import ProjectPickerScreen
+from tests.builders import DbBuilder
+from tests.ui.helpers import board, loaded, screen_text, selected_title, settle, until
+from tests.ui.snap_apps import make_app
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_slash_filters_and_selects_the_first_match(board_db: Path) -> None:
+    async with make_app(board_db).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        await pilot.press("slash", *"criteria")
+        await settle(pilot)
+
+        assert app.board_query.text == "criteria"
+        assert selected_title(app) == "Plan with criteria"
+        counts = {c.lane_name: c.lane.count for c in board(app).columns.values() if c.lane}
+        assert counts["PLANNING"] == 2
+        assert counts["DRAFT"] == 0
+
+        await pilot.press("enter")  # keeps the filter, back to the cards
+        await settle(pilot)
+        text = await screen_text(pilot)
+        assert "filter “criteria”" in text.splitlines()[0]
+        assert app.screen.focused is board(app).columns["PLANNING"].cards_list
+        await pilot.press("j")
+        assert selected_title(app) == "Plan without criteria"
+
+
+async def test_filter_matches_descriptions_too(board_db: Path) -> None:
+    b = DbBuilder(board_db)
+    b.conn.execute("UPDATE cards SET description = 'mind the zebra' WHERE title = 'Gave up'")
+    b.close()
+    async with make_app(board_db).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        await pilot.press("slash", *"zebra", "enter")
+        await settle(pilot)
+
+        assert selected_title(app) == "Gave up"
+        assert app.screen.focused is board(app).columns["FAILED"].cards_list
+
+
+async def test_escape_clears_the_filter_and_keeps_the_card(board_db: Path) -> None:
+    async with make_app(board_db).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        await pilot.press("slash", *"flaky", "enter")
+        await settle(pilot)
+        assert selected_title(app) == "Fix flaky test"
+
+        await pilot.press("escape")
+        await settle(pilot)
+
+        assert app.board_query.text == ""
+        assert board(app).columns["DRAFT"].card_count == 2
+        assert selected_title(app) == "Fix flaky test"
+        assert "filter" not in (await screen_text(pilot)).splitlines()[0]
+
+
+async def test_escape_while_typing_clears_too(board_db: Path) -> None:
+    async with make_app(board_db).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        await pilot.press("slash", *"ship")
+        await settle(pilot)
+        assert selected_title(app) == "Shipped"
+        await pilot.press("escape")
+        await settle(pilot)
+
+        assert app.board_query.text == ""
+        assert board(app).columns["PLANNING"].card_count == 2
+        assert isinstance(app.screen.focused, type(board(app).columns["DONE"].cards_list))
+
+
+async def test_a_filter_with_no_match_says_so(board_db: Path) -> None:
+    async with make_app(board_db).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        await pilot.press("slash", *"nothing like this", "enter")
+        await settle(pilot)
+
+        assert board(app).selected_card is None
+        assert "No card matches “nothing like this”" in await screen_text(pilot)
+
+
+async def test_project_picker_limits_the_board_to_one_project(board_db: Path) -> None:
+    async with make_app(board_db).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(app.screen, ProjectPickerScreen))
+        await pilot.press("down", "down", "enter")  # All projects, alpha, beta
+        await settle(pilot)
+
+        assert app.board_query.project_id == "project-beta"
+        assert app.snapshot is not None
+        assert {card.project_id for card in app.loaded_cards()} == {"project-beta"}
+        header = (await screen_text(pilot)).splitlines()[0]
+        assert "project beta" in header
+        assert "loops 1" in header  # only beta's loop
+
+        await pilot.press("p", "home", "enter")
+        await settle(pilot)
+        assert app.board_query.project_id is None
+        assert "all projects" in (await screen_text(pilot)).splitlines()[0]

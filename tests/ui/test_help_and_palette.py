@@ -1,0 +1,100 @@
+"""`?` lists every key of the screen, read from its bindings; ctrl+p jumps to a card by
+title and runs any action by name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.binding import Binding
+from textual.command import CommandList, CommandPalette
+from textual.pilot import Pilot
+from textual.widgets import DataTable
+
+from ringmaster_tui.ui.app import RingmasterApp
+from ringmaster_tui.ui.screens.card_detail import CardDetailScreen
+from ringmaster_tui.ui.screens.help import HelpScreen
+from ringmaster_tui.ui.widgets.board import BoardView
+from ringmaster_tui.ui.widgets.lane import LaneList
+from tests.ui.helpers import board, card_id, loaded, selected_title, settle, state_of, until
+from tests.ui.snap_apps import make_app
+
+pytestmark = pytest.mark.anyio
+
+
+def descriptions(*classes: type[object]) -> set[str]:
+    found: set[str] = set()
+    for cls in classes:
+        found |= {b.description for b in Binding.make_bindings(getattr(cls, "BINDINGS", []))}
+    return found
+
+
+def help_rows(app: RingmasterApp) -> list[tuple[str, str, str]]:
+    """(where, keys, does) for each row of the help table."""
+    table = app.screen.query_one(DataTable)
+    rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+    return [(where, keys, does) for where, keys, does in rows]
+
+
+async def test_question_mark_lists_every_key_of_the_board(board_db: Path) -> None:
+    async with make_app(board_db).run_test(size=(100, 40)) as pilot:
+        app = await loaded(pilot)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        rows = help_rows(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.dashboard
+
+    shown = {description for _, _, description in rows}
+    expected = descriptions(BoardView, LaneList, RingmasterApp) - {"Clear filter"}
+    assert expected <= shown
+    keys = {description: key for _, key, description in rows}
+    assert keys["Lane left"] == "←, h"
+    assert keys["Approve"] == "a"
+    assert keys["Archive"] == "A"
+    assert keys["Filter"] == "/"
+    assert keys["Board"] == "1"
+
+
+async def test_help_follows_the_screen_it_is_opened_on(board_db: Path) -> None:
+    async with make_app(board_db).run_test(size=(100, 40)) as pilot:
+        app = await loaded(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CardDetailScreen))
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        shown = {description for _, _, description in help_rows(app)}
+
+    assert "Back" in shown
+    assert "Approve" not in shown  # a board key, not a key of the card screen
+
+
+async def palette_pick(pilot: Pilot[Any], app: RingmasterApp, query: str) -> None:
+    """Open the palette, type `query`, take the best hit."""
+    await pilot.press("ctrl+p")
+    await until(pilot, lambda: isinstance(app.screen, CommandPalette))
+    await pilot.press(*query)
+    commands = app.screen.query_one(CommandList)
+    await until(pilot, lambda: commands.option_count > 0)
+    await pilot.press("down", "enter")
+    await settle(pilot)
+
+
+async def test_palette_jumps_to_a_card_by_title(board_db: Path) -> None:
+    async with make_app(board_db).run_test(size=(100, 30)) as pilot:
+        app = await loaded(pilot)
+        await palette_pick(pilot, app, "flaky")
+
+        assert selected_title(app) == "Fix flaky test"
+        assert app.screen.focused is board(app).columns["CODING"].cards_list
+
+
+async def test_palette_runs_an_action_by_name(board_db: Path) -> None:
+    async with make_app(board_db).run_test(size=(100, 30)) as pilot:
+        app = await loaded(pilot)
+        assert board(app).select_card(card_id(board_db, "Write the plan"))
+        await palette_pick(pilot, app, "approve")
+
+    assert state_of(board_db, "Write the plan") == "planning"
