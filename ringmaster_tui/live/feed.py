@@ -132,6 +132,14 @@ def _file_id(path: Path) -> _FileId | None:
     return _FileId(stat.st_dev, stat.st_ino)
 
 
+def wal_size(path: Path) -> int:
+    """The size of the database's -wal file in bytes; 0 when there is none."""
+    try:
+        return os.stat(f"{path}-wal").st_size
+    except OSError:
+        return 0
+
+
 def _data_version(conn: sqlite3.Connection) -> int:
     # fetchone() drains this one-row result, so the statement (and its implicit read
     # transaction) is finished when it returns: nothing pins the WAL.

@@ -1,0 +1,290 @@
+"""The live dashboard in a real terminal, against a database another process writes.
+
+    python bench/live_bench.py [--changes 300] [--burst 4000] [--keys 30]
+
+The app runs in tmux (120x40); everything it draws is piped to a file that a thread
+reads as it grows. Prints:
+- change-to-screen latency p50/p95/max over --changes commits (inserts and state
+  updates mixed, 20-80 ms apart), each commit making a unique title appear on screen,
+  and how many never appeared;
+- the writer's throughput (--burst transactions of 2 KB) with the dashboard attached, as
+  a ratio of its throughput without, and the largest -wal file seen meanwhile;
+- key-to-screen latency of `?` (help) while the simulator writes 50 changes a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shlex
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from ringmaster_tui.sim.demo import create_demo_database
+
+TMUX_SOCKET = "ringmaster-live-bench"
+SIZE = (120, 40)
+SEEN_TIMEOUT = 2.0  # a change not on screen this long after its commit counts as missed
+PAYLOAD = "x" * 2048
+
+
+class ScreenStream:
+    """Follows the file tmux pipes the pane's output to; notes when texts first appear."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._lock = threading.Lock()
+        self._wanted: dict[str, float | None] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._follow, daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def expect(self, text: str) -> None:
+        with self._lock:
+            self._wanted[text] = None
+
+    def seen_at(self, text: str) -> float | None:
+        with self._lock:
+            return self._wanted.get(text)
+
+    def _follow(self) -> None:
+        while not self._path.exists():
+            time.sleep(0.01)
+        tail = ""
+        with self._path.open("rb") as stream:
+            while not self._stop.is_set():
+                data = stream.read()
+                if not data:
+                    time.sleep(0.001)
+                    continue
+                now = time.monotonic()
+                # Keep a little of the previous read: a text may straddle two reads.
+                window = tail + data.decode("utf-8", "replace")
+                tail = window[-64:]
+                with self._lock:
+                    for text, when in self._wanted.items():
+                        if when is None and text in window:
+                            self._wanted[text] = now
+
+
+@contextmanager
+def dashboard(db: Path, work: Path) -> Iterator[ScreenStream]:
+    """The app in a tmux pane, its output followed."""
+    stream_file = work / f"screen-{time.monotonic_ns()}.log"
+    command = shlex.join([sys.executable, "-m", "ringmaster_tui", str(db)])
+    tmux = ["tmux", "-L", TMUX_SOCKET]
+    columns, rows = SIZE
+    for attempt in range(5):  # a server still shutting down from the last run refuses
+        started = subprocess.run(
+            [*tmux, "new-session", "-d", "-s", "bench", "-x", str(columns), "-y", str(rows)],
+            check=False,
+        )
+        if started.returncode == 0:
+            break
+        time.sleep(0.5 * (attempt + 1))
+    subprocess.run([*tmux, "pipe-pane", "-t", "bench", f"cat >> {stream_file}"], check=True)
+    subprocess.run([*tmux, "send-keys", "-t", "bench", f"exec {command}", "Enter"], check=True)
+    stream = ScreenStream(stream_file)
+    stream.start()
+    stream.expect("BOARD")
+    try:
+        deadline = time.monotonic() + 30
+        while stream.seen_at("BOARD") is None:
+            if time.monotonic() > deadline:
+                raise SystemExit("the dashboard did not start within 30 s")
+            time.sleep(0.05)
+        time.sleep(1.0)  # the first load and the change feed's first check
+        yield stream
+    finally:
+        stream.stop()
+        subprocess.run([*tmux, "kill-server"], check=False)
+
+
+def send_keys(*keys: str) -> None:
+    subprocess.run(["tmux", "-L", TMUX_SOCKET, "send-keys", "-t", "bench", *keys], check=True)
+
+
+def connect(db: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(db, isolation_level=None, timeout=10)
+    conn.execute("PRAGMA synchronous = NORMAL")  # what an orchestrator in WAL mode uses
+    return conn
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(int(fraction * len(ordered)), len(ordered) - 1)]
+
+
+def measure_latency(db: Path, stream: ScreenStream, changes: int) -> tuple[list[float], int]:
+    """Commit `changes` visible changes; each one's delay until it is drawn."""
+    rng = random.Random(3)
+    conn = connect(db)
+    project = conn.execute("SELECT id FROM projects ORDER BY id LIMIT 1").fetchone()[0]
+    # Changes land in REVIEW and TESTING, away from the selection (the first DRAFT card):
+    # a selected card stays in view, so titles arriving above it could scroll away.
+    movable = [row[0] for row in conn.execute("SELECT id FROM cards WHERE state != 'draft'")]
+    committed: dict[str, float] = {}
+    for n in range(changes):
+        marker = f"mk{n:04d}z"  # top of its lane: the highest priority so far
+        stream.expect(marker)
+        conn.execute("BEGIN IMMEDIATE")
+        if n % 2 == 0:
+            conn.execute(
+                "INSERT INTO cards (id, project_id, title, task_prompt, state, priority) "
+                "VALUES (?, ?, ?, 'bench', 'code_review', ?)",
+                (f"bench-{n}", project, marker, 1000 + n),
+            )
+        else:
+            conn.execute(
+                "UPDATE cards SET title = ?, state = 'testing', priority = ? WHERE id = ?",
+                (marker, 1000 + n, movable[n % len(movable)]),
+            )
+        conn.execute("COMMIT")
+        committed[marker] = time.monotonic()
+        time.sleep(rng.uniform(0.02, 0.08))
+    time.sleep(SEEN_TIMEOUT)
+    conn.close()
+    delays: list[float] = []
+    missed = 0
+    for marker, at in committed.items():
+        seen = stream.seen_at(marker)
+        if seen is None or seen - at > SEEN_TIMEOUT:
+            missed += 1
+            if os.environ.get("BENCH_DEBUG"):
+                print("missed", marker, None if seen is None else seen - at)
+        else:
+            delays.append((seen - at) * 1000)
+    return delays, missed
+
+
+def write_burst(db: Path, transactions: int) -> tuple[float, int]:
+    """`transactions` commits of a 2 KB row each; (commits per second, largest -wal)."""
+    wal = Path(f"{db}-wal")
+    largest = 0
+    done = threading.Event()
+
+    def watch_wal() -> None:
+        nonlocal largest
+        while not done.is_set():
+            with suppress(FileNotFoundError):
+                largest = max(largest, wal.stat().st_size)
+            time.sleep(0.002)
+
+    watcher = threading.Thread(target=watch_wal, daemon=True)
+    watcher.start()
+    conn = connect(db)
+    card = conn.execute("SELECT id FROM cards ORDER BY id LIMIT 1").fetchone()[0]
+    started = time.perf_counter()
+    for n in range(transactions):
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(
+            "INSERT INTO errors (id, card_id, error_type, message, resolved) "
+            "VALUES (?, ?, 'Bench', ?, 1)",
+            (f"burst-{time.monotonic_ns()}-{n}", card, PAYLOAD),
+        )
+        conn.execute("COMMIT")
+    elapsed = time.perf_counter() - started
+    conn.close()
+    done.set()
+    watcher.join()
+    return transactions / elapsed, largest
+
+
+def measure_keys(db: Path, work: Path, presses: int) -> list[float]:
+    """`?` until the help is drawn, while the simulator writes 50 changes a second."""
+    simulator = subprocess.Popen(
+        [sys.executable, "-m", "ringmaster_tui", "simulate", str(db), "--rate", "50"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    delays: list[float] = []
+    try:
+        with dashboard(db, work) as stream:
+            for n in range(presses):
+                marker = "Keys:"
+                stream.expect(marker)
+                pressed = time.monotonic()
+                send_keys("?")
+                deadline = pressed + SEEN_TIMEOUT
+                while stream.seen_at(marker) is None and time.monotonic() < deadline:
+                    time.sleep(0.001)
+                seen = stream.seen_at(marker)
+                if seen is not None:
+                    delays.append((seen - pressed) * 1000)
+                send_keys("Escape")
+                time.sleep(0.15 + 0.05 * (n % 3))
+    finally:
+        simulator.terminate()
+        simulator.wait(timeout=10)
+    return delays
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--changes", type=int, default=300)
+    parser.add_argument("--burst", type=int, default=4000)
+    parser.add_argument("--rounds", type=int, default=3, help="bursts with and without")
+    parser.add_argument("--keys", type=int, default=30)
+    args = parser.parse_args()
+    if shutil.which("tmux") is None:
+        raise SystemExit("tmux is needed: apt-get install tmux")
+
+    with tempfile.TemporaryDirectory(prefix="ringmaster-live-bench-") as tmp:
+        work = Path(tmp)
+        db = work / "live.db"
+        create_demo_database(db, seed=11)
+        print(f"database: demo board, {os.path.getsize(db) // 1024} KiB; terminal {SIZE}")
+
+        with dashboard(db, work) as stream:
+            delays, missed = measure_latency(db, stream, args.changes)
+        print(
+            f"change-to-screen over {args.changes} changes: "
+            f"p50 {statistics.median(delays):.1f} ms, p95 {percentile(delays, 0.95):.1f} ms, "
+            f"max {max(delays):.1f} ms; never shown: {missed}"
+        )
+
+        alone: list[float] = []
+        attached: list[float] = []
+        largest_wal = 0
+        for _ in range(args.rounds):  # alternate, so machine noise hits both alike
+            rate, _wal = write_burst(db, args.burst)
+            alone.append(rate)
+            with dashboard(db, work):
+                rate, wal = write_burst(db, args.burst)
+            attached.append(rate)
+            largest_wal = max(largest_wal, wal)
+        if not alone:
+            return
+        ratio = statistics.median(attached) / statistics.median(alone)
+        print(
+            f"writer, {args.burst} x 2 KB transactions: {statistics.median(alone):.0f}/s alone, "
+            f"{statistics.median(attached):.0f}/s with the dashboard: ratio {ratio:.3f}; "
+            f"largest -wal with the dashboard {largest_wal / 2**20:.2f} MiB"
+        )
+
+        keys = measure_keys(db, work, args.keys)
+        print(
+            f"key-to-screen (help) with the simulator at 50 changes/s, {len(keys)} presses: "
+            f"p50 {statistics.median(keys):.1f} ms, p95 {percentile(keys, 0.95):.1f} ms, "
+            f"max {max(keys):.1f} ms; unanswered: {args.keys - len(keys)}"
+        )
+
+
+if __name__ == "__main__":
+    main()
