@@ -45,6 +45,11 @@ class CommandError(Exception):
 def _common_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--read-only", action="store_true", help="never write to the database")
     parser.add_argument("--user", help="who acknowledges and decides (default: login name)")
+    parser.add_argument(
+        "--no-bell",
+        action="store_true",
+        help="no terminal bell for a new critical alert or decision",
+    )
 
 
 def _open_parser() -> argparse.ArgumentParser:
@@ -164,6 +169,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         overrides["read_only"] = True
     if getattr(args, "user", None):
         overrides["user"] = args.user
+    if getattr(args, "no_bell", False):
+        overrides["bell"] = False
     return Settings(**overrides)
 
 

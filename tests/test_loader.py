@@ -139,6 +139,89 @@ def test_loops_errors_decisions_alerts(board: Source) -> None:
     assert [a.severity for a in snapshot.alerts] == ["critical", "warning"]
 
 
+def test_loops_carry_their_card_and_attempt_tokens(board: Source) -> None:
+    fixing, login = sorted(board.snapshot(BoardQuery(), NOW).loops, key=lambda loop: loop.title)
+
+    assert login.attempt_tokens == (1000, 2000, 3000)
+    assert (fixing.unresolved_errors, fixing.blocked, fixing.project_id) == (
+        2,
+        True,
+        "project-beta",
+    )
+    card = fixing.card()
+    assert (card.id, card.title, card.state, card.priority) == (
+        fixing.card_id,
+        "Fix flaky test",
+        "error_fixing",
+        4,
+    )
+
+
+def test_list_filters(board: Source) -> None:
+    snapshot = board.snapshot(FILTERED_LISTS, NOW)
+
+    assert [loop.title for loop in snapshot.loops] == ["Fix flaky test"]
+    assert [e.message for e in snapshot.errors] == ["Timeout in CI"]
+    assert [d.summary for d in snapshot.decisions] == ["Retry or abandon?"]
+    assert [a.message for a in snapshot.alerts] == ["Loop stuck for 30 minutes"]
+    # The header counts follow the project, never the lists' text filters.
+    assert snapshot.totals.unresolved_errors == 2
+    by_category = board.snapshot(BoardQuery(error_category="test"), NOW).errors
+    assert [e.category for e in by_category] == ["test"]
+    # LIKE's wildcards are taken literally.
+    assert board.snapshot(BoardQuery(error_text="%"), NOW).errors == ()
+
+
+def test_project_filter_reaches_decisions_and_alerts(board: Source) -> None:
+    snapshot = board.snapshot(BoardQuery(project_id="project-alpha"), NOW)
+
+    assert [d.summary for d in snapshot.decisions] == ["Pick a database"]
+    assert snapshot.alerts == ()
+    assert snapshot.totals.pending_decisions == 1
+
+
+def test_urgent_holds_pending_decisions_and_critical_alerts_whatever_the_filters(
+    board: Source,
+) -> None:
+    urgent = board.snapshot(BoardQuery(decision_text="nothing", alert_text="nothing"), NOW).urgent
+
+    assert sorted((u.kind, u.text) for u in urgent) == [
+        ("alert", "Loop stuck for 30 minutes"),
+        ("decision", "Pick a database"),
+        ("decision", "Retry or abandon?"),
+    ]
+
+
+def test_error_and_decision_in_full(board: Source) -> None:
+    conn = sqlite3.connect(board.path)
+    conn.execute(
+        "UPDATE errors SET stack_trace = ?, context = ? WHERE message = 'Timeout in CI'",
+        ("Traceback (most recent call last):\n  ...", '{"job": 7'),
+    )
+    conn.execute(
+        "UPDATE decisions SET context = ?, comment = ? WHERE summary = 'Old question'",
+        ('{"why": "speed"}', "a is faster"),
+    )
+    conn.commit()
+    error_id, decision_id = (
+        conn.execute("SELECT id FROM errors WHERE message = 'Timeout in CI'").fetchone()[0],
+        conn.execute("SELECT id FROM decisions WHERE summary = 'Old question'").fetchone()[0],
+    )
+
+    error = board.error_detail(error_id, NOW)
+    decision = board.decision_detail(decision_id, NOW)
+
+    assert error is not None
+    assert error.error.message == "Timeout in CI"
+    assert error.stack_trace is not None and error.stack_trace.startswith("Traceback")
+    assert error.context_raw == '{"job": 7'
+    assert decision is not None
+    assert (decision.decision.status, decision.decision.choice) == ("decided", "a")
+    assert (decision.context_raw, decision.comment) == ('{"why": "speed"}', "a is faster")
+    assert board.error_detail("no-such-error", NOW) is None
+    assert board.decision_detail("no-such-decision", NOW) is None
+
+
 def test_settled_decisions_and_acknowledged_alerts_on_request(board: Source) -> None:
     snapshot = board.snapshot(BoardQuery(show_decided=True, show_acknowledged=True), NOW)
 
@@ -216,8 +299,27 @@ def _refresh_statements(source: Source, query: BoardQuery) -> list[tuple[str, An
     return seen
 
 
+FILTERED_LISTS = BoardQuery(
+    project_id="project-beta",
+    show_decided=True,
+    show_acknowledged=True,
+    loop_text="flaky",
+    error_text="ci",
+    error_category="build",
+    decision_text="retry",
+    alert_text="stuck",
+)
+
+
 @pytest.mark.parametrize(
-    "query", [BoardQuery(), BoardQuery(project_id="project-alpha"), BoardQuery(show_decided=True)]
+    "query",
+    [
+        BoardQuery(),
+        BoardQuery(project_id="project-alpha"),
+        BoardQuery(show_decided=True),
+        FILTERED_LISTS,
+    ],
+    ids=["plain", "project", "decided", "filtered-lists"],
 )
 def test_every_refresh_query_uses_an_index(board: Source, query: BoardQuery) -> None:
     """No query on the refresh path walks a whole table of history."""

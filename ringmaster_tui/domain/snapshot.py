@@ -7,6 +7,7 @@ the UI makes it safe to show (see ui/safe_text.py).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -46,18 +47,41 @@ class LoopView(Frozen):
 
     card_id: str
     title: str
+    project_id: str
     project_name: str | None
     state: str
+    priority: int | None
+    updated_at: str | None
     loop_iteration: int | None
     error_count: int | None
     max_retries: int | None
+    unresolved_errors: int
+    blocked: bool
     total_cost_usd: float | None
     total_time_spent_ms: int | None
     latest_attempt_status: str | None
     latest_attempt_started_at: str | None
     latest_snapshot_iteration: int | None
     attempt_costs: tuple[float, ...]
+    """Cost per attempt, oldest first (the latest SPARK_ATTEMPTS of them)."""
+    attempt_tokens: tuple[int, ...]
+    """Tokens per attempt, in the same order."""
     stalled: bool
+
+    def card(self) -> CardSummary:
+        """The loop's card, as the board would show it (to open it)."""
+        return CardSummary(
+            id=self.card_id,
+            project_id=self.project_id,
+            title=self.title,
+            state=self.state,
+            priority=self.priority,
+            loop_iteration=self.loop_iteration,
+            total_cost_usd=self.total_cost_usd,
+            unresolved_errors=self.unresolved_errors,
+            blocked=self.blocked,
+            updated_at=self.updated_at,
+        )
 
 
 class ErrorView(Frozen):
@@ -116,6 +140,15 @@ class Totals(Frozen):
     critical_alerts: int
 
 
+class Urgent(Frozen):
+    """Something that calls a human now: a pending decision or an unacknowledged critical
+    alert. The newest few are in every snapshot, whatever the lists' filters."""
+
+    kind: Literal["decision", "alert"]
+    id: str
+    text: str
+
+
 class BoardQuery(Frozen):
     """What the user asked to see; the loader reads only that."""
 
@@ -126,6 +159,15 @@ class BoardQuery(Frozen):
     show_decided: bool = False
     show_acknowledged: bool = False
     list_limit: int = 200
+    loop_text: str = ""
+    """The loops view's filter (card titles)."""
+    error_text: str = ""
+    """The errors view's filter (message, type, card title)."""
+    error_category: str | None = None
+    decision_text: str = ""
+    """The decisions view's filter (summary, type, requester)."""
+    alert_text: str = ""
+    """The alerts view's filter (message, type, source)."""
 
 
 class Snapshot(Frozen):
@@ -141,6 +183,7 @@ class Snapshot(Frozen):
     decisions: tuple[DecisionView, ...]
     alerts: tuple[AlertView, ...]
     totals: Totals
+    urgent: tuple[Urgent, ...] = ()
     unavailable: tuple[str, ...] = ()
     """Tables this database lacks; their views say so instead of failing."""
 
@@ -233,3 +276,21 @@ class CardDetail(Frozen):
     loop_snapshots: tuple[LoopSnapshotView, ...]
     deployments: tuple[DeploymentView, ...]
     history: tuple[TransitionView, ...]
+
+
+# --- One error or one decision in full, loaded on demand ---
+
+
+class ErrorDetail(Frozen):
+    error: ErrorView
+    """The error, its message whole (up to the detail limit)."""
+    stack_trace: str | None
+    context_raw: str | None
+    resolved_at: str | None
+
+
+class DecisionDetail(Frozen):
+    decision: DecisionView
+    """The decision as it is now, its summary whole (up to the detail limit)."""
+    context_raw: str | None
+    comment: str | None

@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Protocol
 
 from ringmaster_tui.domain.outcome import Moved, Outcome
-from ringmaster_tui.domain.snapshot import BoardQuery, CardDetail, Snapshot
+from ringmaster_tui.domain.review import AttemptReviewData
+from ringmaster_tui.domain.snapshot import (
+    BoardQuery,
+    CardDetail,
+    DecisionDetail,
+    ErrorDetail,
+    Snapshot,
+)
 from ringmaster_tui.store.engine import Database, OpenError, open_database
 
 
@@ -32,6 +39,10 @@ class Source(Protocol):
 
     def card_detail(self, card_id: str, now: datetime) -> CardDetail | None: ...
 
+    def error_detail(self, error_id: str, now: datetime) -> ErrorDetail | None: ...
+
+    def decision_detail(self, decision_id: str, now: datetime) -> DecisionDetail | None: ...
+
     def transition(self, card_id: str, seen_state: str, trigger: str, to_state: str) -> Outcome: ...
 
     def undo(self, moved: Moved) -> Outcome: ...
@@ -41,6 +52,8 @@ class Source(Protocol):
     def acknowledge_alerts(self, alert_ids: Sequence[str]) -> Outcome: ...
 
     def decide(self, decision_id: str, choice: str, comment: str | None) -> Outcome: ...
+
+    def attempt_review(self, attempt_id: str) -> AttemptReviewData | None: ...
 
 
 def open_source(target: str | Path, *, read_only: bool = False, user: str) -> Source:

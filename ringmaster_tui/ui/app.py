@@ -7,8 +7,10 @@ and reloads. `request_reload()` is the one entry point for "the data changed".
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import PurePath
 from typing import ClassVar
 
@@ -17,27 +19,43 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
+from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.system_commands import SystemCommandsProvider
 
 from ringmaster_tui.config import Settings
 from ringmaster_tui.domain.outcome import Outcome
 from ringmaster_tui.domain.snapshot import BoardQuery, CardSummary, Snapshot
-from ringmaster_tui.live.feed import ChangeFeed, RefreshGate
+from ringmaster_tui.live.feed import ChangeFeed, RefreshGate, wal_size
 from ringmaster_tui.resources import resource_path
 from ringmaster_tui.store.source import Source
+from ringmaster_tui.ui import review_jobs
+from ringmaster_tui.ui.arrivals import ArrivalWatch, announcements
 from ringmaster_tui.ui.card_actions import Intent, PlannedMove, UndoStack, force_move, plan_move
 from ringmaster_tui.ui.commands import ActionProvider, CardSearchProvider
 from ringmaster_tui.ui.key_help import key_rows
 from ringmaster_tui.ui.messages import (
+    AcknowledgeAlerts,
     ActionFinished,
     CardDetailLoaded,
     CardIntent,
     DatabaseStatus,
+    Decide,
+    DecisionDetailLoaded,
+    DecisionWritten,
+    DiffRequested,
+    ErrorDetailLoaded,
     FilterChanged,
     LoadFailed,
     OpenCard,
+    OpenDecision,
+    OpenErrorDetail,
+    OpenReview,
+    PatchRequested,
+    QueryChanged,
     ReloadRequested,
+    ResolveError,
     SnapshotLoaded,
     UndoRequested,
 )
@@ -45,14 +63,31 @@ from ringmaster_tui.ui.safe_text import make_visible, safe_text
 from ringmaster_tui.ui.screens.card_detail import CardDetailScreen
 from ringmaster_tui.ui.screens.confirm import ConfirmScreen
 from ringmaster_tui.ui.screens.dashboard import DashboardScreen
+from ringmaster_tui.ui.screens.decision_dialog import DecisionScreen
+from ringmaster_tui.ui.screens.error_detail import ErrorDetailScreen
 from ringmaster_tui.ui.screens.force_picker import ForcePickerScreen
 from ringmaster_tui.ui.screens.help import HelpScreen
 from ringmaster_tui.ui.screens.project_picker import ProjectChoice, ProjectPickerScreen
+from ringmaster_tui.ui.screens.review import ReviewScreen
 from ringmaster_tui.ui.views import VIEWS, view_spec
 
 # app.tcss first (the shared look), then one file per screen or widget family.
 STYLES = resource_path("styles")
-STYLE_FILES = ("app.tcss", "dashboard.tcss", "board.tcss", "card_detail.tcss", "dialogs.tcss")
+STYLE_FILES = (
+    "app.tcss",
+    "dashboard.tcss",
+    "board.tcss",
+    "card_detail.tcss",
+    "dialogs.tcss",
+    "views.tcss",
+    "review.tcss",
+)
+# Under a stream of commits, the least pause between two loads (see _load_snapshots).
+MIN_LOAD_GAP_SECONDS = 0.03
+# ... and when the -wal file still grows (by this much since it was last looked at), a
+# longer pause: long enough for a checkpoint to complete and the log to start over.
+WAL_GROWTH_BYTES = 1 << 20
+WAL_BACKOFF_SECONDS = 0.15
 # How long an outcome stays on screen; refusals longer, they need reading.
 OK_SECONDS = 4.0
 REFUSED_SECONDS = 8.0
@@ -103,6 +138,8 @@ class RingmasterApp(App[int]):
         """Reloads after every commit of any writer; None in tests that reload by hand."""
         self._quit_after = quit_after
         self._load_error = ""
+        self._arrivals = ArrivalWatch()
+        """Which pending decisions and critical alerts were seen, to announce new ones."""
         self.dashboard = DashboardScreen(read_only=not source.writable)
         """The main screen (header of totals, views, footer); always at the bottom."""
         self.sub_title = str(source.path)
@@ -145,8 +182,10 @@ class RingmasterApp(App[int]):
 
     @work(thread=True, group="snapshot", exit_on_error=False)
     def _load_snapshots(self) -> None:
+        wal_seen = wal_size(self.source.path)
         while True:
             self._reload_gate.begin()  # this load covers every change requested so far
+            started = time.monotonic()
             try:
                 snapshot = self.source.snapshot(self.board_query, self.clock())
             except Exception as exc:  # a locked, replaced or vanished file: say so, keep going
@@ -155,6 +194,16 @@ class RingmasterApp(App[int]):
                 self.post_message(SnapshotLoaded(snapshot))
             if not self._reload_gate.done():
                 return
+            # More changes came in meanwhile: a stream of commits. Leave the database
+            # without a reader for a while first, so that the writer's checkpoints can
+            # restart the -wal (a reader at every moment makes it grow without bound) and
+            # the writer and the screen keep their CPU. A lone change loads at once.
+            gap = max(MIN_LOAD_GAP_SECONDS, time.monotonic() - started)
+            wal = wal_size(self.source.path)
+            if wal > wal_seen + WAL_GROWTH_BYTES:  # no checkpoint got through: wait longer
+                gap = WAL_BACKOFF_SECONDS
+            wal_seen = max(wal, wal_seen)
+            time.sleep(gap)
 
     @on(SnapshotLoaded)
     def _show_snapshot(self, message: SnapshotLoaded) -> None:
@@ -163,6 +212,9 @@ class RingmasterApp(App[int]):
             self._load_error = ""
             self.dashboard.totals_bar.show_problem(None)
         self.dashboard.show_snapshot(message.snapshot)
+        self._announce(message.snapshot)
+        if isinstance(self.screen, DecisionScreen):  # it tells when settled meanwhile
+            self._load_decision(self.screen.decision.id, self.screen)
         if isinstance(self.screen, CardDetailScreen):  # keep an open card live too
             self._load_detail(self.screen.card.id, self.screen)
 
@@ -310,6 +362,108 @@ class RingmasterApp(App[int]):
         self.notify(
             make_visible(message), severity="warning", markup=False, timeout=REFUSED_SECONDS
         )
+
+    # --- errors, decisions, alerts ---
+
+    @on(QueryChanged)
+    def _query_changed(self, message: QueryChanged) -> None:
+        self._change_query(**message.changes)
+
+    def _announce(self, snapshot: Snapshot) -> None:
+        """A new critical alert or decision: a notification, and the bell unless --no-bell."""
+        found = announcements(self._arrivals.new_in(snapshot))
+        for announcement in found:
+            self.notify(
+                announcement.message,
+                title=announcement.title,
+                severity=announcement.severity,
+                markup=False,
+                timeout=REFUSED_SECONDS,
+            )
+        if found and self.settings.bell:
+            self.bell()
+
+    @on(OpenErrorDetail)
+    def _open_error(self, message: OpenErrorDetail) -> None:
+        screen = ErrorDetailScreen(message.error, self.clock)
+        self.push_screen(screen)
+        self._load_error_detail(message.error.id, screen)
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def _load_error_detail(self, error_id: str, screen: ErrorDetailScreen) -> None:
+        try:
+            detail = self.source.error_detail(error_id, self.clock())
+        except Exception as exc:  # shown in the dialog
+            screen.post_message(ErrorDetailLoaded(error_id, None, _first_line(exc)))
+        else:
+            screen.post_message(ErrorDetailLoaded(error_id, detail))
+
+    @on(ResolveError)
+    def _resolve_error(self, message: ResolveError) -> None:
+        if self._writes_allowed("Resolving an error"):
+            error_id = message.error.id
+            self._write(lambda: self.source.resolve_error(error_id), undoing=False)
+
+    @on(AcknowledgeAlerts)
+    def _acknowledge(self, message: AcknowledgeAlerts) -> None:
+        if self._writes_allowed("Acknowledging"):
+            alert_ids = message.alert_ids
+            self._write(lambda: self.source.acknowledge_alerts(alert_ids), undoing=False)
+
+    @on(OpenDecision)
+    def _open_decision(self, message: OpenDecision) -> None:
+        screen = DecisionScreen(message.decision, self.clock)
+        self.push_screen(screen)
+        self._load_decision(message.decision.id, screen)
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
+    def _load_decision(self, decision_id: str, screen: DecisionScreen) -> None:
+        try:
+            detail = self.source.decision_detail(decision_id, self.clock())
+        except Exception as exc:  # shown in the dialog
+            screen.post_message(DecisionDetailLoaded(decision_id, None, _first_line(exc)))
+        else:
+            screen.post_message(DecisionDetailLoaded(decision_id, detail))
+
+    @on(Decide)
+    def _decide(self, message: Decide) -> None:
+        # The dialog may be gone already (escape right after enter): the write goes on.
+        screen = self.screen if isinstance(self.screen, DecisionScreen) else None
+        self._write_decision(message, screen)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _write_decision(self, message: Decide, screen: DecisionScreen | None) -> None:
+        """Written only if still pending; the dialog and the user hear how it went."""
+        try:
+            outcome = self.source.decide(message.decision_id, message.choice, message.comment)
+        except Exception as exc:  # the transaction rolled back: nothing was written
+            outcome = Outcome(ok=False, message=f"The write failed: {_first_line(exc)}")
+        if screen is not None:
+            screen.post_message(DecisionWritten(message.decision_id, outcome))
+        self.post_message(ActionFinished(outcome, undoing=False))
+
+    # --- an attempt's review: its row once per visit, git file by file, all in workers ---
+
+    @on(OpenReview)
+    def _open_review(self, message: OpenReview) -> None:
+        screen = ReviewScreen(message.card_title, message.attempt, self.clock)
+        self.push_screen(screen)
+        self._review_work(
+            screen, partial(review_jobs.read_attempt, self.source, message.attempt.id)
+        )
+
+    @on(DiffRequested)
+    def _list_changed_files(self, message: DiffRequested) -> None:
+        self._review_work(message.reply_to, partial(review_jobs.list_files, message.request))
+
+    @on(PatchRequested)
+    def _read_patch(self, message: PatchRequested) -> None:
+        job = partial(review_jobs.read_patch, message.review, message.file)
+        self._review_work(message.reply_to, job)
+
+    @work(thread=True, group="review", exit_on_error=False)
+    def _review_work(self, reply_to: MessagePump, job: Callable[[], Message]) -> None:
+        reply_to.post_message(job())  # a job never raises: its message carries any problem
 
     # --- keys of the whole app ---
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import math
+from collections.abc import Sequence
+from datetime import datetime
+
 from ringmaster_tui.domain.timefmt import short_duration
 
 SHA_CHARS = 10
@@ -26,3 +31,55 @@ def milliseconds(value: int | None) -> str:
 
 def short_sha(sha: str | None) -> str:
     return (sha or "")[:SHA_CHARS] or MISSING
+
+
+SPARK_BARS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values: Sequence[float]) -> str:
+    """One bar per value, the highest the tallest; empty when there is nothing to show.
+
+    A value that is negative or not finite (a column holding junk) draws the lowest bar.
+    """
+    clean = [v if math.isfinite(v) and v > 0 else 0.0 for v in values]
+    if not clean:
+        return ""
+    top = max(clean)
+    if top <= 0:
+        return SPARK_BARS[0] * len(clean)
+    last = len(SPARK_BARS) - 1
+    return "".join(SPARK_BARS[round(v / top * last)] for v in clean)
+
+
+def time_left(deadline: datetime | None, now: datetime) -> str:
+    """'12m' before the deadline, 'overdue 3m' after it; a dash when there is none."""
+    if deadline is None:
+        return MISSING
+    seconds = (deadline - now).total_seconds()
+    if seconds <= 0:
+        return f"overdue {short_duration(-seconds)}"
+    return short_duration(seconds)
+
+
+def countdown(deadline: datetime | None, now: datetime) -> str:
+    """Time left to the second under an hour ('4m05s'), for a clock that ticks."""
+    if deadline is None:
+        return "no deadline"
+    seconds = int((deadline - now).total_seconds())
+    if seconds <= 0:
+        return f"time is up ({short_duration(-seconds)} ago)"
+    if seconds >= 3600:
+        return short_duration(seconds)
+    minutes, seconds = divmod(seconds, 60)
+    return f"{minutes}m{seconds:02d}s" if minutes else f"{seconds}s"
+
+
+def pretty_json(raw: str | None) -> tuple[str, bool]:
+    """JSON indented for reading, and True; or the text as it is, and False, when it does
+    not parse (a broken column is shown raw, never a crash)."""
+    if raw is None or not raw.strip():
+        return "", True
+    try:
+        return json.dumps(json.loads(raw), indent=2, ensure_ascii=False), True
+    except (ValueError, RecursionError):
+        return raw, False

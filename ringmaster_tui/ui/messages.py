@@ -7,9 +7,21 @@ post the second group to ask the app for something, since only the app calls the
 from __future__ import annotations
 
 from textual.message import Message
+from textual.message_pump import MessagePump
 
 from ringmaster_tui.domain.outcome import Outcome
-from ringmaster_tui.domain.snapshot import CardDetail, CardSummary, Snapshot
+from ringmaster_tui.domain.review import AttemptReviewData, DiffRequest
+from ringmaster_tui.domain.snapshot import (
+    AttemptView,
+    CardDetail,
+    CardSummary,
+    DecisionDetail,
+    DecisionView,
+    ErrorDetail,
+    ErrorView,
+    Snapshot,
+)
+from ringmaster_tui.review import ChangedFile, FilePatch, OutputIndex, Review, ReviewProblem
 from ringmaster_tui.ui.card_actions import Intent
 
 # --- from workers ---
@@ -86,3 +98,154 @@ class FilterChanged(Message):
     def __init__(self, text: str) -> None:
         super().__init__()
         self.text = text
+
+
+# --- errors, decisions and alerts: from the views and dialogs ---
+
+
+class QueryChanged(Message):
+    """A view asked to see something else: new values for fields of the BoardQuery."""
+
+    def __init__(self, **changes: object) -> None:
+        super().__init__()
+        self.changes = changes
+
+
+class OpenErrorDetail(Message):
+    def __init__(self, error: ErrorView) -> None:
+        super().__init__()
+        self.error = error
+
+
+class ResolveError(Message):
+    def __init__(self, error: ErrorView) -> None:
+        super().__init__()
+        self.error = error
+
+
+class AcknowledgeAlerts(Message):
+    def __init__(self, alert_ids: tuple[str, ...]) -> None:
+        super().__init__()
+        self.alert_ids = alert_ids
+
+
+class OpenDecision(Message):
+    def __init__(self, decision: DecisionView) -> None:
+        super().__init__()
+        self.decision = decision
+
+
+class Decide(Message):
+    """The user confirmed `choice` for a decision they saw pending."""
+
+    def __init__(self, decision_id: str, choice: str, comment: str | None) -> None:
+        super().__init__()
+        self.decision_id = decision_id
+        self.choice = choice
+        self.comment = comment
+
+
+# --- errors, decisions and alerts: from workers ---
+
+
+class ErrorDetailLoaded(Message):
+    """One error in full, or None with `error` (or the error is gone)."""
+
+    def __init__(self, error_id: str, detail: ErrorDetail | None, error: str = "") -> None:
+        super().__init__()
+        self.error_id = error_id
+        self.detail = detail
+        self.error = error
+
+
+class DecisionDetailLoaded(Message):
+    """One decision as it is now, or None with `error` (or the decision is gone)."""
+
+    def __init__(self, decision_id: str, detail: DecisionDetail | None, error: str = "") -> None:
+        super().__init__()
+        self.decision_id = decision_id
+        self.detail = detail
+        self.error = error
+
+
+class DecisionWritten(Message):
+    """The write of a decision ended: done, or refused (settled meanwhile, read-only...)."""
+
+    def __init__(self, decision_id: str, outcome: Outcome) -> None:
+        super().__init__()
+        self.decision_id = decision_id
+        self.outcome = outcome
+
+
+# --- an attempt's review: the card detail and the review screen ask, workers answer ---
+
+
+class OpenReview(Message):
+    """Open the review of `attempt`, an attempt of the card titled `card_title`."""
+
+    def __init__(self, attempt: AttemptView, card_title: str) -> None:
+        super().__init__()
+        self.attempt = attempt
+        self.card_title = card_title
+
+
+class ReviewDataLoaded(Message):
+    """The attempt's row (None: gone, or `error`) and its output indexed by line."""
+
+    def __init__(
+        self,
+        attempt_id: str,
+        data: AttemptReviewData | None,
+        output: OutputIndex | None = None,
+        longest_line: int = 0,
+        error: str = "",
+    ) -> None:
+        super().__init__()
+        self.attempt_id = attempt_id
+        self.data = data
+        self.output = output
+        self.longest_line = longest_line
+        self.error = error
+
+
+class DiffRequested(Message):
+    """List the files of a diff; the answer (DiffLoaded) goes to `reply_to`."""
+
+    def __init__(self, reply_to: MessagePump, request: DiffRequest) -> None:
+        super().__init__()
+        self.reply_to = reply_to
+        self.request = request
+
+
+class DiffLoaded(Message):
+    def __init__(self, request: DiffRequest, outcome: Review | ReviewProblem) -> None:
+        super().__init__()
+        self.request = request
+        self.outcome = outcome
+
+
+class PatchRequested(Message):
+    """Read one file's patch; the answer (PatchLoaded) goes to `reply_to`."""
+
+    def __init__(self, reply_to: MessagePump, review: Review, file: ChangedFile) -> None:
+        super().__init__()
+        self.reply_to = reply_to
+        self.review = review
+        self.file = file
+
+
+class PatchLoaded(Message):
+    """One file's patch (or why not), with the name of the lexer to colour it."""
+
+    def __init__(
+        self,
+        review: Review,
+        file: ChangedFile,
+        patch: FilePatch | ReviewProblem,
+        lexer_name: str,
+    ) -> None:
+        super().__init__()
+        self.review = review
+        self.file = file
+        self.patch = patch
+        self.lexer_name = lexer_name

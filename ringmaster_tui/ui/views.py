@@ -11,8 +11,12 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
+from ringmaster_tui.ui.widgets.alerts_view import AlertsView
 from ringmaster_tui.ui.widgets.board import BoardView
 from ringmaster_tui.ui.widgets.dashboard_view import DashboardView
+from ringmaster_tui.ui.widgets.decisions_view import DecisionsView
+from ringmaster_tui.ui.widgets.errors_view import ErrorsView
+from ringmaster_tui.ui.widgets.loops_view import LoopsView
 
 
 @dataclass(frozen=True)
@@ -35,10 +39,10 @@ class ViewSpec:
 
 VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("1", "board", "Board", lambda: BoardView(id="board")),
-    ViewSpec("2", "loops", "Loops"),
-    ViewSpec("3", "errors", "Errors"),
-    ViewSpec("4", "decisions", "Decisions"),
-    ViewSpec("5", "alerts", "Alerts"),
+    ViewSpec("2", "loops", "Loops", lambda: LoopsView(id="loops")),
+    ViewSpec("3", "errors", "Errors", lambda: ErrorsView(id="errors")),
+    ViewSpec("4", "decisions", "Decisions", lambda: DecisionsView(id="decisions")),
+    ViewSpec("5", "alerts", "Alerts", lambda: AlertsView(id="alerts")),
     ViewSpec("6", "metrics", "Metrics"),
 )
 

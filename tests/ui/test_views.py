@@ -1,4 +1,4 @@
-"""Keys 1-6 switch views (only the board exists yet; the others say so); q quits."""
+"""Keys 1-6 switch views (metrics is still to come and says so); q quits."""
 
 from __future__ import annotations
 
@@ -7,31 +7,42 @@ from pathlib import Path
 import pytest
 
 from ringmaster_tui.ui.screens.card_detail import CardDetailScreen
+from ringmaster_tui.ui.widgets.alerts_view import AlertsView
+from ringmaster_tui.ui.widgets.decisions_view import DecisionsView
+from ringmaster_tui.ui.widgets.errors_view import ErrorsView
+from ringmaster_tui.ui.widgets.loops_view import LoopsView
 from tests.ui.helpers import Notes, loaded, until
 from tests.ui.snap_apps import make_app
 
 pytestmark = pytest.mark.anyio
 
 
-async def test_views_to_come_say_so_and_one_is_the_board(board_db: Path, notes: Notes) -> None:
+async def test_keys_switch_views_and_metrics_is_to_come(board_db: Path, notes: Notes) -> None:
     async with make_app(board_db).run_test(size=(80, 24), message_hook=notes.hook) as pilot:
         app = await loaded(pilot)
-        for key, title in (
-            ("2", "Loops"),
-            ("3", "Errors"),
-            ("4", "Decisions"),
-            ("5", "Alerts"),
-            ("6", "Metrics"),
+        for key, view_type in (
+            ("2", LoopsView),
+            ("3", ErrorsView),
+            ("4", DecisionsView),
+            ("5", AlertsView),
         ):
             await pilot.press(key)
             await pilot.pause()
-            assert notes.last == f"The {title} view is coming soon."
-        await pilot.press("enter")
+            view = app.dashboard.current_view
+            assert isinstance(view, view_type)
+            assert app.screen.focused is view.table  # the keys act on the list at once
+        await pilot.press("6")
+        await pilot.pause()
+        assert notes.last == "The Metrics view is coming soon."
+        await pilot.press("1", "enter")
         await until(pilot, lambda: isinstance(app.screen, CardDetailScreen))
-        await pilot.press("1")
+        await pilot.press("3")
         await pilot.pause()
 
-        assert app.screen is app.dashboard
+        assert app.screen is app.dashboard  # a view key leaves the card for its view
+        assert isinstance(app.dashboard.current_view, ErrorsView)
+        await pilot.press("1")
+        await pilot.pause()
         assert app.dashboard.current_view is app.dashboard.board
 
 

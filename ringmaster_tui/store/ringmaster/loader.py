@@ -23,9 +23,11 @@ from ringmaster_tui.domain.snapshot import (
     CardDetail,
     CardSummary,
     Criterion,
+    DecisionDetail,
     DecisionView,
     Dependency,
     DeploymentView,
+    ErrorDetail,
     ErrorView,
     LaneView,
     LoopSnapshotView,
@@ -34,6 +36,7 @@ from ringmaster_tui.domain.snapshot import (
     Snapshot,
     Totals,
     TransitionView,
+    Urgent,
 )
 from ringmaster_tui.domain.timefmt import deadline_of, parse_timestamp
 from ringmaster_tui.store.ringmaster import models as m
@@ -49,6 +52,8 @@ STALL_FACTOR = 3.0
 STALL_MIN_SECONDS = 300.0
 # Ties in created_at (one-second resolution) fall back to insertion order.
 _ROWID: sa.ColumnClause[Any] = sa.literal_column("state_transitions.rowid")
+# How many of the newest pending decisions and critical alerts each snapshot carries.
+URGENT_LIMIT = 20
 SEVERITY_ORDER: tuple[str, ...] = ("critical", "error", "warning", "info")
 SETTLED_DECISION_STATUSES: tuple[str, ...] = ("decided", "auto_resolved", "expired")
 OPTIONAL_TABLES: tuple[str, ...] = (
@@ -82,6 +87,12 @@ def _cut(column: sa.ColumnElement[Any], chars: int) -> sa.ColumnElement[Any]:
 def _like_pattern(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def _matches(text: str, *columns: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
+    """`text` anywhere in any of `columns` (SQLite's LIKE: ASCII letters in any case)."""
+    pattern = _like_pattern(text)
+    return sa.or_(*(column.like(pattern, escape="\\") for column in columns))
 
 
 class SnapshotReader:
@@ -213,15 +224,18 @@ class SnapshotReader:
 
     def loops(self) -> tuple[LoopView, ...]:
         limit = self.query.list_limit
-        project_filter = (
-            [cards.c.project_id == self.query.project_id] if self.query.project_id else []
-        )
+        filters: list[sa.ColumnElement[bool]] = []
+        if self.query.project_id:
+            filters.append(cards.c.project_id == self.query.project_id)
+        if self.query.loop_text:
+            filters.append(cards.c.title.like(_like_pattern(self.query.loop_text), escape="\\"))
         rows: list[AnyRow] = []
         for state in sm.ACTIVE_LOOP_STATES:
             rows += self.conn.execute(
                 sa.select(
                     cards.c.id,
                     _cut(cards.c.title, TITLE_CHARS).label("title"),
+                    cards.c.project_id,
                     projects.c.name.label("project_name"),
                     cards.c.state,
                     cards.c.loop_iteration,
@@ -233,7 +247,7 @@ class SnapshotReader:
                     cards.c.updated_at,
                 )
                 .select_from(cards.outerjoin(projects, projects.c.id == cards.c.project_id))
-                .where(cards.c.state == state, *project_filter)
+                .where(cards.c.state == state, *filters)
                 .order_by(cards.c.priority.desc(), cards.c.updated_at.desc())
                 .limit(limit)
             ).all()
@@ -242,7 +256,18 @@ class SnapshotReader:
         shown = [r.id for r in rows]
         recent = self._recent_attempts(shown)
         iterations = self._latest_snapshot_iterations(shown)
-        return tuple(self._loop_view(r, recent.get(r.id, []), iterations.get(r.id)) for r in rows)
+        error_counts = self._unresolved_by_card(shown)
+        blocked = self._blocked(shown)
+        return tuple(
+            self._loop_view(
+                r,
+                recent.get(r.id, []),
+                snapshot_iteration=iterations.get(r.id),
+                unresolved_errors=error_counts.get(r.id, 0),
+                blocked=r.id in blocked,
+            )
+            for r in rows
+        )
 
     def _recent_attempts(self, card_ids: Sequence[str]) -> dict[str, list[AnyRow]]:
         """Each card's latest attempts, newest first.
@@ -261,6 +286,7 @@ class SnapshotReader:
                     attempts.c.started_at,
                     attempts.c.duration_ms,
                     attempts.c.cost_usd,
+                    attempts.c.tokens_used,
                 )
                 .where(attempts.c.card_id == card_id)
                 .order_by(attempts.c.attempt_number.desc())
@@ -287,23 +313,35 @@ class SnapshotReader:
         return {str(card_id): int(iteration) for card_id, iteration in rows}
 
     def _loop_view(
-        self, card: AnyRow, recent: Sequence[AnyRow], snapshot_iteration: int | None
+        self,
+        card: AnyRow,
+        recent: Sequence[AnyRow],
+        *,
+        snapshot_iteration: int | None,
+        unresolved_errors: int,
+        blocked: bool,
     ) -> LoopView:
         latest = recent[0] if recent else None
         return LoopView(
             card_id=card.id,
             title=card.title or "",
+            project_id=card.project_id,
             project_name=card.project_name,
             state=card.state,
+            priority=card.priority,
+            updated_at=card.updated_at,
             loop_iteration=card.loop_iteration,
             error_count=card.error_count,
             max_retries=card.max_retries,
+            unresolved_errors=unresolved_errors,
+            blocked=blocked,
             total_cost_usd=card.total_cost_usd,
             total_time_spent_ms=card.total_time_spent_ms,
             latest_attempt_status=latest.status if latest else None,
             latest_attempt_started_at=latest.started_at if latest else None,
             latest_snapshot_iteration=snapshot_iteration,
             attempt_costs=tuple(float(r.cost_usd or 0.0) for r in reversed(recent)),
+            attempt_tokens=tuple(int(r.tokens_used or 0) for r in reversed(recent)),
             stalled=self._stalled(recent),
         )
 
@@ -324,12 +362,22 @@ class SnapshotReader:
     def _card_title(self) -> sa.ColumnElement[Any]:
         return _cut(cards.c.title, TITLE_CHARS).label("card_title")
 
+    def _project_filter(self) -> list[sa.ColumnElement[bool]]:
+        """The project picker, for lists joined to their card."""
+        return [cards.c.project_id == self.query.project_id] if self.query.project_id else []
+
     def unresolved_errors(self) -> tuple[ErrorView, ...]:
         if not self.has("errors"):
             return ()
-        filters: list[sa.ColumnElement[bool]] = [errors.c.resolved == 0]
-        if self.query.project_id:
-            filters.append(cards.c.project_id == self.query.project_id)
+        filters = [errors.c.resolved == 0, *self._project_filter()]
+        if self.query.error_category:
+            filters.append(errors.c.category == self.query.error_category)
+        if self.query.error_text:
+            filters.append(
+                _matches(
+                    self.query.error_text, errors.c.message, errors.c.error_type, cards.c.title
+                )
+            )
         rows = self.conn.execute(
             self._error_select()
             .where(*filters)
@@ -338,7 +386,7 @@ class SnapshotReader:
         )
         return tuple(_error_view(r) for r in rows)
 
-    def _error_select(self) -> sa.Select[Any]:
+    def _error_select(self, message_chars: int = MESSAGE_CHARS) -> sa.Select[Any]:
         attempt_number: sa.ColumnElement[Any] = sa.null()
         source = errors.outerjoin(cards, cards.c.id == errors.c.card_id)
         if self.has("attempts"):
@@ -353,18 +401,16 @@ class SnapshotReader:
             errors.c.error_type,
             errors.c.category,
             errors.c.severity,
-            _cut(errors.c.message, MESSAGE_CHARS).label("message"),
+            _cut(errors.c.message, message_chars).label("message"),
             errors.c.resolved,
             errors.c.created_at,
         ).select_from(source)
 
-    def decisions(self) -> tuple[DecisionView, ...]:
-        if not self.has("decisions"):
-            return ()
-        select = sa.select(
+    def _decision_select(self, summary_chars: int = MESSAGE_CHARS) -> sa.Select[Any]:
+        return sa.select(
             decisions.c.id,
             decisions.c.decision_type,
-            _cut(decisions.c.summary, MESSAGE_CHARS).label("summary"),
+            _cut(decisions.c.summary, summary_chars).label("summary"),
             decisions.c.options,
             decisions.c.default_option,
             decisions.c.timeout_minutes,
@@ -377,6 +423,21 @@ class SnapshotReader:
             decisions.c.card_id,
             self._card_title(),
         ).select_from(decisions.outerjoin(cards, cards.c.id == decisions.c.card_id))
+
+    def decisions(self) -> tuple[DecisionView, ...]:
+        if not self.has("decisions"):
+            return ()
+        filters = self._project_filter()
+        if self.query.decision_text:
+            filters.append(
+                _matches(
+                    self.query.decision_text,
+                    decisions.c.summary,
+                    decisions.c.decision_type,
+                    decisions.c.requested_by,
+                )
+            )
+        select = self._decision_select().where(*filters)
         limit = self.query.list_limit
         pending = [
             _decision_view(r)
@@ -407,6 +468,13 @@ class SnapshotReader:
         if not self.has("alerts"):
             return ()
         acknowledged = [0, 1] if self.query.show_acknowledged else [0]
+        filters = self._project_filter()
+        if self.query.alert_text:
+            filters.append(
+                _matches(
+                    self.query.alert_text, alerts.c.message, alerts.c.alert_type, alerts.c.source
+                )
+            )
         select = sa.select(
             alerts.c.id,
             alerts.c.severity,
@@ -429,7 +497,7 @@ class SnapshotReader:
         for ack in acknowledged:
             for severity_filter in by_severity:
                 rows = self.conn.execute(
-                    select.where(alerts.c.acknowledged == ack, severity_filter)
+                    select.where(alerts.c.acknowledged == ack, severity_filter, *filters)
                     .order_by(alerts.c.created_at.desc())
                     .limit(limit - len(found))
                 )
@@ -437,6 +505,73 @@ class SnapshotReader:
                 if len(found) >= limit:
                     return tuple(found)
         return tuple(found)
+
+    def urgent(self) -> tuple[Urgent, ...]:
+        """The newest pending decisions and unacknowledged critical alerts (no text filter)."""
+        found: list[Urgent] = []
+        if self.has("decisions"):
+            rows = self.conn.execute(
+                sa.select(decisions.c.id, _cut(decisions.c.summary, TITLE_CHARS).label("text"))
+                .select_from(decisions.outerjoin(cards, cards.c.id == decisions.c.card_id))
+                .where(decisions.c.status == "pending", *self._project_filter())
+                .order_by(decisions.c.requested_at.desc())
+                .limit(URGENT_LIMIT)
+            )
+            found += (Urgent(kind="decision", id=r.id, text=r.text or "") for r in rows)
+        if self.has("alerts"):
+            rows = self.conn.execute(
+                sa.select(alerts.c.id, _cut(alerts.c.message, TITLE_CHARS).label("text"))
+                .select_from(alerts.outerjoin(cards, cards.c.id == alerts.c.card_id))
+                .where(
+                    alerts.c.acknowledged == 0,
+                    alerts.c.severity == "critical",
+                    *self._project_filter(),
+                )
+                .order_by(alerts.c.created_at.desc())
+                .limit(URGENT_LIMIT)
+            )
+            found += (Urgent(kind="alert", id=r.id, text=r.text or "") for r in rows)
+        return tuple(found)
+
+    # --- one error or one decision in full ---
+
+    def error_detail(self, error_id: str) -> ErrorDetail | None:
+        if not self.has("errors"):
+            return None
+        row = self.conn.execute(
+            self._error_select(DETAIL_TEXT_CHARS)
+            .add_columns(
+                _cut(errors.c.stack_trace, DETAIL_TEXT_CHARS).label("stack_trace"),
+                _cut(errors.c.context, DETAIL_TEXT_CHARS).label("context"),
+                errors.c.resolved_at,
+            )
+            .where(errors.c.id == error_id)
+        ).first()
+        if row is None:
+            return None
+        return ErrorDetail(
+            error=_error_view(row),
+            stack_trace=row.stack_trace,
+            context_raw=row.context,
+            resolved_at=row.resolved_at,
+        )
+
+    def decision_detail(self, decision_id: str) -> DecisionDetail | None:
+        if not self.has("decisions"):
+            return None
+        row = self.conn.execute(
+            self._decision_select(DETAIL_TEXT_CHARS)
+            .add_columns(
+                _cut(decisions.c.context, DETAIL_TEXT_CHARS).label("context"),
+                _cut(decisions.c.comment, DETAIL_TEXT_CHARS).label("comment"),
+            )
+            .where(decisions.c.id == decision_id)
+        ).first()
+        if row is None:
+            return None
+        return DecisionDetail(
+            decision=_decision_view(row), context_raw=row.context, comment=row.comment
+        )
 
     def totals(self, counts: dict[str, int]) -> Totals:
         return Totals(
@@ -488,6 +623,7 @@ class SnapshotReader:
             decisions=self.decisions(),
             alerts=self.alerts(),
             totals=self.totals(unfiltered),
+            urgent=self.urgent(),
             unavailable=tuple(t for t in OPTIONAL_TABLES if not self.has(t)),
         )
 

@@ -7,10 +7,18 @@ from datetime import datetime
 from pathlib import Path
 
 from ringmaster_tui.domain.outcome import Moved, Outcome
-from ringmaster_tui.domain.snapshot import BoardQuery, CardDetail, Snapshot
+from ringmaster_tui.domain.review import AttemptReviewData
+from ringmaster_tui.domain.snapshot import (
+    BoardQuery,
+    CardDetail,
+    DecisionDetail,
+    ErrorDetail,
+    Snapshot,
+)
 from ringmaster_tui.store.engine import Database
 from ringmaster_tui.store.ringmaster.actions import Actions
 from ringmaster_tui.store.ringmaster.loader import SnapshotReader
+from ringmaster_tui.store.ringmaster.review_queries import read_attempt_review
 
 # Without these the board has nothing to show; every other table is optional.
 RINGMASTER_TABLES: tuple[str, ...] = ("projects", "cards")
@@ -41,6 +49,14 @@ class RingmasterSource:
         with self.database.read() as conn:
             return SnapshotReader(conn, BoardQuery(), now).card_detail(card_id)
 
+    def error_detail(self, error_id: str, now: datetime) -> ErrorDetail | None:
+        with self.database.read() as conn:
+            return SnapshotReader(conn, BoardQuery(), now).error_detail(error_id)
+
+    def decision_detail(self, decision_id: str, now: datetime) -> DecisionDetail | None:
+        with self.database.read() as conn:
+            return SnapshotReader(conn, BoardQuery(), now).decision_detail(decision_id)
+
     def transition(self, card_id: str, seen_state: str, trigger: str, to_state: str) -> Outcome:
         return self._actions.transition(card_id, seen_state, trigger, to_state)
 
@@ -55,3 +71,7 @@ class RingmasterSource:
 
     def decide(self, decision_id: str, choice: str, comment: str | None) -> Outcome:
         return self._actions.decide(decision_id, choice, comment)
+
+    def attempt_review(self, attempt_id: str) -> AttemptReviewData | None:
+        with self.database.read() as conn:
+            return read_attempt_review(conn, attempt_id)

@@ -10,10 +10,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import Footer, Label
+from textual.widgets import DataTable, Footer, Label
 
 from ringmaster_tui.domain.snapshot import CardDetail, CardSummary
-from ringmaster_tui.ui.messages import CardDetailLoaded
+from ringmaster_tui.ui.messages import CardDetailLoaded, OpenReview
 from ringmaster_tui.ui.safe_text import safe_text
 from ringmaster_tui.ui.widgets.card_detail_view import CardDetailView
 
@@ -22,6 +22,8 @@ class CardDetailScreen(Screen[None]):
     HELP_GROUP: ClassVar[str] = "Card"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="card.back"),
+        Binding("enter", "review", "Review attempt", id="card.review"),
+        Binding("d", "review_latest_commit", "Latest diff", id="card.latest_diff"),
         Binding("j", "scroll('down')", "Scroll down", show=False, id="move.down"),
         Binding("k", "scroll('up')", "Scroll up", show=False, id="move.up"),
     ]
@@ -64,3 +66,39 @@ class CardDetailScreen(Screen[None]):
             self._body.scroll_down()
         else:
             self._body.scroll_up()
+
+    # --- an attempt's review ---
+
+    @on(DataTable.RowSelected, ".detail-attempts")
+    def _attempt_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            self._review(event.row_key.value)
+
+    def action_review(self) -> None:
+        """Enter: the attempt under the attempts list's cursor."""
+        attempt_id = self._body.highlighted_attempt_id()
+        if attempt_id is None:
+            self.notify("This card has no attempts to review.")
+            return
+        self._review(attempt_id)
+
+    def action_review_latest_commit(self) -> None:
+        """`d`: the newest attempt that recorded a commit."""
+        detail = self.detail
+        attempts = detail.attempts if detail is not None else ()
+        latest = max(
+            (a for a in attempts if a.commit_sha), key=lambda a: a.attempt_number, default=None
+        )
+        if latest is None:
+            self.notify("No attempt of this card has a commit.", severity="warning")
+            return
+        self._review(latest.id)
+
+    def _review(self, attempt_id: str) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        attempt = next((a for a in detail.attempts if a.id == attempt_id), None)
+        if attempt is not None:
+            self.post_message(OpenReview(attempt, detail.title))

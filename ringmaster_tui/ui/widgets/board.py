@@ -91,9 +91,14 @@ class BoardView(DashboardView):
         """Select the card with `card_id` wherever it is; False when it is not shown."""
         for column in self._visible_columns():
             row = column.index_of(card_id)
-            if row is not None:
-                self._select(column.lane_name, row, focus=focus)
-                return True
+            if row is None:
+                continue
+            already = (
+                column.lane_name == self._current_lane and column.cards_list.highlighted == row
+            )
+            if not already or (focus and not column.cards_list.has_focus):
+                self._select(column.lane_name, row, focus=focus)  # a repaint of the lane
+            return True
         return False
 
     def _select_first_card(self, *, focus: bool) -> None:
@@ -126,7 +131,8 @@ class BoardView(DashboardView):
         for lane in snapshot.lanes:
             self.columns[lane.name].show(lane)
         for name, column in self.columns.items():
-            column.display = name in shown
+            if column.display != (name in shown):  # setting it at all costs a relayout
+                column.display = name in shown
         self._fit_lanes()
         self._show_empty_message(snapshot)
 
@@ -164,7 +170,8 @@ class BoardView(DashboardView):
 
     def _show_empty_message(self, snapshot: Snapshot) -> None:
         empty = not any(lane.count for lane in snapshot.lanes)
-        self._empty.display = empty
+        if self._empty.display != empty:
+            self._empty.display = empty
         if not empty:
             return
         if snapshot.query.text:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from datetime import datetime
 from typing import ClassVar
 
@@ -11,6 +12,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import DataTable, Label, Static
+from textual.widgets.data_table import RowDoesNotExist
 
 from ringmaster_tui.domain.snapshot import CardDetail, Dependency, ErrorView, TransitionView
 from ringmaster_tui.domain.timefmt import age
@@ -28,9 +30,34 @@ class CardDetailView(VerticalScroll):
         "detail--dim",
     }
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.attempts_table: DataTable[Text] | None = None
+        """The attempts, one row each keyed by attempt id; None when there are none."""
+
     def show(self, detail: CardDetail, now: datetime) -> None:
+        # A reload must not lose the reader's place in the attempts list.
+        table = self.attempts_table
+        had_focus = table is not None and table.has_focus
+        highlighted = self.highlighted_attempt_id()
         self.remove_children()
+        self.attempts_table = None
         self.mount_all(self._sections(detail, now))
+        table = self.attempts_table
+        if table is not None and highlighted is not None:
+            with suppress(RowDoesNotExist):
+                table.move_cursor(row=table.get_row_index(highlighted), animate=False)
+        if table is not None and had_focus:
+            table.focus()
+
+    def highlighted_attempt_id(self) -> str | None:
+        """The attempt under the attempts list's cursor (the newest until it moves)."""
+        table = self.attempts_table
+        if table is None or table.row_count == 0:
+            return None
+        with suppress(RowDoesNotExist):
+            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return None
 
     def show_message(self, message: str) -> None:
         self.remove_children()
@@ -45,7 +72,7 @@ class CardDetailView(VerticalScroll):
             f"Acceptance criteria ({met}/{len(detail.criteria)} met)", [self._criteria(detail)]
         )
         yield from _section("Dependencies", [self._dependencies(detail)])
-        yield from _section(f"Attempts ({len(detail.attempts)})", [_attempts(detail, now)])
+        yield from _section(f"Attempts ({len(detail.attempts)})", [self._attempts(detail, now)])
         unresolved = sum(1 for e in detail.errors if not e.resolved)
         yield from _section(
             f"Errors ({len(detail.errors)}, {unresolved} unresolved)", [_errors(detail.errors, now)]
@@ -114,6 +141,34 @@ class CardDetailView(VerticalScroll):
         text.rstrip()
         return Static(text)
 
+    def _attempts(self, detail: CardDetail, now: datetime) -> Widget:
+        """The one table with a cursor: enter on a row opens that attempt's review."""
+        if not detail.attempts:
+            return _nothing("No attempts yet.")
+        table: DataTable[Text] = DataTable(
+            cursor_type="row", zebra_stripes=True, classes="detail-table detail-attempts"
+        )
+        table.add_columns(
+            *(
+                Text(c)
+                for c in ("#", "status", "agent", "tokens", "cost", "duration", "commit", "started")
+            )
+        )
+        for a in detail.attempts:
+            cells = (
+                str(a.attempt_number),
+                a.status or MISSING,
+                a.agent_type or MISSING,
+                count(a.tokens_used),
+                money(a.cost_usd),
+                milliseconds(a.duration_ms),
+                short_sha(a.commit_sha),
+                _when(a.started_at, now),
+            )
+            table.add_row(*(safe_text(cell, one_line=True) for cell in cells), key=a.id)
+        self.attempts_table = table
+        return table
+
 
 def _section(title: str, body: Sequence[Widget]) -> Iterable[Widget]:
     yield Label(Text(title), classes="detail-heading")
@@ -155,26 +210,6 @@ def _table(columns: Sequence[str], rows: Iterable[Sequence[str]], empty: str) ->
 
 def _when(value: str | None, now: datetime) -> str:
     return f"{age(value, now)} ago" if value else MISSING
-
-
-def _attempts(detail: CardDetail, now: datetime) -> Widget:
-    return _table(
-        ("#", "status", "agent", "tokens", "cost", "duration", "commit", "started"),
-        (
-            (
-                str(a.attempt_number),
-                a.status or MISSING,
-                a.agent_type or MISSING,
-                count(a.tokens_used),
-                money(a.cost_usd),
-                milliseconds(a.duration_ms),
-                short_sha(a.commit_sha),
-                _when(a.started_at, now),
-            )
-            for a in detail.attempts
-        ),
-        "No attempts yet.",
-    )
 
 
 def _errors(errors: Sequence[ErrorView], now: datetime) -> Widget:

@@ -121,7 +121,7 @@ class LaneColumn(Vertical):
         header = Text.assemble((self.lane_name, Style(bold=True)), " ", str(lane.count))
         if lane.count > len(lane.cards):
             header.append(f" · top {len(lane.cards)}", Style(dim=True))
-        self.header.update(header)
+        self.header.update(header, layout=False)  # one line, full width: size never changes
         self.set_class(lane.count == 0, "-empty")
         options: list[Option | None] = []
         for card in lane.cards:

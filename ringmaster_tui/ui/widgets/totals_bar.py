@@ -31,6 +31,7 @@ class TotalsBar(Horizontal):
         self._problem.display = False
         self._view_title = "Board"
         self._snapshot: Snapshot | None = None
+        self._totals_width = 0
 
     def compose(self) -> ComposeResult:
         yield self._scope
@@ -48,9 +49,17 @@ class TotalsBar(Horizontal):
         self._refresh_scope()
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
+        if snapshot.totals == getattr(self._snapshot, "totals", None) and snapshot.query == getattr(
+            self._snapshot, "query", None
+        ):
+            self._snapshot = snapshot
+            return  # an update of a label costs a layout of the whole screen
         self._snapshot = snapshot
         self._refresh_scope()
-        self._totals.update(self._totals_text(snapshot))
+        totals = self._totals_text(snapshot)
+        # Only a change of width needs a layout (it costs one of the whole screen).
+        self._totals.update(totals, layout=totals.cell_len != self._totals_width)
+        self._totals_width = totals.cell_len
 
     def _refresh_scope(self) -> None:
         style = self.get_component_rich_style
@@ -64,7 +73,7 @@ class TotalsBar(Horizontal):
             if snapshot.query.text:
                 scope.append("  filter ", style("totals--label"))
                 scope.append_text(safe_text(f"“{snapshot.query.text}”"))
-        self._scope.update(scope)
+        self._scope.update(scope, layout=False)  # it takes the width left: 1fr
 
     def _totals_text(self, snapshot: Snapshot) -> Text:
         style = self.get_component_rich_style
