@@ -6,6 +6,7 @@ lane by index order, bounded lists; no query here walks a card's whole history.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
@@ -95,6 +96,49 @@ def _matches(text: str, *columns: sa.ColumnElement[Any]) -> sa.ColumnElement[boo
     return sa.or_(*(column.like(pattern, escape="\\") for column in columns))
 
 
+@functools.lru_cache(maxsize=64)
+def _top_cards_statement(
+    states: tuple[str, ...], by_project: bool, by_text: bool
+) -> sa.CompoundSelect[Any] | sa.Select[Any]:
+    """One UNION ALL of per-state top-N selects, each walking the lane index.
+
+    Built once per shape and cached: building SQLAlchemy statements costs more than
+    running them on a board this size. Values come as parameters (limit, project_id,
+    pattern).
+    """
+    filters: list[sa.ColumnElement[bool]] = []
+    if by_project:
+        filters.append(cards.c.project_id == sa.bindparam("project_id"))
+    if by_text:
+        pattern: sa.BindParameter[str] = sa.bindparam("pattern", type_=sa.String)
+        filters.append(
+            sa.or_(
+                cards.c.title.like(pattern, escape="\\"),
+                cards.c.description.like(pattern, escape="\\"),
+            )
+        )
+    selects = [
+        sa.select(
+            sa.select(
+                cards.c.id,
+                cards.c.project_id,
+                _cut(cards.c.title, TITLE_CHARS).label("title"),
+                cards.c.state,
+                cards.c.priority,
+                cards.c.loop_iteration,
+                cards.c.total_cost_usd,
+                cards.c.updated_at,
+            )
+            .where(cards.c.state == state, *filters)
+            .order_by(cards.c.priority.desc(), cards.c.updated_at.desc())
+            .limit(sa.bindparam("limit", type_=sa.Integer))
+            .subquery(f"top_{index}")
+        )
+        for index, state in enumerate(states)
+    ]
+    return selects[0] if len(selects) == 1 else sa.union_all(*selects)
+
+
 class SnapshotReader:
     """Reads one Snapshot (or one CardDetail) inside a transaction it is given."""
 
@@ -134,29 +178,29 @@ class SnapshotReader:
         )
         return {str(state): int(count) for state, count in rows}
 
-    def _top_cards(self, state: str, limit: int) -> list[AnyRow]:
-        return list(
-            self.conn.execute(
-                sa.select(
-                    cards.c.id,
-                    cards.c.project_id,
-                    _cut(cards.c.title, TITLE_CHARS).label("title"),
-                    cards.c.state,
-                    cards.c.priority,
-                    cards.c.loop_iteration,
-                    cards.c.total_cost_usd,
-                    cards.c.updated_at,
-                )
-                .where(cards.c.state == state, *self._card_filters())
-                .order_by(cards.c.priority.desc(), cards.c.updated_at.desc())
-                .limit(limit)
-            )
+    def _top_cards(self, states: Sequence[str]) -> dict[str, list[AnyRow]]:
+        """Each state's top N cards by the lane index, all in one statement."""
+        if not states:
+            return {}
+        params: dict[str, Any] = {"limit": self.query.per_lane}
+        if self.query.project_id:
+            params["project_id"] = self.query.project_id
+        if self.query.text:
+            params["pattern"] = _like_pattern(self.query.text)
+        statement = _top_cards_statement(
+            tuple(states), bool(self.query.project_id), bool(self.query.text)
         )
+        by_state: dict[str, list[AnyRow]] = {state: [] for state in states}
+        for row in self.conn.execute(statement, params):
+            by_state[row.state].append(row)
+        return by_state
 
-    def _lane_rows(self, lane_states: Iterable[str], counts: dict[str, int]) -> list[AnyRow]:
-        """The lane's top N: each state's top N by index, merged in the same order."""
-        limit = self.query.per_lane
-        rows = [r for s in lane_states if counts.get(s) for r in self._top_cards(s, limit)]
+    @staticmethod
+    def _merge(
+        rows_by_state: dict[str, list[AnyRow]], lane_states: Iterable[str], limit: int
+    ) -> list[AnyRow]:
+        """A lane's top N: its states' top N merged in the index's order."""
+        rows = [row for state in lane_states for row in rows_by_state.get(state, ())]
         rows.sort(key=lambda r: (r.priority or 0, r.updated_at or ""), reverse=True)
         return rows[:limit]
 
@@ -167,7 +211,10 @@ class SnapshotReader:
             groups.append((sm.OTHER_LANE, tuple(sorted(unknown))))
         if self.query.show_archived:
             groups.append((sm.ARCHIVED_LANE, (sm.ARCHIVED,)))
-        lane_rows = [(name, st, self._lane_rows(st, counts)) for name, st in groups]
+        shown_states = [state for _, st in groups for state in st if counts.get(state)]
+        by_state = self._top_cards(shown_states)
+        limit = self.query.per_lane
+        lane_rows = [(name, st, self._merge(by_state, st, limit)) for name, st in groups]
         shown = [r.id for _, _, rows in lane_rows for r in rows]
         error_counts = self._unresolved_by_card(shown)
         blocked = self._blocked(shown)
