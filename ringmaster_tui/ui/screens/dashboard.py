@@ -24,6 +24,9 @@ class DashboardScreen(Screen[None]):
         self.views: dict[str, DashboardView] = {
             spec.view_id: spec.make() for spec in VIEWS if spec.make is not None
         }
+        self._snapshot: Snapshot | None = None
+        self._shown: dict[str, Snapshot] = {}
+        """The snapshot each view shows: a hidden view catches up when it is shown."""
 
     def compose(self) -> ComposeResult:
         yield self.totals_bar
@@ -42,15 +45,25 @@ class DashboardScreen(Screen[None]):
         return self.views[self.query_one(ContentSwitcher).current or "board"]
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
+        """Update the header and the view on screen; hidden views wait until shown (a
+        refresh of every view at each commit would cost the screen its speed)."""
+        self._snapshot = snapshot
         self.totals_bar.show_snapshot(snapshot)
-        for view in self.views.values():
-            view.show_snapshot(snapshot)
+        self._bring_up_to_date(self.query_one(ContentSwitcher).current or "board")
+
+    def _bring_up_to_date(self, view_id: str) -> None:
+        view = self.views.get(view_id)
+        if view is None or self._snapshot is None or self._shown.get(view_id) is self._snapshot:
+            return
+        self._shown[view_id] = self._snapshot
+        view.show_snapshot(self._snapshot)
 
     def show_view(self, view_id: str) -> bool:
         """Switch to a view; False when that view does not exist yet."""
         spec = view_spec(view_id)
         if spec is None or view_id not in self.views:
             return False
+        self._bring_up_to_date(view_id)
         self.query_one(ContentSwitcher).current = view_id
         self.totals_bar.show_view(spec.title)
         self.views[view_id].focus_view()
