@@ -778,22 +778,7 @@ class SnapshotReader:
             .order_by(attempts.c.attempt_number.desc())
             .limit(self.query.list_limit)
         )
-        return tuple(
-            AttemptView(
-                id=r.id,
-                attempt_number=r.attempt_number,
-                agent_type=r.agent_type,
-                status=r.status,
-                tokens_used=r.tokens_used,
-                cost_usd=r.cost_usd,
-                duration_ms=r.duration_ms,
-                started_at=r.started_at,
-                commit_sha=r.commit_sha,
-                diff_stats_raw=r.diff_stats,
-                error_message=r.error_message,
-            )
-            for r in rows
-        )
+        return tuple(attempt_view(r) for r in rows)
 
     def _card_errors(self, card_id: str) -> tuple[ErrorView, ...]:
         if not self.has("errors"):
@@ -884,6 +869,23 @@ class SnapshotReader:
 
 def _clip(text: str | None) -> str | None:
     return text[:DETAIL_TEXT_CHARS] if text else text
+
+
+def attempt_view(r: AnyRow) -> AttemptView:
+    """An attempt row (the attempts columns, `diff_stats` as read) as its view model."""
+    return AttemptView(
+        id=r.id,
+        attempt_number=r.attempt_number,
+        agent_type=r.agent_type,
+        status=r.status,
+        tokens_used=r.tokens_used,
+        cost_usd=r.cost_usd,
+        duration_ms=r.duration_ms,
+        started_at=r.started_at,
+        commit_sha=r.commit_sha,
+        diff_stats_raw=r.diff_stats,
+        error_message=r.error_message,
+    )
 
 
 def _error_view(r: AnyRow) -> ErrorView:

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ringmaster_tui.domain.review import AttemptCommit, AttemptError, AttemptReviewData
-from ringmaster_tui.domain.snapshot import AttemptView
 from ringmaster_tui.store.ringmaster import models as m
+from ringmaster_tui.store.ringmaster.loader import attempt_view
 
 OUTPUT_MAX_CHARS = 64 * 1024 * 1024
 TEXT_MAX_CHARS = 200_000
@@ -80,19 +80,7 @@ def read_attempt_review(conn: Connection, attempt_id: str) -> AttemptReviewData 
     output = raw_output if isinstance(raw_output, str) else ""
     output_cut = len(output) > OUTPUT_MAX_CHARS
     return AttemptReviewData(
-        attempt=AttemptView(
-            id=row.id,
-            attempt_number=row.attempt_number,
-            agent_type=row.agent_type,
-            status=row.status,
-            tokens_used=row.tokens_used,
-            cost_usd=row.cost_usd,
-            duration_ms=row.duration_ms,
-            started_at=row.started_at,
-            commit_sha=row.commit_sha,
-            diff_stats_raw=row.diff_stats,
-            error_message=row.error_message,
-        ),
+        attempt=attempt_view(row),
         card_id=row.card_id,
         card_title=row.card_title or "",
         worktree_path=row.worktree_path,
