@@ -81,8 +81,15 @@ deployments = m.TABLES["deployments"]
 transitions = m.TABLES["state_transitions"]
 
 
-def _cut(column: sa.ColumnElement[Any], chars: int) -> sa.ColumnElement[Any]:
+def cut_text(column: sa.ColumnElement[Any], chars: int) -> sa.ColumnElement[Any]:
+    """The first `chars` characters of a text column, cut by SQLite before it is read."""
     return sa.func.substr(column, 1, chars)
+
+
+def table_names(conn: Connection) -> set[str]:
+    """The tables the database has: a partial schema loads what it can."""
+    rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
+    return {row[0] for row in rows}
 
 
 def _like_pattern(text: str) -> str:
@@ -122,7 +129,7 @@ def _top_cards_statement(
             sa.select(
                 cards.c.id,
                 cards.c.project_id,
-                _cut(cards.c.title, TITLE_CHARS).label("title"),
+                cut_text(cards.c.title, TITLE_CHARS).label("title"),
                 cards.c.state,
                 cards.c.priority,
                 cards.c.loop_iteration,
@@ -146,10 +153,7 @@ class SnapshotReader:
         self.conn = conn
         self.query = query
         self.now = now
-        self.tables = {
-            row[0]
-            for row in conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
+        self.tables = table_names(conn)
 
     def has(self, table: str) -> bool:
         return table in self.tables
@@ -281,7 +285,7 @@ class SnapshotReader:
             rows += self.conn.execute(
                 sa.select(
                     cards.c.id,
-                    _cut(cards.c.title, TITLE_CHARS).label("title"),
+                    cut_text(cards.c.title, TITLE_CHARS).label("title"),
                     cards.c.project_id,
                     projects.c.name.label("project_name"),
                     cards.c.state,
@@ -407,7 +411,7 @@ class SnapshotReader:
     # --- errors, decisions, alerts ---
 
     def _card_title(self) -> sa.ColumnElement[Any]:
-        return _cut(cards.c.title, TITLE_CHARS).label("card_title")
+        return cut_text(cards.c.title, TITLE_CHARS).label("card_title")
 
     def _project_filter(self) -> list[sa.ColumnElement[bool]]:
         """The project picker, for lists joined to their card."""
@@ -448,7 +452,7 @@ class SnapshotReader:
             errors.c.error_type,
             errors.c.category,
             errors.c.severity,
-            _cut(errors.c.message, message_chars).label("message"),
+            cut_text(errors.c.message, message_chars).label("message"),
             errors.c.resolved,
             errors.c.created_at,
         ).select_from(source)
@@ -457,7 +461,7 @@ class SnapshotReader:
         return sa.select(
             decisions.c.id,
             decisions.c.decision_type,
-            _cut(decisions.c.summary, summary_chars).label("summary"),
+            cut_text(decisions.c.summary, summary_chars).label("summary"),
             decisions.c.options,
             decisions.c.default_option,
             decisions.c.timeout_minutes,
@@ -527,7 +531,7 @@ class SnapshotReader:
             alerts.c.severity,
             alerts.c.alert_type,
             alerts.c.source,
-            _cut(alerts.c.message, MESSAGE_CHARS).label("message"),
+            cut_text(alerts.c.message, MESSAGE_CHARS).label("message"),
             alerts.c.acknowledged,
             alerts.c.acknowledged_by,
             alerts.c.created_at,
@@ -558,7 +562,7 @@ class SnapshotReader:
         found: list[Urgent] = []
         if self.has("decisions"):
             rows = self.conn.execute(
-                sa.select(decisions.c.id, _cut(decisions.c.summary, TITLE_CHARS).label("text"))
+                sa.select(decisions.c.id, cut_text(decisions.c.summary, TITLE_CHARS).label("text"))
                 .select_from(decisions.outerjoin(cards, cards.c.id == decisions.c.card_id))
                 .where(decisions.c.status == "pending", *self._project_filter())
                 .order_by(decisions.c.requested_at.desc())
@@ -567,7 +571,7 @@ class SnapshotReader:
             found += (Urgent(kind="decision", id=r.id, text=r.text or "") for r in rows)
         if self.has("alerts"):
             rows = self.conn.execute(
-                sa.select(alerts.c.id, _cut(alerts.c.message, TITLE_CHARS).label("text"))
+                sa.select(alerts.c.id, cut_text(alerts.c.message, TITLE_CHARS).label("text"))
                 .select_from(alerts.outerjoin(cards, cards.c.id == alerts.c.card_id))
                 .where(
                     alerts.c.acknowledged == 0,
@@ -588,8 +592,8 @@ class SnapshotReader:
         row = self.conn.execute(
             self._error_select(DETAIL_TEXT_CHARS)
             .add_columns(
-                _cut(errors.c.stack_trace, DETAIL_TEXT_CHARS).label("stack_trace"),
-                _cut(errors.c.context, DETAIL_TEXT_CHARS).label("context"),
+                cut_text(errors.c.stack_trace, DETAIL_TEXT_CHARS).label("stack_trace"),
+                cut_text(errors.c.context, DETAIL_TEXT_CHARS).label("context"),
                 errors.c.resolved_at,
             )
             .where(errors.c.id == error_id)
@@ -609,8 +613,8 @@ class SnapshotReader:
         row = self.conn.execute(
             self._decision_select(DETAIL_TEXT_CHARS)
             .add_columns(
-                _cut(decisions.c.context, DETAIL_TEXT_CHARS).label("context"),
-                _cut(decisions.c.comment, DETAIL_TEXT_CHARS).label("comment"),
+                cut_text(decisions.c.context, DETAIL_TEXT_CHARS).label("context"),
+                cut_text(decisions.c.comment, DETAIL_TEXT_CHARS).label("comment"),
             )
             .where(decisions.c.id == decision_id)
         ).first()
@@ -743,7 +747,7 @@ class SnapshotReader:
         rows = self.conn.execute(
             sa.select(
                 other.label("other_id"),
-                _cut(cards.c.title, TITLE_CHARS).label("title"),
+                cut_text(cards.c.title, TITLE_CHARS).label("title"),
                 cards.c.state,
                 deps.c.dependency_type,
             )
@@ -772,7 +776,7 @@ class SnapshotReader:
                 attempts.c.started_at,
                 attempts.c.commit_sha,
                 attempts.c.diff_stats,
-                _cut(attempts.c.error_message, MESSAGE_CHARS).label("error_message"),
+                cut_text(attempts.c.error_message, MESSAGE_CHARS).label("error_message"),
             )
             .where(attempts.c.card_id == card_id)
             .order_by(attempts.c.attempt_number.desc())
@@ -799,7 +803,7 @@ class SnapshotReader:
                 snapshots.c.iteration,
                 snapshots.c.checkpoint_commit,
                 snapshots.c.created_at,
-                _cut(snapshots.c.state, MESSAGE_CHARS).label("state"),
+                cut_text(snapshots.c.state, MESSAGE_CHARS).label("state"),
             )
             .where(snapshots.c.card_id == card_id)
             .order_by(snapshots.c.iteration.desc())
@@ -848,7 +852,7 @@ class SnapshotReader:
                 transitions.c.from_state,
                 transitions.c.to_state,
                 transitions.c.trigger,
-                _cut(transitions.c.metadata, MESSAGE_CHARS).label("metadata"),
+                cut_text(transitions.c.metadata, MESSAGE_CHARS).label("metadata"),
                 transitions.c.created_at,
             )
             .where(transitions.c.card_id == card_id)

@@ -7,14 +7,12 @@ gigabyte never leaves the database whole.
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ringmaster_tui.domain.review import AttemptCommit, AttemptError, AttemptReviewData
 from ringmaster_tui.store.ringmaster import models as m
-from ringmaster_tui.store.ringmaster.loader import attempt_view
+from ringmaster_tui.store.ringmaster.loader import attempt_view, cut_text, table_names
 
 OUTPUT_MAX_CHARS = 64 * 1024 * 1024
 TEXT_MAX_CHARS = 200_000
@@ -30,18 +28,9 @@ projects = m.TABLES["projects"]
 errors = m.TABLES["errors"]
 
 
-def _cut(column: sa.ColumnElement[Any], chars: int) -> sa.ColumnElement[Any]:
-    return sa.func.substr(column, 1, chars)
-
-
-def _tables(conn: Connection) -> set[str]:
-    rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
-    return {row[0] for row in rows}
-
-
 def read_attempt_review(conn: Connection, attempt_id: str) -> AttemptReviewData | None:
     """The attempt, its card's paths, its output and errors; None when it is gone."""
-    tables = _tables(conn)
+    tables = table_names(conn)
     if "attempts" not in tables:
         return None
     row = conn.execute(
@@ -55,12 +44,12 @@ def read_attempt_review(conn: Connection, attempt_id: str) -> AttemptReviewData 
             attempts.c.cost_usd,
             attempts.c.duration_ms,
             attempts.c.started_at,
-            _cut(attempts.c.commit_sha, SHA_MAX_CHARS).label("commit_sha"),
-            _cut(attempts.c.diff_stats, SHA_MAX_CHARS * 10).label("diff_stats"),
-            _cut(attempts.c.error_message, TEXT_MAX_CHARS).label("error_message"),
+            cut_text(attempts.c.commit_sha, SHA_MAX_CHARS).label("commit_sha"),
+            cut_text(attempts.c.diff_stats, SHA_MAX_CHARS * 10).label("diff_stats"),
+            cut_text(attempts.c.error_message, TEXT_MAX_CHARS).label("error_message"),
             # One character past the cap tells whether there was more.
-            _cut(attempts.c.output, OUTPUT_MAX_CHARS + 1).label("output"),
-            _cut(cards.c.title, TEXT_MAX_CHARS).label("card_title"),
+            cut_text(attempts.c.output, OUTPUT_MAX_CHARS + 1).label("output"),
+            cut_text(cards.c.title, TEXT_MAX_CHARS).label("card_title"),
             cards.c.worktree_path,
             projects.c.name.label("project_name"),
             projects.c.repository_path,
@@ -99,8 +88,8 @@ def _errors(conn: Connection, attempt_id: str) -> tuple[AttemptError, ...]:
             errors.c.error_type,
             errors.c.category,
             errors.c.severity,
-            _cut(errors.c.message, TEXT_MAX_CHARS).label("message"),
-            _cut(errors.c.stack_trace, TEXT_MAX_CHARS).label("stack_trace"),
+            cut_text(errors.c.message, TEXT_MAX_CHARS).label("message"),
+            cut_text(errors.c.stack_trace, TEXT_MAX_CHARS).label("stack_trace"),
             errors.c.resolved,
             errors.c.created_at,
         )
@@ -128,7 +117,7 @@ def _commits(conn: Connection, card_id: str) -> tuple[AttemptCommit, ...]:
             attempts.c.id,
             attempts.c.attempt_number,
             attempts.c.status,
-            _cut(attempts.c.commit_sha, SHA_MAX_CHARS).label("commit_sha"),
+            cut_text(attempts.c.commit_sha, SHA_MAX_CHARS).label("commit_sha"),
             attempts.c.started_at,
         )
         .where(attempts.c.card_id == card_id, attempts.c.commit_sha.is_not(None))

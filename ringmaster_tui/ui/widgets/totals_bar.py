@@ -49,12 +49,12 @@ class TotalsBar(Horizontal):
         self._refresh_scope()
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
-        if snapshot.totals == getattr(self._snapshot, "totals", None) and snapshot.query == getattr(
-            self._snapshot, "query", None
+        previous, self._snapshot = self._snapshot, snapshot
+        if previous is not None and (previous.totals, previous.query) == (
+            snapshot.totals,
+            snapshot.query,
         ):
-            self._snapshot = snapshot
-            return  # an update of a label costs a layout of the whole screen
-        self._snapshot = snapshot
+            return  # nothing shown here changed: leave the labels alone
         self._refresh_scope()
         totals = self._totals_text(snapshot)
         # Only a change of width needs a layout (it costs one of the whole screen).
