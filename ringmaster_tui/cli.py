@@ -240,8 +240,9 @@ def print_status(source: Source, *, as_json: bool) -> None:
         f"({status['critical_alerts']} critical)",
         flush=True,
     )
-    for table in status["unavailable"]:
-        print(f"(no {table} table in this database)")
+    for missing in status["unavailable"]:
+        kind = "column" if "." in missing else "table"
+        print(f"(no {missing} {kind} in this database)")
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:

@@ -1,12 +1,17 @@
 """Reading the database's timestamps and saying how long ago or how soon they are.
 
 Orchestrators write SQLite's `datetime('now')` ('2026-01-02 03:04:05', UTC), ISO 8601
-with or without a zone, or now and then something else; what does not parse is None.
+with or without a zone, Unix epoch seconds, or now and then something else; what does
+not parse is None.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
+
+# Seconds since 1970 (an integer column's value, stored as text by a TEXT column).
+_EPOCH = re.compile(r"\d{9,11}(\.\d+)?")
 
 
 def parse_timestamp(value: str | None) -> datetime | None:
@@ -15,8 +20,10 @@ def parse_timestamp(value: str | None) -> datetime | None:
         return None
     text = value.strip().replace("Z", "+00:00")
     try:
+        if _EPOCH.fullmatch(text):
+            return datetime.fromtimestamp(float(text), UTC)
         parsed = datetime.fromisoformat(text)
-    except ValueError:
+    except (ValueError, OverflowError, OSError):
         return None
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
@@ -28,13 +35,14 @@ def sqlite_timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def deadline_of(requested_at: str | None, timeout_minutes: int | None) -> datetime | None:
+def deadline_of(requested_at: str | None, timeout_minutes: object) -> datetime | None:
+    """When a decision times out; None without a start or a number of minutes."""
     start = parse_timestamp(requested_at)
-    if start is None or timeout_minutes is None:
+    if start is None or not isinstance(timeout_minutes, int | float):
         return None
     try:
         return start + timedelta(minutes=timeout_minutes)
-    except OverflowError:
+    except (OverflowError, ValueError):  # absurd or NaN
         return None
 
 

@@ -114,6 +114,9 @@ class Database:
         def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
             # Take transaction control from the driver so BEGIN is ours to issue.
             dbapi_conn.isolation_level = None
+            # Another tool may have stored bytes that are not UTF-8 as text: show them with
+            # replacement characters rather than fail the whole read.
+            dbapi_conn.text_factory = _lenient_text
             cursor = dbapi_conn.cursor()
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA foreign_keys = ON")
@@ -180,6 +183,10 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _lenient_text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
 
 
 def _is_busy(exc: sa.exc.OperationalError) -> bool:

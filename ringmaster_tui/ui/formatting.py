@@ -13,10 +13,31 @@ SHA_CHARS = 10
 MISSING = "\u2013"  # an en dash: no value
 
 
+# Beyond this an amount is junk more likely than spent; it is shown short, as it is.
+ABSURD_AMOUNT = 1e9
+
+
 def money(amount: float | None) -> str:
     if amount is None:
         return MISSING
+    if abs(amount) >= ABSURD_AMOUNT:
+        return f"${amount:.3g}"
     return f"${amount:,.2f}"
+
+
+def money_spent(amounts: Sequence[float | None]) -> str:
+    """'$3.75 spent': the sum of the known costs, saying how many were left out.
+
+    A negative cost is not money an agent spent (a tool wrote junk, or a refund was booked
+    as a cost); adding it would lower the total without anyone noticing. So negative and
+    unknown costs stay out of the sum, and the text says how many did.
+    """
+    counted = [amount for amount in amounts if amount is not None and amount >= 0]
+    text = f"{money(sum(counted))} spent"
+    left_out = len(amounts) - len(counted)
+    if left_out:
+        text += f" ({left_out} cost{'' if left_out == 1 else 's'} negative or unknown, not counted)"
+    return text
 
 
 def count(value: int | None) -> str:

@@ -40,12 +40,14 @@ from ringmaster_tui.domain.snapshot import (
     Urgent,
 )
 from ringmaster_tui.domain.timefmt import deadline_of, parse_timestamp
+from ringmaster_tui.store.present import null_missing, present_schema
 from ringmaster_tui.store.ringmaster import models as m
 
 # Long texts are cut in SQL so a 100,000-character title never leaves the database whole.
 TITLE_CHARS = 300
 MESSAGE_CHARS = 1000
 DETAIL_TEXT_CHARS = 200_000
+LONG_CARD_TEXTS = frozenset({"title", "description", "task_prompt"})
 # How many attempts a loop's sparkline shows.
 SPARK_ATTEMPTS = 20
 # A running attempt is stalled when it has run this many times its siblings' median.
@@ -67,6 +69,7 @@ OPTIONAL_TABLES: tuple[str, ...] = (
 )
 
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]
+AnyResult: TypeAlias = sa.CursorResult[*tuple[Any, ...]]
 
 cards = m.TABLES["cards"]
 projects = m.TABLES["projects"]
@@ -86,10 +89,21 @@ def cut_text(column: sa.ColumnElement[Any], chars: int) -> sa.ColumnElement[Any]
     return sa.func.substr(column, 1, chars)
 
 
-def table_names(conn: Connection) -> set[str]:
+def table_names(conn: Connection) -> frozenset[str]:
     """The tables the database has: a partial schema loads what it can."""
-    rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
-    return {row[0] for row in rows}
+    return present_schema(conn).tables
+
+
+def missing_columns(conn: Connection) -> frozenset[tuple[str, str]]:
+    """The columns of schema.sql's tables that this database's copies of them lack."""
+    return present_schema(conn).missing_columns(m.TABLES.values())
+
+
+def execute(
+    conn: Connection, statement: sa.Executable, params: dict[str, Any] | None = None
+) -> AnyResult:
+    """Run a query of ours on a database that may lack some columns (read as NULL)."""
+    return conn.execute(null_missing(statement, missing_columns(conn)), params)
 
 
 def _like_pattern(text: str) -> str:
@@ -153,10 +167,15 @@ class SnapshotReader:
         self.conn = conn
         self.query = query
         self.now = now
-        self.tables = table_names(conn)
+        schema = present_schema(conn)
+        self.tables = schema.tables
+        self.missing = schema.missing_columns(m.TABLES.values())
 
     def has(self, table: str) -> bool:
         return table in self.tables
+
+    def _execute(self, statement: sa.Executable, params: dict[str, Any] | None = None) -> AnyResult:
+        return self.conn.execute(null_missing(statement, self.missing), params)
 
     # --- the card filter shared by counts and lanes ---
 
@@ -175,7 +194,7 @@ class SnapshotReader:
         return filters
 
     def state_counts(self) -> dict[str, int]:
-        rows = self.conn.execute(
+        rows = self._execute(
             sa.select(cards.c.state, sa.func.count())
             .where(*self._card_filters())
             .group_by(cards.c.state)
@@ -195,7 +214,7 @@ class SnapshotReader:
             tuple(states), bool(self.query.project_id), bool(self.query.text)
         )
         by_state: dict[str, list[AnyRow]] = {state: [] for state in states}
-        for row in self.conn.execute(statement, params):
+        for row in self._execute(statement, params):
             by_state[row.state].append(row)
         return by_state
 
@@ -248,7 +267,7 @@ class SnapshotReader:
     def _unresolved_by_card(self, card_ids: Sequence[str]) -> dict[str, int]:
         if not card_ids or not self.has("errors"):
             return {}
-        rows = self.conn.execute(
+        rows = self._execute(
             sa.select(errors.c.card_id, sa.func.count())
             .where(errors.c.card_id.in_(card_ids), errors.c.resolved == 0)
             .group_by(errors.c.card_id)
@@ -259,7 +278,7 @@ class SnapshotReader:
         if not card_ids or not self.has("card_dependencies"):
             return set()
         blocker = cards.alias("blocker")
-        rows = self.conn.execute(
+        rows = self._execute(
             sa.select(deps.c.card_id)
             .distinct()
             .join(blocker, blocker.c.id == deps.c.depends_on_card_id)
@@ -282,7 +301,7 @@ class SnapshotReader:
             filters.append(cards.c.title.like(_like_pattern(self.query.loop_text), escape="\\"))
         rows: list[AnyRow] = []
         for state in sm.ACTIVE_LOOP_STATES:
-            rows += self.conn.execute(
+            rows += self._execute(
                 sa.select(
                     cards.c.id,
                     cut_text(cards.c.title, TITLE_CHARS).label("title"),
@@ -347,7 +366,7 @@ class SnapshotReader:
             for card_id in card_ids
         ]
         found: dict[str, list[AnyRow]] = {}
-        for row in self.conn.execute(sa.union_all(*per_card)):
+        for row in self._execute(sa.union_all(*per_card)):
             found.setdefault(row.card_id, []).append(row)
         for rows in found.values():
             rows.sort(key=lambda r: r.attempt_number, reverse=True)  # SQL keeps no order here
@@ -356,7 +375,7 @@ class SnapshotReader:
     def _latest_snapshot_iterations(self, card_ids: Sequence[str]) -> dict[str, int]:
         if not card_ids or not self.has("loop_snapshots"):
             return {}
-        rows = self.conn.execute(
+        rows = self._execute(
             sa.select(snapshots.c.card_id, sa.func.max(snapshots.c.iteration))
             .where(snapshots.c.card_id.in_(card_ids))
             .group_by(snapshots.c.card_id)
@@ -429,7 +448,7 @@ class SnapshotReader:
                     self.query.error_text, errors.c.message, errors.c.error_type, cards.c.title
                 )
             )
-        rows = self.conn.execute(
+        rows = self._execute(
             self._error_select()
             .where(*filters)
             .order_by(errors.c.created_at.desc())
@@ -492,7 +511,7 @@ class SnapshotReader:
         limit = self.query.list_limit
         pending = [
             _decision_view(r)
-            for r in self.conn.execute(
+            for r in self._execute(
                 select.where(decisions.c.status == "pending")
                 .order_by(decisions.c.requested_at)
                 .limit(limit)
@@ -506,7 +525,7 @@ class SnapshotReader:
         settled = [
             _decision_view(r)
             for status in SETTLED_DECISION_STATUSES
-            for r in self.conn.execute(
+            for r in self._execute(
                 select.where(decisions.c.status == status)
                 .order_by(decisions.c.requested_at.desc())
                 .limit(limit)
@@ -547,7 +566,7 @@ class SnapshotReader:
         )
         for ack in acknowledged:
             for severity_filter in by_severity:
-                rows = self.conn.execute(
+                rows = self._execute(
                     select.where(alerts.c.acknowledged == ack, severity_filter, *filters)
                     .order_by(alerts.c.created_at.desc())
                     .limit(limit - len(found))
@@ -561,7 +580,7 @@ class SnapshotReader:
         """The newest pending decisions and unacknowledged critical alerts (no text filter)."""
         found: list[Urgent] = []
         if self.has("decisions"):
-            rows = self.conn.execute(
+            rows = self._execute(
                 sa.select(decisions.c.id, cut_text(decisions.c.summary, TITLE_CHARS).label("text"))
                 .select_from(decisions.outerjoin(cards, cards.c.id == decisions.c.card_id))
                 .where(decisions.c.status == "pending", *self._project_filter())
@@ -570,7 +589,7 @@ class SnapshotReader:
             )
             found += (Urgent(kind="decision", id=r.id, text=r.text or "") for r in rows)
         if self.has("alerts"):
-            rows = self.conn.execute(
+            rows = self._execute(
                 sa.select(alerts.c.id, cut_text(alerts.c.message, TITLE_CHARS).label("text"))
                 .select_from(alerts.outerjoin(cards, cards.c.id == alerts.c.card_id))
                 .where(
@@ -589,7 +608,7 @@ class SnapshotReader:
     def error_detail(self, error_id: str) -> ErrorDetail | None:
         if not self.has("errors"):
             return None
-        row = self.conn.execute(
+        row = self._execute(
             self._error_select(DETAIL_TEXT_CHARS)
             .add_columns(
                 cut_text(errors.c.stack_trace, DETAIL_TEXT_CHARS).label("stack_trace"),
@@ -610,7 +629,7 @@ class SnapshotReader:
     def decision_detail(self, decision_id: str) -> DecisionDetail | None:
         if not self.has("decisions"):
             return None
-        row = self.conn.execute(
+        row = self._execute(
             self._decision_select(DETAIL_TEXT_CHARS)
             .add_columns(
                 cut_text(decisions.c.context, DETAIL_TEXT_CHARS).label("context"),
@@ -645,7 +664,7 @@ class SnapshotReader:
             source = table.join(cards, cards.c.id == table.c.card_id)
             filters.append(cards.c.project_id == self.query.project_id)
         return int(
-            self.conn.execute(
+            self._execute(
                 sa.select(sa.func.count()).select_from(source).where(*filters)
             ).scalar_one()
         )
@@ -654,9 +673,7 @@ class SnapshotReader:
         return self._count(errors, errors.c.resolved == 0)
 
     def projects(self) -> tuple[Project, ...]:
-        rows = self.conn.execute(
-            sa.select(projects.c.id, projects.c.name).order_by(projects.c.name)
-        )
+        rows = self._execute(sa.select(projects.c.id, projects.c.name).order_by(projects.c.name))
         return tuple(Project(id=r.id, name=r.name or "") for r in rows)
 
     def snapshot(self) -> Snapshot:
@@ -675,7 +692,10 @@ class SnapshotReader:
             alerts=self.alerts(),
             totals=self.totals(unfiltered),
             urgent=self.urgent(),
-            unavailable=tuple(t for t in OPTIONAL_TABLES if not self.has(t)),
+            unavailable=(
+                *(t for t in OPTIONAL_TABLES if not self.has(t)),
+                *sorted(f"{table}.{column}" for table, column in self.missing),
+            ),
         )
 
     def _unfiltered_counts(self) -> dict[str, int]:
@@ -685,9 +705,13 @@ class SnapshotReader:
     # --- one card's detail ---
 
     def card_detail(self, card_id: str) -> CardDetail | None:
-        card = self.conn.execute(
+        card = self._execute(
             sa.select(
-                cards,
+                # A 5 MB description is cut by SQLite; only what is shown is read.
+                *(
+                    cut_text(c, DETAIL_TEXT_CHARS).label(c.name) if c.name in LONG_CARD_TEXTS else c
+                    for c in cards.c
+                ),
                 projects.c.name.label("project_name"),
             )
             .select_from(cards.outerjoin(projects, projects.c.id == cards.c.project_id))
@@ -699,9 +723,9 @@ class SnapshotReader:
             id=card.id,
             project_id=card.project_id,
             project_name=card.project_name,
-            title=(card.title or "")[:DETAIL_TEXT_CHARS],
-            description=_clip(card.description),
-            task_prompt=_clip(card.task_prompt),
+            title=card.title or "",
+            description=card.description,
+            task_prompt=card.task_prompt,
             state=card.state,
             previous_state=card.previous_state,
             priority=card.priority,
@@ -726,7 +750,7 @@ class SnapshotReader:
         )
 
     def _criteria(self, card_id: str) -> tuple[Criterion, ...]:
-        rows = self.conn.execute(
+        rows = self._execute(
             sa.select(criteria.c.description, criteria.c.met, criteria.c.met_at)
             .where(criteria.c.card_id == card_id)
             .order_by(criteria.c.order_index)
@@ -744,7 +768,7 @@ class SnapshotReader:
             if outgoing
             else (deps.c.depends_on_card_id, deps.c.card_id)
         )
-        rows = self.conn.execute(
+        rows = self._execute(
             sa.select(
                 other.label("other_id"),
                 cut_text(cards.c.title, TITLE_CHARS).label("title"),
@@ -764,7 +788,7 @@ class SnapshotReader:
     def _attempts(self, card_id: str) -> tuple[AttemptView, ...]:
         if not self.has("attempts"):
             return ()
-        rows = self.conn.execute(
+        rows = self._execute(
             sa.select(
                 attempts.c.id,
                 attempts.c.attempt_number,
@@ -787,7 +811,7 @@ class SnapshotReader:
     def _card_errors(self, card_id: str) -> tuple[ErrorView, ...]:
         if not self.has("errors"):
             return ()
-        rows = self.conn.execute(
+        rows = self._execute(
             self._error_select()
             .where(errors.c.card_id == card_id)
             .order_by(errors.c.created_at.desc())
@@ -798,7 +822,7 @@ class SnapshotReader:
     def _loop_snapshots(self, card_id: str) -> tuple[LoopSnapshotView, ...]:
         if not self.has("loop_snapshots"):
             return ()
-        rows = self.conn.execute(
+        rows = self._execute(
             sa.select(
                 snapshots.c.iteration,
                 snapshots.c.checkpoint_commit,
@@ -822,8 +846,8 @@ class SnapshotReader:
     def _deployments(self, card_id: str) -> tuple[DeploymentView, ...]:
         if not self.has("deployments"):
             return ()
-        rows = self.conn.execute(
-            sa.select(deployments)
+        rows = self._execute(
+            sa.select(*deployments.c)
             .where(deployments.c.card_id == card_id)
             .order_by(deployments.c.created_at.desc())
             .limit(50)
@@ -847,7 +871,7 @@ class SnapshotReader:
     def _history(self, card_id: str) -> tuple[TransitionView, ...]:
         if not self.has("state_transitions"):
             return ()
-        rows = self.conn.execute(
+        rows = self._execute(
             sa.select(
                 transitions.c.from_state,
                 transitions.c.to_state,
@@ -869,10 +893,6 @@ class SnapshotReader:
             )
             for r in rows
         )
-
-
-def _clip(text: str | None) -> str | None:
-    return text[:DETAIL_TEXT_CHARS] if text else text
 
 
 def attempt_view(r: AnyRow) -> AttemptView:

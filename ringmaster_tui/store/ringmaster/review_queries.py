@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from ringmaster_tui.domain.review import AttemptCommit, AttemptError, AttemptReviewData
 from ringmaster_tui.store.ringmaster import models as m
-from ringmaster_tui.store.ringmaster.loader import attempt_view, cut_text, table_names
+from ringmaster_tui.store.ringmaster.loader import attempt_view, cut_text, execute, table_names
 
 OUTPUT_MAX_CHARS = 64 * 1024 * 1024
 TEXT_MAX_CHARS = 200_000
@@ -33,7 +33,8 @@ def read_attempt_review(conn: Connection, attempt_id: str) -> AttemptReviewData 
     tables = table_names(conn)
     if "attempts" not in tables:
         return None
-    row = conn.execute(
+    row = execute(
+        conn,
         sa.select(
             attempts.c.id,
             attempts.c.card_id,
@@ -59,7 +60,7 @@ def read_attempt_review(conn: Connection, attempt_id: str) -> AttemptReviewData 
                 projects, projects.c.id == cards.c.project_id
             )
         )
-        .where(attempts.c.id == attempt_id)
+        .where(attempts.c.id == attempt_id),
     ).first()
     if row is None:
         return None
@@ -83,7 +84,8 @@ def read_attempt_review(conn: Connection, attempt_id: str) -> AttemptReviewData 
 
 
 def _errors(conn: Connection, attempt_id: str) -> tuple[AttemptError, ...]:
-    rows = conn.execute(
+    rows = execute(
+        conn,
         sa.select(
             errors.c.error_type,
             errors.c.category,
@@ -95,7 +97,7 @@ def _errors(conn: Connection, attempt_id: str) -> tuple[AttemptError, ...]:
         )
         .where(errors.c.attempt_id == attempt_id)
         .order_by(errors.c.created_at, sa.literal_column("errors.rowid"))
-        .limit(LIST_LIMIT)
+        .limit(LIST_LIMIT),
     )
     return tuple(
         AttemptError(
@@ -112,7 +114,8 @@ def _errors(conn: Connection, attempt_id: str) -> tuple[AttemptError, ...]:
 
 
 def _commits(conn: Connection, card_id: str) -> tuple[AttemptCommit, ...]:
-    rows = conn.execute(
+    rows = execute(
+        conn,
         sa.select(
             attempts.c.id,
             attempts.c.attempt_number,
@@ -122,7 +125,7 @@ def _commits(conn: Connection, card_id: str) -> tuple[AttemptCommit, ...]:
         )
         .where(attempts.c.card_id == card_id, attempts.c.commit_sha.is_not(None))
         .order_by(attempts.c.attempt_number)
-        .limit(LIST_LIMIT)
+        .limit(LIST_LIMIT),
     )
     return tuple(
         AttemptCommit(

@@ -14,7 +14,7 @@ from rich.text import Text
 from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.snapshot import LoopView, Snapshot
 from ringmaster_tui.domain.timefmt import age
-from ringmaster_tui.ui.formatting import MISSING, milliseconds, money, sparkline
+from ringmaster_tui.ui.formatting import MISSING, milliseconds, money, money_spent, sparkline
 from ringmaster_tui.ui.messages import OpenCard
 from ringmaster_tui.ui.widgets.row_list import Cells, Column, RowListView
 
@@ -56,12 +56,12 @@ class LoopsView(RowListView[LoopView]):
     def header(self, snapshot: Snapshot) -> Text:
         loops = snapshot.loops
         stalled = sum(1 for loop in loops if loop.stalled)
-        cost = sum(loop.total_cost_usd or 0.0 for loop in loops)
         text = Text(f"{len(loops)} loop{'' if len(loops) == 1 else 's'} running")
         if stalled:
             text.append(" · ")
             text.append(f"{stalled} stalled", self.style("critical"))
-        text.append(f" · {money(cost)} spent", self.style("dim"))
+        spent = money_spent([loop.total_cost_usd for loop in loops])
+        text.append(f" · {spent}", self.style("dim"))
         return text
 
     def empty_message(self, snapshot: Snapshot) -> str:

@@ -1,0 +1,11 @@
+"""Hardening tests: the app over databases other tools damaged (see databases.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests (marked `anyio`) run on asyncio, as Textual does."""
+    return "asyncio"
