@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import shutil
 import signal
 import sqlite3
@@ -23,6 +24,7 @@ import sqlalchemy as sa
 
 from ringmaster_tui.config import Settings, data_dir
 from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
+from ringmaster_tui.logs import setup_logging
 from ringmaster_tui.store import housekeeping
 from ringmaster_tui.store.engine import (
     OpenError,
@@ -32,6 +34,8 @@ from ringmaster_tui.store.engine import (
 )
 from ringmaster_tui.store.housekeeping import RetentionPolicy
 from ringmaster_tui.store.source import Source, open_source
+
+log = logging.getLogger(__name__)
 
 PROG = "ringmaster-tui"
 EXIT_USAGE = 2
@@ -52,6 +56,15 @@ def _common_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _log_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--log",
+        type=Path,
+        metavar="FILE",
+        help="write what the app does and every error it catches to FILE (for bug reports)",
+    )
+
+
 def _open_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -65,6 +78,7 @@ def _open_parser() -> argparse.ArgumentParser:
         help="database path or sqlite:/// URL (default: $RINGMASTER_DB or ~/.ringmaster/data.db)",
     )
     _common_flags(parser)
+    _log_flag(parser)
     return parser
 
 
@@ -94,6 +108,7 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     demo.add_argument("--seed", type=int, default=7, help="seed for the demo data")
     demo.add_argument("--duration", type=float, help="stop after this many seconds")
     _common_flags(demo)
+    _log_flag(demo)
     backup = argparse.ArgumentParser(
         prog=f"{PROG} backup", description="a consistent copy, taken while loops keep writing"
     )
@@ -147,9 +162,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return commands[args[0]](parsed)
         return cmd_open(_open_parser().parse_args(args))
     except (OpenError, CommandError) as exc:
+        log.error("%s", exc)
         print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_FAILED
     except (sqlite3.Error, sa.exc.SQLAlchemyError) as exc:
+        log.exception("database error")
         print(f"{PROG}: database error: {_first_line(exc)}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
@@ -179,6 +196,7 @@ def _open(settings: Settings) -> Source:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
+    setup_logging(args.log)
     settings = _settings(args)
     return _run_dashboard(_open(settings), settings, quit_after=None)
 
@@ -187,10 +205,12 @@ def _run_dashboard(source: Source, settings: Settings, *, quit_after: float | No
     # Imported here: `status`, `simulate` and the others start without loading Textual.
     from ringmaster_tui.ui.app import run_app
 
+    log.info("dashboard on %s as %s", source.path, settings.user)
     try:
         return run_app(source, settings, quit_after=quit_after)
     finally:
         source.database.dispose()
+        log.info("dashboard closed")
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -306,6 +326,7 @@ def fresh_demo_database(path: Path, seed: int) -> Path:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    setup_logging(args.log)
     path = demo_database_path(args.db)
     repos = fresh_demo_database(path, args.seed)
     print(f"Demo database: {path} (Ctrl-C stops)", flush=True)

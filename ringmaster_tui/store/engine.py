@@ -7,6 +7,7 @@ in BEGIN IMMEDIATE, and a read-only mode that never writes.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import time
@@ -24,9 +25,13 @@ from sqlalchemy.pool import NullPool
 
 from ringmaster_tui.store.schema import schema_sql
 
+log = logging.getLogger(__name__)
+
 BUSY_TIMEOUT_MS = 5000
-# How long a write keeps retrying while another writer holds the lock.
+# How long a write waits in all while another writer holds the lock.
 WRITE_RETRY_SECONDS = 10.0
+# Between two tries, when SQLite itself gave up waiting (a lock it cannot wait on).
+RETRY_PAUSE_SECONDS = 0.05
 
 T = TypeVar("T")
 
@@ -37,6 +42,10 @@ class OpenError(Exception):
 
 class ReadOnlyError(Exception):
     """A write was asked of a database opened read-only."""
+
+
+class WriteBusyError(Exception):
+    """Another writer held the database longer than a write may wait; nothing was written."""
 
 
 def default_database_path() -> Path:
@@ -93,9 +102,13 @@ def _unwritable_reason(path: Path) -> str:
 class Database:
     """One SQLite database file: a pooled-less engine and its transactions."""
 
-    def __init__(self, path: Path, access: Access) -> None:
+    def __init__(
+        self, path: Path, access: Access, *, write_timeout: float = WRITE_RETRY_SECONDS
+    ) -> None:
         self.path = path
         self.access = access
+        self.write_timeout = write_timeout
+        """The longest a write waits for other writers before it gives up."""
         self.engine = self._make_engine()
 
     def _make_engine(self) -> Engine:
@@ -142,28 +155,44 @@ class Database:
             yield conn
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
-        """One write transaction, taken with BEGIN IMMEDIATE so it cannot deadlock later."""
+    def write(self, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Iterator[Connection]:
+        """One write transaction, taken with BEGIN IMMEDIATE so it cannot deadlock later.
+
+        BEGIN waits up to `busy_timeout_ms` for another writer to finish.
+        """
         if not self.writable:
             raise ReadOnlyError(self.access.reason or "the database is open read-only")
         with self.engine.connect() as conn:
+            # On the driver's connection: a statement through SQLAlchemy would BEGIN first.
+            dbapi_conn = conn.connection.dbapi_connection
+            assert dbapi_conn is not None
+            dbapi_conn.execute(f"PRAGMA busy_timeout = {max(1, busy_timeout_ms)}")
             conn = conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
                 yield conn
 
     def write_with_retry(self, work: Callable[[Connection], T]) -> T:
-        """Run `work` in one write transaction, retrying a busy database for a bounded time."""
-        deadline = time.monotonic() + WRITE_RETRY_SECONDS
-        delay = 0.05
+        """Run `work` in one write transaction, waiting at most `write_timeout` seconds in
+        all for other writers; then WriteBusyError, and nothing was written."""
+        deadline = time.monotonic() + self.write_timeout
+        tries = 0
         while True:
+            tries += 1
+            remaining = deadline - time.monotonic()
             try:
-                with self.write() as conn:
+                with self.write(busy_timeout_ms=int(remaining * 1000)) as conn:
                     return work(conn)
             except sa.exc.OperationalError as exc:
-                if not _is_busy(exc) or time.monotonic() + delay > deadline:
+                if not _is_busy(exc):
                     raise
-                time.sleep(delay)
-                delay = min(delay * 2, 1.0)
+                if time.monotonic() + RETRY_PAUSE_SECONDS >= deadline:
+                    log.warning("write gave up after %d tries: %s", tries, exc.orig)
+                    raise WriteBusyError(
+                        f"another program kept the database locked for "
+                        f"{self.write_timeout:g} s; nothing was written, try again"
+                    ) from exc
+                log.info("database busy (%s); trying the write again", exc.orig)
+                time.sleep(RETRY_PAUSE_SECONDS)
 
     def raw_connection(self) -> sqlite3.Connection:
         """A plain connection outside any transaction, e.g. to poll PRAGMA data_version."""
@@ -224,8 +253,15 @@ def open_database(target: str | Path, *, read_only: bool = False) -> Database:
     try:
         _probe(path, access)
     except sqlite3.DatabaseError as exc:
+        log.info("%s: cannot be read as %s (%s)", path, access.mode, exc)
         access = _fallback_access(path, access, exc)
+    log.info(
+        "opened %s %s%s", path, _MODE_WORDS[access.mode], f": {access.reason}" * bool(access.reason)
+    )
     return Database(path, access)
+
+
+_MODE_WORDS = {"rw": "read-write", "ro": "read-only", "immutable": "read-only, as last saved"}
 
 
 def _fallback_access(path: Path, access: Access, exc: sqlite3.DatabaseError) -> Access:

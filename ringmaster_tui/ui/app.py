@@ -7,6 +7,7 @@ and reloads. `request_reload()` is the one entry point for "the data changed".
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -70,6 +71,8 @@ from ringmaster_tui.ui.screens.help import HelpScreen
 from ringmaster_tui.ui.screens.project_picker import ProjectChoice, ProjectPickerScreen
 from ringmaster_tui.ui.screens.review import ReviewScreen
 from ringmaster_tui.ui.views import VIEWS, view_spec
+
+log = logging.getLogger(__name__)
 
 # app.tcss first (the shared look), then one file per screen or widget family.
 STYLES = resource_path("styles")
@@ -189,6 +192,7 @@ class RingmasterApp(App[int]):
             try:
                 snapshot = self.source.snapshot(self.board_query, self.clock())
             except Exception as exc:  # a locked, replaced or vanished file: say so, keep going
+                log.exception("loading a snapshot failed")
                 self.post_message(LoadFailed(_first_line(exc)))
             else:
                 self.post_message(SnapshotLoaded(snapshot))
@@ -207,6 +211,7 @@ class RingmasterApp(App[int]):
 
     @on(SnapshotLoaded)
     def _show_snapshot(self, message: SnapshotLoaded) -> None:
+        log_unavailable(self.snapshot, message.snapshot)
         self.snapshot = message.snapshot
         if self._load_error:
             self._load_error = ""
@@ -223,6 +228,7 @@ class RingmasterApp(App[int]):
         # Once per distinct failure: a locked database fails every load until it is free.
         if message.error == self._load_error:
             return
+        log.warning("cannot read the database: %s", message.error)
         self._load_error = message.error
         self.dashboard.totals_bar.show_problem(f"cannot read: {message.error}")
         self.notify(
@@ -236,6 +242,7 @@ class RingmasterApp(App[int]):
 
     @on(DatabaseStatus)
     def _show_database_status(self, message: DatabaseStatus) -> None:
+        log.info("database status: %s", message.problem or "ok")
         self.dashboard.totals_bar.show_problem(message.problem)
         if message.problem:
             self.notify(make_visible(message.problem), severity="warning", markup=False)
@@ -268,6 +275,7 @@ class RingmasterApp(App[int]):
         try:
             detail = self.source.card_detail(card_id, self.clock())
         except Exception as exc:  # shown in the screen; the board carries on
+            log.exception("loading card %s failed", card_id)
             screen.post_message(CardDetailLoaded(card_id, None, _first_line(exc)))
         else:
             screen.post_message(CardDetailLoaded(card_id, detail))
@@ -342,6 +350,7 @@ class RingmasterApp(App[int]):
         try:
             outcome = write()
         except Exception as exc:  # the transaction rolled back: nothing was written
+            log.exception("a write failed")
             outcome = Outcome(ok=False, message=f"The write failed: {_first_line(exc)}")
         self.post_message(ActionFinished(outcome, undoing=undoing))
 
@@ -394,6 +403,7 @@ class RingmasterApp(App[int]):
         try:
             detail = self.source.error_detail(error_id, self.clock())
         except Exception as exc:  # shown in the dialog
+            log.exception("loading error %s failed", error_id)
             screen.post_message(ErrorDetailLoaded(error_id, None, _first_line(exc)))
         else:
             screen.post_message(ErrorDetailLoaded(error_id, detail))
@@ -421,6 +431,7 @@ class RingmasterApp(App[int]):
         try:
             detail = self.source.decision_detail(decision_id, self.clock())
         except Exception as exc:  # shown in the dialog
+            log.exception("loading decision %s failed", decision_id)
             screen.post_message(DecisionDetailLoaded(decision_id, None, _first_line(exc)))
         else:
             screen.post_message(DecisionDetailLoaded(decision_id, detail))
@@ -437,6 +448,7 @@ class RingmasterApp(App[int]):
         try:
             outcome = self.source.decide(message.decision_id, message.choice, message.comment)
         except Exception as exc:  # the transaction rolled back: nothing was written
+            log.exception("writing decision %s failed", message.decision_id)
             outcome = Outcome(ok=False, message=f"The write failed: {_first_line(exc)}")
         if screen is not None:
             screen.post_message(DecisionWritten(message.decision_id, outcome))
@@ -471,6 +483,7 @@ class RingmasterApp(App[int]):
         spec = view_spec(view_id)
         if spec is None:
             return
+        log.info("view: %s", view_id)
         while len(self.screen_stack) > 1:  # views live on the dashboard, under any dialog
             self.pop_screen()
         if not self.dashboard.show_view(view_id):
@@ -506,6 +519,12 @@ def _first_line(exc: BaseException) -> str:
     orig = getattr(exc, "orig", None)
     lines = str(orig or exc).splitlines()
     return lines[0] if lines else type(exc).__name__
+
+
+def log_unavailable(before: Snapshot | None, after: Snapshot) -> None:
+    """Say once which tables and columns this database lacks."""
+    if after.unavailable and (before is None or before.unavailable != after.unavailable):
+        log.info("this database lacks: %s", ", ".join(after.unavailable))
 
 
 def run_app(source: Source, settings: Settings, *, quit_after: float | None = None) -> int:

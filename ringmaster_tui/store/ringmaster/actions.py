@@ -6,8 +6,9 @@ if the orchestrator got there first nothing is written and the outcome says so.
 
 from __future__ import annotations
 
+import logging
 import socket
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -24,6 +25,8 @@ criteria = m.TABLES["acceptance_criteria"]
 errors = m.TABLES["errors"]
 alerts = m.TABLES["alerts"]
 decisions = m.TABLES["decisions"]
+
+log = logging.getLogger(__name__)
 
 APP_NAME = "ringmaster-tui"
 
@@ -74,7 +77,17 @@ class Actions:
             )
             return Outcome(ok=True, message=f"“{title}”: {seen_state} → {to_state}", moved=moved)
 
-        return self.db.write_with_retry(work)
+        return self._run(f"{trigger} {card_id} ({seen_state} -> {to_state})", work)
+
+    def _run(self, what: str, work: Callable[[Connection], Outcome]) -> Outcome:
+        """One compare-and-set write, logged with its outcome (or its error)."""
+        try:
+            outcome = self.db.write_with_retry(work)
+        except Exception:
+            log.exception("%s by %s failed; nothing was written", what, self.user)
+            raise
+        log.info("%s by %s: %s", what, self.user, outcome.message)
+        return outcome
 
     def _refusal(
         self, conn: Connection, card_id: str, trigger: str, pull_request_url: str | None
@@ -96,6 +109,7 @@ class Actions:
 
     def resolve_error(self, error_id: str) -> Outcome:
         return self._update_where(
+            f"resolve error {error_id}",
             errors,
             [errors.c.id == error_id, errors.c.resolved == 0],
             {"resolved": 1, "resolved_at": NOW},
@@ -107,6 +121,7 @@ class Actions:
         if not alert_ids:
             return Outcome(ok=False, message="No alert to acknowledge.")
         return self._update_where(
+            f"acknowledge alerts {', '.join(alert_ids)}",
             alerts,
             [alerts.c.id.in_(alert_ids), alerts.c.acknowledged == 0],
             {"acknowledged": 1, "acknowledged_by": self.user, "acknowledged_at": NOW},
@@ -116,6 +131,7 @@ class Actions:
 
     def decide(self, decision_id: str, choice: str, comment: str | None) -> Outcome:
         return self._update_where(
+            f"decide {decision_id}",
             decisions,
             [decisions.c.id == decision_id, decisions.c.status == "pending"],
             {
@@ -132,6 +148,7 @@ class Actions:
 
     def _update_where(
         self,
+        what: str,
         table: sa.Table,
         where: list[sa.ColumnElement[bool]],
         values: dict[str, Any],
@@ -149,8 +166,9 @@ class Actions:
                 return Outcome(ok=False, message=lost)
             return Outcome(ok=True, message=done.format(n=changed), changed=changed)
 
-        return self.db.write_with_retry(work)
+        return self._run(what, work)
 
 
 def _read_only(db: Database) -> Outcome:
+    log.info("write refused: %s is read-only (%s)", db.path, db.access.reason)
     return Outcome(ok=False, message=f"Read-only: {db.access.reason or 'writes are disabled'}.")
