@@ -28,7 +28,10 @@ def test_the_log_tells_what_the_app_did(tmp_path: Path) -> None:
         moved = conn.execute("SELECT title FROM cards WHERE state = 'planning'").fetchall()
     assert f"opened {db} read-write" in text
     assert f"dashboard on {db} as ann" in text
-    assert "start_planning card-4 (draft -> planning) by ann: “Sketch the API”: draft → planning" in text
+    assert (
+        "start_planning card-4 (draft -> planning) by ann: “Sketch the API”: draft → planning"
+        in text
+    )
     assert "view: loops" in text
     assert "dashboard closed" in text
     assert ("Sketch the API",) in moved
