@@ -14,14 +14,14 @@ FORMAT = "%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s"
 
 
 def setup_logging(path: Path | None) -> None:
-    """Log this package's records to `path` (appending); with None, log nothing at all."""
+    """Log this package's records to `path` (appending); with None, log nothing at all
+    (the package's NullHandler, see ringmaster_tui/__init__.py, keeps them off stderr)."""
     logger = logging.getLogger(PACKAGE)
-    logger.propagate = False  # never to the root logger's stderr handler
-    for handler in list(logger.handlers):
+    logger.propagate = False  # never to a root logger's stderr handler
+    for handler in [h for h in logger.handlers if isinstance(h, logging.FileHandler)]:
         logger.removeHandler(handler)
         handler.close()
     if path is None:
-        logger.addHandler(logging.NullHandler())
         return
     handler = logging.FileHandler(path, encoding="utf-8")
     handler.setFormatter(logging.Formatter(FORMAT))

@@ -35,16 +35,11 @@ class TerminalRun:
         return _ESCAPES.sub("", self.raw)
 
 
-def run_in_terminal(
-    *args: str | Path,
-    size: tuple[int, int] = (120, 40),
-    timeout: float = 60.0,
-    type_when_shown: tuple[str, bytes] | None = None,
-) -> TerminalRun:
-    """`python -m ringmaster_tui ARGS` on a pty of `size` (columns, rows); waits for exit.
-
-    `type_when_shown=(text, keys)`: once `text` is on screen, type `keys` (once).
-    """
+def spawn(
+    *args: str | Path, size: tuple[int, int] = (120, 40)
+) -> tuple[subprocess.Popen[bytes], int]:
+    """`python -m ringmaster_tui ARGS` on a new pty of `size` (columns, rows): the process
+    and the pty's master side, to read what it draws and to type."""
     master, slave = pty.openpty()
     columns, rows = size
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
@@ -58,6 +53,20 @@ def run_in_terminal(
         start_new_session=True,
     )
     os.close(slave)
+    return process, master
+
+
+def run_in_terminal(
+    *args: str | Path,
+    size: tuple[int, int] = (120, 40),
+    timeout: float = 60.0,
+    type_when_shown: tuple[str, bytes] | None = None,
+) -> TerminalRun:
+    """`python -m ringmaster_tui ARGS` on a pty of `size` (columns, rows); waits for exit.
+
+    `type_when_shown=(text, keys)`: once `text` is on screen, type `keys` (once).
+    """
+    process, master = spawn(*args, size=size)
     chunks: list[bytes] = []
     deadline = time.monotonic() + timeout
     try:

@@ -43,15 +43,21 @@ class Frozen(BaseModel):
     def _clean(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        clean = dict(data)
+        numbers = cls._NUMBER_FIELDS
+        changes: dict[str, Any] = {}
         for name, value in data.items():
-            if isinstance(value, bytes):
-                clean[name] = value.decode("utf-8", "replace")
-            elif name in cls._NUMBER_FIELDS:
-                kind, optional = cls._NUMBER_FIELDS[name]
-                number = _number_or_none(value, kind)
-                clean[name] = number if number is not None or optional else kind(0)
-        return clean
+            if value is None:
+                continue
+            kind = type(value)
+            if name in numbers:
+                wanted, optional = numbers[name]
+                if kind is wanted and (kind is int or math.isfinite(value)):
+                    continue  # the common case: a number of the right type
+                number = _number_or_none(value, wanted)
+                changes[name] = number if number is not None or optional else wanted(0)
+            elif kind is bytes:
+                changes[name] = value.decode("utf-8", "replace")
+        return {**data, **changes} if changes else data
 
 
 def _number_type(annotation: Any) -> tuple[type, bool] | None:

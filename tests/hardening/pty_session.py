@@ -4,39 +4,21 @@ tests need to act between what they see (write to the database, press an action 
 
 from __future__ import annotations
 
-import fcntl
 import os
-import pty
 import select
 import signal
-import struct
-import subprocess
-import sys
-import termios
 import time
 from pathlib import Path
 from types import TracebackType
 
-from tests.terminal import TerminalRun
+from tests.terminal import TerminalRun, spawn
 
 
 class TerminalSession:
     """`python -m ringmaster_tui ARGS` on a pty of `size` (columns, rows)."""
 
     def __init__(self, *args: str | Path, size: tuple[int, int] = (120, 40)) -> None:
-        self._master, slave = pty.openpty()
-        columns, rows = size
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
-        env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": str(columns), "LINES": str(rows)}
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "ringmaster_tui", *map(str, args)],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=env,
-            start_new_session=True,
-        )
-        os.close(slave)
+        self.process, self._master = spawn(*args, size=size)
         self._chunks: list[bytes] = []
         self._mark = 0
 
