@@ -170,6 +170,41 @@ async def test_a_long_lane_scrolls_and_says_how_many_more(tmp_path: Path) -> Non
         assert more.disabled and str(more.prompt) == "… 10 more; / filters"
 
 
+async def test_a_lane_gets_a_scrollbar_when_new_cards_overflow_it_and_loses_it(
+    tmp_path: Path,
+) -> None:
+    # A lane's list skips the screen's relayout when its cards change, unless its
+    # scrollbar has to come or go: both ways are checked here.
+    db = tmp_path / "growing.db"
+    b = DbBuilder(db)
+    project = b.project()
+    b.card(project, "first card", state="testing")
+    async with make_app(db).run_test(size=(80, 24)) as pilot:
+        app = await loaded(pilot)
+        cards = board(app).columns["TESTING"].cards_list
+        assert not cards.show_vertical_scrollbar
+
+        added = [b.card(project, f"new card {n:02d}", state="testing") for n in range(15)]
+        app.request_reload()
+        await until(pilot, lambda: cards.option_count == 16)
+        await pilot.pause()
+        assert cards.show_vertical_scrollbar
+        assert cards.vertical_scrollbar.region.height == cards.region.height  # laid out
+        assert cards.vertical_scrollbar.window_virtual_size == cards.virtual_size.height
+        await pilot.press("end")  # the only lane with cards: its last card
+        assert cards.highlighted == 15
+        assert cards.scroll_y > 0
+
+        b.conn.execute(f"DELETE FROM cards WHERE id IN ({', '.join('?' * len(added))})", added)
+        app.request_reload()
+        await until(pilot, lambda: cards.option_count == 1)
+        await pilot.pause()
+        assert not cards.show_vertical_scrollbar
+        assert not cards.vertical_scrollbar.region  # gone from the screen
+        assert "first card" in await screen_text(pilot)
+    b.close()
+
+
 async def test_narrow_terminal_shows_whole_lanes_and_scrolls_sideways(board_db: Path) -> None:
     async with make_app(board_db).run_test(size=(80, 24)) as pilot:
         app = await loaded(pilot)

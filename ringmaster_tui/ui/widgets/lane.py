@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
@@ -60,6 +61,24 @@ class LaneList(OptionList):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        # A new number of cards changes the list's virtual size, which asks for a layout
+        # of the whole screen (about half of a refresh's cost). The lane sizes the list,
+        # not its content, so only a scrollbar appearing or going needs one.
+        if layout and not recompose and not self.styles.auto_dimensions:
+            layout = self._needs_scrollbar_change()
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def _needs_scrollbar_change(self) -> bool:
+        needed = self.virtual_size.height > self.scrollable_content_region.height
+        return needed != self.show_vertical_scrollbar
 
     def action_step_lane(self, direction: int) -> None:
         self.post_message(self.StepLane(direction))
