@@ -334,3 +334,22 @@ def test_every_refresh_query_uses_an_index(board: Source, query: BoardQuery) -> 
             # Subqueries are scanned after being built from an index search; tables never.
             if words[0] == "SCAN" and words[1] in tables:
                 assert "INDEX" in row[3], f"{row[3]}\n  in {statement}"
+
+
+def test_same_content_ignores_when_a_snapshot_was_taken_and_nothing_else(
+    board: Source, tmp_path: Path
+) -> None:
+    first = board.snapshot(BoardQuery(), NOW)
+    later = board.snapshot(BoardQuery(), NOW + timedelta(seconds=1))
+    assert later.same_content(first)
+
+    b = DbBuilder(tmp_path / "board.db")  # a row no view shows: still the same content
+    card = first.lanes[0].cards[0].id
+    b.insert(
+        "prompt_metrics", card_id=card, layer_name="base", tokens_added=5, processing_time_ms=9
+    )
+    assert board.snapshot(BoardQuery(), NOW).same_content(first)
+
+    b.alert("Disk almost full")  # an alert the header counts: different
+    b.close()
+    assert not board.snapshot(BoardQuery(), NOW).same_content(first)

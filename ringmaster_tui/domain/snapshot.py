@@ -187,6 +187,14 @@ class Snapshot(Frozen):
     unavailable: tuple[str, ...] = ()
     """Tables this database lacks; their views say so instead of failing."""
 
+    def same_content(self, other: Snapshot) -> bool:
+        """Would show exactly what `other` shows: equal in all but when it was taken."""
+        return all(
+            getattr(self, name) == getattr(other, name)
+            for name in type(self).model_fields
+            if name != "taken_at"
+        )
+
 
 # --- Card detail, loaded on demand for one card ---
 

@@ -28,6 +28,7 @@ from ringmaster_tui.config import Settings
 from ringmaster_tui.domain.outcome import Outcome
 from ringmaster_tui.domain.snapshot import BoardQuery, CardSummary, Snapshot
 from ringmaster_tui.live.feed import ChangeFeed, RefreshGate, wal_size
+from ringmaster_tui.live.pacing import pause_between_loads
 from ringmaster_tui.resources import resource_path
 from ringmaster_tui.store.source import Source
 from ringmaster_tui.ui import review_jobs
@@ -82,12 +83,6 @@ STYLE_FILES = (
     "views.tcss",
     "review.tcss",
 )
-# Under a stream of commits, the least pause between two loads (see _load_snapshots).
-MIN_LOAD_GAP_SECONDS = 0.03
-# ... and when the -wal file still grows (by this much since it was last looked at), a
-# longer pause: long enough for a checkpoint to complete and the log to start over.
-WAL_GROWTH_BYTES = 1 << 20
-WAL_BACKOFF_SECONDS = 0.15
 # How long an outcome stays on screen; refusals longer, they need reading.
 OK_SECONDS = 4.0
 REFUSED_SECONDS = 8.0
@@ -183,6 +178,8 @@ class RingmasterApp(App[int]):
     @work(thread=True, group="snapshot", exit_on_error=False)
     def _load_snapshots(self) -> None:
         wal_seen = wal_size(self.source.path)
+        previous = self.snapshot
+        unchanged_loads = 0  # in a row: commits that changed nothing shown
         while True:
             self._reload_gate.begin()  # this load covers every change requested so far
             started = time.monotonic()
@@ -192,18 +189,15 @@ class RingmasterApp(App[int]):
                 self.post_message(LoadFailed(_first_line(exc)))
             else:
                 self.post_message(SnapshotLoaded(snapshot))
+                unchanged = previous is not None and snapshot.same_content(previous)
+                unchanged_loads = unchanged_loads + 1 if unchanged else 0
+                previous = snapshot
             if not self._reload_gate.done():
-                return
-            # More changes came in meanwhile: a stream of commits. Leave the database
-            # without a reader for a while first, so that the writer's checkpoints can
-            # restart the -wal (a reader at every moment makes it grow without bound) and
-            # the writer and the screen keep their CPU. A lone change loads at once.
-            gap = max(MIN_LOAD_GAP_SECONDS, time.monotonic() - started)
+                return  # a lone change, or the end of a stream
             wal = wal_size(self.source.path)
-            if wal > wal_seen + WAL_GROWTH_BYTES:  # no checkpoint got through: wait longer
-                gap = WAL_BACKOFF_SECONDS
+            load_seconds = time.monotonic() - started
+            time.sleep(pause_between_loads(load_seconds, unchanged_loads, wal - wal_seen))
             wal_seen = max(wal, wal_seen)
-            time.sleep(gap)
 
     @on(SnapshotLoaded)
     def _show_snapshot(self, message: SnapshotLoaded) -> None:
