@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
-from functools import partial
+from functools import cached_property, partial
 from pathlib import PurePath
 from typing import ClassVar
 
@@ -23,6 +23,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.system_commands import SystemCommandsProvider
+from textual.worker import get_current_worker
 
 from ringmaster_tui.config import Settings
 from ringmaster_tui.domain.outcome import Outcome
@@ -70,6 +71,7 @@ from ringmaster_tui.ui.screens.help import HelpScreen
 from ringmaster_tui.ui.screens.project_picker import ProjectChoice, ProjectPickerScreen
 from ringmaster_tui.ui.screens.review import ReviewScreen
 from ringmaster_tui.ui.views import VIEWS, view_spec
+from ringmaster_tui.ui.widgets.metrics_view import MetricsLoaded, MetricsView
 
 # app.tcss first (the shared look), then one file per screen or widget family.
 STYLES = resource_path("styles")
@@ -81,6 +83,7 @@ STYLE_FILES = (
     "dialogs.tcss",
     "views.tcss",
     "review.tcss",
+    "metrics.tcss",
 )
 # Under a stream of commits, the least pause between two loads (see _load_snapshots).
 MIN_LOAD_GAP_SECONDS = 0.03
@@ -88,6 +91,8 @@ MIN_LOAD_GAP_SECONDS = 0.03
 # longer pause: long enough for a checkpoint to complete and the log to start over.
 WAL_GROWTH_BYTES = 1 << 20
 WAL_BACKOFF_SECONDS = 0.15
+# The least pause between two reads of the metrics under a stream of commits.
+METRICS_MIN_GAP_SECONDS = 0.25
 # How long an outcome stays on screen; refusals longer, they need reading.
 OK_SECONDS = 4.0
 REFUSED_SECONDS = 8.0
@@ -217,6 +222,7 @@ class RingmasterApp(App[int]):
             self._load_decision(self.screen.decision.id, self.screen)
         if isinstance(self.screen, CardDetailScreen):  # keep an open card live too
             self._load_detail(self.screen.card.id, self.screen)
+        self._refresh_metrics()
 
     @on(LoadFailed)
     def _report_load_failure(self, message: LoadFailed) -> None:
@@ -465,6 +471,34 @@ class RingmasterApp(App[int]):
     def _review_work(self, reply_to: MessagePump, job: Callable[[], Message]) -> None:
         reply_to.post_message(job())  # a job never raises: its message carries any problem
 
+    # --- metrics: read apart from the snapshot (too costly at each commit), and only
+    # while their view is on screen: when it is shown and after each snapshot ---
+
+    @cached_property
+    def _metrics_gate(self) -> RefreshGate:
+        return RefreshGate()
+
+    def _refresh_metrics(self) -> None:
+        if isinstance(self.dashboard.current_view, MetricsView) and self._metrics_gate.request():
+            self._load_metrics(self.dashboard.current_view)
+
+    @work(thread=True, exclusive=True, group="metrics", exit_on_error=False)
+    def _load_metrics(self, view: MetricsView) -> None:
+        while True:
+            self._metrics_gate.begin()  # one read at a time, one more if asked meanwhile
+            started = time.monotonic()
+            try:
+                metrics = self.source.metrics(self.board_query.project_id, self.clock())
+            except Exception as exc:  # said in the view; the next snapshot tries again
+                view.post_message(MetricsLoaded(None, _first_line(exc)))
+            else:
+                view.post_message(MetricsLoaded(metrics))
+            if not self._metrics_gate.done() or get_current_worker().is_cancelled:
+                return
+            # A stream of commits: trends can wait, the writer's checkpoints cannot. The
+            # database is left without this reader at least twice as long as it read.
+            time.sleep(max(METRICS_MIN_GAP_SECONDS, 2 * (time.monotonic() - started)))
+
     # --- keys of the whole app ---
 
     def action_show_view(self, view_id: str) -> None:
@@ -475,6 +509,7 @@ class RingmasterApp(App[int]):
             self.pop_screen()
         if not self.dashboard.show_view(view_id):
             self.notify(f"The {spec.title} view is coming soon.")
+        self._refresh_metrics()
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
