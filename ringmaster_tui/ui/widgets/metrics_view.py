@@ -257,13 +257,15 @@ class MetricsView(DashboardView):
             (str(n), self._activity_cells(item, now)) for n, item in enumerate(metrics.activity)
         ]
         self.tables["activity"].show_rows(ACTIVITY_COLUMNS, rows)
-        if "state_transitions" in metrics.unavailable:
-            message = "This database has no state_transitions table."
-        elif not metrics.activity:
-            message = f"No card changed state in the last {METRICS_DAYS} days."
-        else:
-            message = ""
-        self._say_empty("activity", message)
+        self._say_empty(
+            "activity",
+            _empty_message(
+                metrics,
+                "state_transitions",
+                bool(metrics.activity),
+                f"No card changed state in the last {METRICS_DAYS} days.",
+            ),
+        )
 
     def _activity_cells(self, item: Activity, now: datetime) -> Cells:
         move = safe_text(
@@ -281,10 +283,12 @@ class MetricsView(DashboardView):
         days = metrics.days
         quiet = not any(d.attempts for d in days)
         self.cost_chart.display = self.attempts_chart.display = not quiet
-        if "attempts" in metrics.unavailable:
-            self._say_empty("days", "This database has no attempts table.")
-        else:
-            self._say_empty("days", f"No attempt in the last {METRICS_DAYS} days." if quiet else "")
+        self._say_empty(
+            "days",
+            _empty_message(
+                metrics, "attempts", not quiet, f"No attempt in the last {METRICS_DAYS} days."
+            ),
+        )
         if quiet:
             return
         x = list(range(len(days)))
@@ -303,13 +307,15 @@ class MetricsView(DashboardView):
     def _show_layers(self, metrics: Metrics) -> None:
         rows = [(str(n), self._layer_cells(layer)) for n, layer in enumerate(metrics.layers)]
         self.tables["layers"].show_rows(LAYER_COLUMNS, rows)
-        if "prompt_metrics" in metrics.unavailable:
-            message = "This database has no prompt_metrics table."
-        elif not metrics.layers:
-            message = f"No prompt metrics in the last {METRICS_DAYS} days."
-        else:
-            message = ""
-        self._say_empty("layers", message)
+        self._say_empty(
+            "layers",
+            _empty_message(
+                metrics,
+                "prompt_metrics",
+                bool(metrics.layers),
+                f"No prompt metrics in the last {METRICS_DAYS} days.",
+            ),
+        )
         self.time_chart.display = bool(metrics.layer_days)
         if not metrics.layer_days:
             return
@@ -376,6 +382,13 @@ class MetricsView(DashboardView):
             ),
             markup=False,
         )
+
+
+def _empty_message(metrics: Metrics, table: str, shown: bool, nothing: str) -> str:
+    """What a section says instead of its rows: the table is missing, or `nothing`."""
+    if table in metrics.unavailable:
+        return f"This database has no {table} table."
+    return "" if shown else nothing
 
 
 def _day_ticks(days: Sequence[date]) -> tuple[list[float], list[str]]:
