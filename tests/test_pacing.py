@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from ringmaster_tui.live.pacing import (
     IDLE_BACKOFF_MAX_SECONDS,
+    METRICS_MIN_GAP_SECONDS,
     MIN_LOAD_GAP_SECONDS,
     WAL_BACKOFF_SECONDS,
     WAL_GROWTH_BYTES,
     pause_between_loads,
+    pause_between_metrics_reads,
 )
 
 
@@ -32,3 +34,8 @@ def test_a_growing_wal_waits_for_a_checkpoint() -> None:
     assert pause_between_loads(0.005, 0, WAL_GROWTH_BYTES + 1) == WAL_BACKOFF_SECONDS
     assert pause_between_loads(0.005, 0, WAL_GROWTH_BYTES) == MIN_LOAD_GAP_SECONDS
     assert pause_between_loads(0.005, 5, WAL_GROWTH_BYTES + 1) == IDLE_BACKOFF_MAX_SECONDS
+
+
+def test_metrics_reads_leave_the_database_twice_as_long_as_they_read() -> None:
+    assert pause_between_metrics_reads(0.01) == METRICS_MIN_GAP_SECONDS
+    assert pause_between_metrics_reads(0.3) == 0.6

@@ -14,6 +14,8 @@ MIN_LOAD_GAP_SECONDS = 0.03
 # long enough for a checkpoint to complete and the log to start over.
 WAL_GROWTH_BYTES = 1 << 20
 WAL_BACKOFF_SECONDS = 0.15
+# The least pause between two reads of the metrics view under a stream of commits.
+METRICS_MIN_GAP_SECONDS = 0.25
 # While the commits change nothing the dashboard shows (a burst of log rows, heartbeats),
 # each such load doubles the pause, up to this; the first visible change resets it.
 IDLE_BACKOFF_MAX_SECONDS = 0.25
@@ -28,3 +30,9 @@ def pause_between_loads(load_seconds: float, unchanged_loads: int, wal_growth: i
     if wal_growth > WAL_GROWTH_BYTES:  # no checkpoint got through: wait longer
         pause = max(pause, WAL_BACKOFF_SECONDS)
     return pause
+
+
+def pause_between_metrics_reads(read_seconds: float) -> float:
+    """Trends can wait, the writer's checkpoints cannot: the database is left without this
+    reader at least twice as long as it read."""
+    return max(METRICS_MIN_GAP_SECONDS, 2 * read_seconds)

@@ -23,12 +23,13 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.system_commands import SystemCommandsProvider
+from textual.worker import get_current_worker
 
 from ringmaster_tui.config import Settings
 from ringmaster_tui.domain.outcome import Outcome
 from ringmaster_tui.domain.snapshot import BoardQuery, CardSummary, Snapshot
 from ringmaster_tui.live.feed import ChangeFeed, RefreshGate, wal_size
-from ringmaster_tui.live.pacing import pause_between_loads
+from ringmaster_tui.live.pacing import pause_between_loads, pause_between_metrics_reads
 from ringmaster_tui.resources import resource_path
 from ringmaster_tui.store.source import Source
 from ringmaster_tui.ui import review_jobs
@@ -71,6 +72,7 @@ from ringmaster_tui.ui.screens.help import HelpScreen
 from ringmaster_tui.ui.screens.project_picker import ProjectChoice, ProjectPickerScreen
 from ringmaster_tui.ui.screens.review import ReviewScreen
 from ringmaster_tui.ui.views import VIEWS, view_spec
+from ringmaster_tui.ui.widgets.metrics_view import MetricsLoaded, MetricsView
 
 # app.tcss first (the shared look), then one file per screen or widget family.
 STYLES = resource_path("styles")
@@ -82,6 +84,7 @@ STYLE_FILES = (
     "dialogs.tcss",
     "views.tcss",
     "review.tcss",
+    "metrics.tcss",
 )
 # How long an outcome stays on screen; refusals longer, they need reading.
 OK_SECONDS = 4.0
@@ -127,6 +130,7 @@ class RingmasterApp(App[int]):
         """The latest snapshot shown; None until the first load ends."""
         self.undo_stack = UndoStack()
         self._reload_gate = RefreshGate()
+        self._metrics_gate = RefreshGate()
         self._feed = (
             ChangeFeed(source.database, self.request_reload, self._feed_status) if live else None
         )
@@ -211,6 +215,7 @@ class RingmasterApp(App[int]):
             self._load_decision(self.screen.decision.id, self.screen)
         if isinstance(self.screen, CardDetailScreen):  # keep an open card live too
             self._load_detail(self.screen.card.id, self.screen)
+        self._refresh_metrics()
 
     @on(LoadFailed)
     def _report_load_failure(self, message: LoadFailed) -> None:
@@ -459,6 +464,28 @@ class RingmasterApp(App[int]):
     def _review_work(self, reply_to: MessagePump, job: Callable[[], Message]) -> None:
         reply_to.post_message(job())  # a job never raises: its message carries any problem
 
+    # --- metrics: read apart from the snapshot (too costly at each commit), and only
+    # while their view is on screen: when it is shown and after each snapshot ---
+
+    def _refresh_metrics(self) -> None:
+        if isinstance(self.dashboard.current_view, MetricsView) and self._metrics_gate.request():
+            self._load_metrics(self.dashboard.current_view)
+
+    @work(thread=True, exclusive=True, group="metrics", exit_on_error=False)
+    def _load_metrics(self, view: MetricsView) -> None:
+        while True:
+            self._metrics_gate.begin()  # one read at a time, one more if asked meanwhile
+            started = time.monotonic()
+            try:
+                metrics = self.source.metrics(self.board_query.project_id, self.clock())
+            except Exception as exc:  # said in the view; the next snapshot tries again
+                view.post_message(MetricsLoaded(None, _first_line(exc)))
+            else:
+                view.post_message(MetricsLoaded(metrics))
+            if not self._metrics_gate.done() or get_current_worker().is_cancelled:
+                return
+            time.sleep(pause_between_metrics_reads(time.monotonic() - started))
+
     # --- keys of the whole app ---
 
     def action_show_view(self, view_id: str) -> None:
@@ -469,6 +496,7 @@ class RingmasterApp(App[int]):
             self.pop_screen()
         if not self.dashboard.show_view(view_id):
             self.notify(f"The {spec.title} view is coming soon.")
+        self._refresh_metrics()
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
