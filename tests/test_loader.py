@@ -353,3 +353,21 @@ def test_same_content_ignores_when_a_snapshot_was_taken_and_nothing_else(
     b.alert("Disk almost full")  # an alert the header counts: different
     b.close()
     assert not board.snapshot(BoardQuery(), NOW).same_content(first)
+
+
+@pytest.mark.parametrize("text", ["REVIEW", "100%", "review", "a_b", 'say "hi"', "bi"])
+def test_text_filter_same_with_and_without_the_trigram_index(tmp_path: Path, text: str) -> None:
+    """The index only narrows what LIKE checks: an orchestrator's database without it,
+    scanned, shows the same board."""
+    build_standard_board(tmp_path / "board.db").close()
+    indexed = open_source(tmp_path / "board.db", user="t").snapshot(BoardQuery(text=text), NOW)
+    conn = sqlite3.connect(tmp_path / "board.db")
+    conn.executescript(
+        "DROP TRIGGER cards_fts_insert; DROP TRIGGER cards_fts_delete; "
+        "DROP TRIGGER cards_fts_update; DROP TABLE cards_fts;"
+    )
+    conn.close()
+    scanned = open_source(tmp_path / "board.db", user="t").snapshot(BoardQuery(text=text), NOW)
+
+    assert indexed.lanes == scanned.lanes
+    assert indexed.states == scanned.states

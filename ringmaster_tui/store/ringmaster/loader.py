@@ -68,6 +68,14 @@ OPTIONAL_TABLES: tuple[str, ...] = (
 
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 
+# The board filter's trigram index (schema.sql); a database without it is scanned.
+TEXT_INDEX = "cards_fts"
+TRIGRAM = 3
+_CARDS_FTS = sa.table(TEXT_INDEX)
+_FTS_ROWID: sa.ColumnClause[Any] = sa.literal_column(f"{TEXT_INDEX}.rowid")
+_FTS_MATCH: sa.ColumnClause[Any] = sa.literal_column(TEXT_INDEX)
+_CARDS_ROWID: sa.ColumnClause[Any] = sa.literal_column("cards.rowid")
+
 cards = m.TABLES["cards"]
 projects = m.TABLES["projects"]
 errors = m.TABLES["errors"]
@@ -97,25 +105,53 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
+def _fts_phrase(text: str) -> str:
+    """`text` as one FTS5 phrase: its characters in a row, quotes doubled."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _uses_text_index(text: str, tables: set[str]) -> bool:
+    """Whether the trigram index can find `text`: it exists and `text` has a trigram."""
+    return TEXT_INDEX in tables and len(text) >= TRIGRAM
+
+
+def _card_text_filter(
+    pattern: sa.BindParameter[str], phrase: sa.BindParameter[str] | None
+) -> sa.ColumnElement[bool]:
+    """A card's title or description contains the filter text.
+
+    With `phrase`, the trigram index narrows the cards to those holding every trigram
+    of the text in a row; LIKE then checks just those, so the result is LIKE's either
+    way (ASCII letters in any case) and a stale index can never add a card.
+    """
+    like = sa.or_(
+        cards.c.title.like(pattern, escape="\\"),
+        cards.c.description.like(pattern, escape="\\"),
+    )
+    if phrase is None:
+        return like
+    indexed = sa.select(_FTS_ROWID).select_from(_CARDS_FTS).where(_FTS_MATCH.op("MATCH")(phrase))
+    return sa.and_(_CARDS_ROWID.in_(indexed), like)
+
+
 @functools.lru_cache(maxsize=64)
 def _top_cards_statement(
-    states: tuple[str, ...], by_project: bool, by_text: bool
+    states: tuple[str, ...], by_project: bool, by_text: bool, text_indexed: bool = False
 ) -> sa.CompoundSelect[Any] | sa.Select[Any]:
     """One UNION ALL of per-state top-N selects, each walking the lane index.
 
     Built once per shape and cached: building SQLAlchemy statements costs more than
     running them on a board this size. Values come as parameters (limit, project_id,
-    pattern).
+    pattern, phrase).
     """
     filters: list[sa.ColumnElement[bool]] = []
     if by_project:
         filters.append(cards.c.project_id == sa.bindparam("project_id"))
     if by_text:
-        pattern: sa.BindParameter[str] = sa.bindparam("pattern", type_=sa.String)
         filters.append(
-            sa.or_(
-                cards.c.title.like(pattern, escape="\\"),
-                cards.c.description.like(pattern, escape="\\"),
+            _card_text_filter(
+                sa.bindparam("pattern", type_=sa.String),
+                sa.bindparam("phrase", type_=sa.String) if text_indexed else None,
             )
         )
     selects = [
@@ -445,14 +481,23 @@ class SnapshotReader:
         if self.query.project_id:
             filters.append(cards.c.project_id == self.query.project_id)
         if self.query.text:
-            pattern = _like_pattern(self.query.text)
+            params = self._text_params()
+            phrase = params.get("phrase")
             filters.append(
-                sa.or_(
-                    cards.c.title.like(pattern, escape="\\"),
-                    cards.c.description.like(pattern, escape="\\"),
+                _card_text_filter(
+                    sa.bindparam("pattern", params["pattern"], type_=sa.String),
+                    None if phrase is None else sa.bindparam("phrase", phrase, type_=sa.String),
                 )
             )
         return filters
+
+    def _text_params(self) -> dict[str, str]:
+        """The text filter's parameters: a LIKE pattern, and an FTS phrase when indexed."""
+        text = self.query.text
+        params = {"pattern": _like_pattern(text)}
+        if _uses_text_index(text, self.tables):
+            params["phrase"] = _fts_phrase(text)
+        return params
 
     def state_counts(self) -> dict[str, int]:
         rows = self.conn.execute(
@@ -470,9 +515,9 @@ class SnapshotReader:
         if self.query.project_id:
             params["project_id"] = self.query.project_id
         if self.query.text:
-            params["pattern"] = _like_pattern(self.query.text)
+            params.update(self._text_params())
         statement = _top_cards_statement(
-            tuple(states), bool(self.query.project_id), bool(self.query.text)
+            tuple(states), bool(self.query.project_id), bool(self.query.text), "phrase" in params
         )
         by_state: dict[str, list[AnyRow]] = {state: [] for state in states}
         for row in self.conn.execute(statement, params):
