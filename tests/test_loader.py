@@ -371,3 +371,19 @@ def test_text_filter_same_with_and_without_the_trigram_index(tmp_path: Path, tex
 
     assert indexed.lanes == scanned.lanes
     assert indexed.states == scanned.states
+
+
+def test_only_the_lists_asked_for_are_read(board: Source) -> None:
+    everything = board.snapshot(BoardQuery(), NOW)
+    board_only = board.snapshot(BoardQuery(lists=frozenset()), NOW)
+    loops_only = board.snapshot(BoardQuery(lists=frozenset({"loops"})), NOW)
+
+    assert everything.loops and everything.errors and everything.decisions and everything.alerts
+    assert (board_only.loops, board_only.errors, board_only.decisions, board_only.alerts) == (
+        (),
+        (),
+        (),
+        (),
+    )
+    assert board_only.lanes == everything.lanes and board_only.totals == everything.totals
+    assert loops_only.loops == everything.loops and loops_only.errors == ()

@@ -149,6 +149,10 @@ class Urgent(Frozen):
     text: str
 
 
+# The lists a snapshot may carry, each the content of the dashboard view of that name.
+LIST_VIEWS: frozenset[str] = frozenset({"loops", "errors", "decisions", "alerts"})
+
+
 class BoardQuery(Frozen):
     """What the user asked to see; the loader reads only that."""
 
@@ -168,6 +172,9 @@ class BoardQuery(Frozen):
     """The decisions view's filter (summary, type, requester)."""
     alert_text: str = ""
     """The alerts view's filter (message, type, source)."""
+    lists: frozenset[str] = LIST_VIEWS
+    """Which of LIST_VIEWS to read. The app asks for the one on screen alone: on a big
+    database the loops list costs more than the whole board."""
 
 
 class Snapshot(Frozen):

@@ -27,7 +27,7 @@ from textual.worker import get_current_worker
 
 from ringmaster_tui.config import Settings
 from ringmaster_tui.domain.outcome import Outcome
-from ringmaster_tui.domain.snapshot import BoardQuery, CardSummary, Snapshot
+from ringmaster_tui.domain.snapshot import LIST_VIEWS, BoardQuery, CardSummary, Snapshot
 from ringmaster_tui.live.feed import ChangeFeed, RefreshGate, wal_size
 from ringmaster_tui.live.pacing import pause_between_loads, pause_between_metrics_reads
 from ringmaster_tui.resources import resource_path
@@ -125,7 +125,8 @@ class RingmasterApp(App[int]):
         self.source = source
         self.settings = settings
         self.clock = clock
-        self.board_query = BoardQuery(per_lane=settings.per_lane)
+        # The board is shown first: none of the views' lists is read until one is shown.
+        self.board_query = BoardQuery(per_lane=settings.per_lane, lists=frozenset())
         self.snapshot: Snapshot | None = None
         """The latest snapshot shown; None until the first load ends."""
         self.undo_stack = UndoStack()
@@ -496,6 +497,10 @@ class RingmasterApp(App[int]):
             self.pop_screen()
         if not self.dashboard.show_view(view_id):
             self.notify(f"The {spec.title} view is coming soon.")
+            return
+        lists = LIST_VIEWS & {view_id}
+        if lists != self.board_query.lists:  # the new view's list is read from now on
+            self._change_query(lists=lists)
         self._refresh_metrics()
 
     def action_help(self) -> None:
