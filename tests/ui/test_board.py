@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from textual.geometry import Region
 from textual.message import Message
 
 from ringmaster_tui.ui.messages import SnapshotLoaded
@@ -202,6 +203,39 @@ async def test_a_lane_gets_a_scrollbar_when_new_cards_overflow_it_and_loses_it(
         assert not cards.show_vertical_scrollbar
         assert not cards.vertical_scrollbar.region  # gone from the screen
         assert "first card" in await screen_text(pilot)
+    b.close()
+
+
+async def test_rules_part_the_cards_of_a_lane_and_none_follows_the_last(tmp_path: Path) -> None:
+    # Options are reused from one refresh to the next: a card that was last (no rule)
+    # and is no longer must get its rule, and the new last card must not have one.
+    db = tmp_path / "rules.db"
+    b = DbBuilder(db)
+    project = b.project()
+    b.card(project, "top card", priority=9)
+    b.card(project, "was last", priority=5)
+    async with make_app(db).run_test(size=(80, 24)) as pilot:
+        app = await loaded(pilot)
+        cards = board(app).columns["DRAFT"].cards_list
+
+        def lane_lines() -> list[str]:
+            region = Region(0, 0, cards.size.width, cards.size.height)
+            lines = [strip.text.strip() for strip in cards.render_lines(region)]
+            return ["rule" if line and set(line) == {"─"} else line for line in lines if line]
+
+        assert lane_lines() == ["top card", "P9", "rule", "was last", "P5"]
+
+        added = b.card(project, "now last", priority=1)
+        app.request_reload()
+        await until(pilot, lambda: cards.option_count == 3)
+        await pilot.pause()
+        assert lane_lines()[3:] == ["was last", "P5", "rule", "now last", "P1"]
+
+        b.conn.execute("DELETE FROM cards WHERE id = ?", (added,))  # last again: no rule
+        app.request_reload()
+        await until(pilot, lambda: cards.option_count == 2)
+        await pilot.pause()
+        assert lane_lines() == ["top card", "P9", "rule", "was last", "P5"]
     b.close()
 
 
