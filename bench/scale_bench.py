@@ -136,8 +136,10 @@ def measure(cached: Path, work: Path, args: argparse.Namespace) -> Figures:
         with app_in_tmux(db, work, socket=TMUX_SOCKET, ready=headers, settle=0, plain=True) as p:
             paints.append((p.ready_at - p.started) * 1000)
     with app_in_tmux(db, work, socket=TMUX_SOCKET, ready=headers, plain=True) as pane:
-        filtered, filter_missed = measure_filter(pane, filter_targets(db, args.filters))
+        # Changes first: a filter leaves the selection on the card it found, and a lane
+        # keeps its selected card in view, which could scroll new cards out of it.
         delays, missed = measure_latency(db, pane.stream, args.changes)
+        filtered, filter_missed = measure_filter(pane, filter_targets(db, args.filters))
         rss, peak = pane.memory_kib("VmRSS"), pane.memory_kib("VmHWM")
     return Figures(
         first_paint_ms=statistics.median(paints),
