@@ -95,7 +95,9 @@ def filter_targets(db: Path, how_many: int) -> list[tuple[str, str]]:
     lane_of = {state: lane for lane in sm.LANES[:VISIBLE_LANES] for state in lane.states}
     conn = sqlite3.connect(db)
     rows = conn.execute(
-        f"SELECT title, state FROM cards WHERE state IN ({','.join('?' * len(lane_of))})",
+        # Generated titles only: the change measurement renamed some cards already.
+        f"SELECT title, state FROM cards WHERE state IN ({','.join('?' * len(lane_of))}) "
+        "AND title LIKE 'Card %:%'",
         tuple(lane_of),
     ).fetchall()
     conn.close()
