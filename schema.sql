@@ -388,3 +388,28 @@ CREATE INDEX idx_errors_card_resolved ON errors(card_id, resolved);
 CREATE INDEX idx_state_trans_card_created ON state_transitions(card_id, created_at DESC);
 -- A card's latest attempts and loop snapshots.
 CREATE INDEX idx_attempts_card_started ON attempts(card_id, started_at DESC);
+
+-------------------------------------------------------------------------------
+-- CARD TEXT SEARCH (the board's `/` filter)
+-------------------------------------------------------------------------------
+-- A trigram index over cards' titles and descriptions (SQLite 3.34+): any substring of
+-- three characters or more is found without reading every card. External content: the
+-- text stays in cards; the triggers keep the index in step with it. A database without
+-- this table (an orchestrator's own) is filtered by a plain LIKE scan instead.
+CREATE VIRTUAL TABLE cards_fts USING fts5(
+    title, description, content='cards', content_rowid='rowid', tokenize='trigram'
+);
+CREATE TRIGGER cards_fts_insert AFTER INSERT ON cards BEGIN
+    INSERT INTO cards_fts (rowid, title, description)
+    VALUES (NEW.rowid, NEW.title, NEW.description);
+END;
+CREATE TRIGGER cards_fts_delete AFTER DELETE ON cards BEGIN
+    INSERT INTO cards_fts (cards_fts, rowid, title, description)
+    VALUES ('delete', OLD.rowid, OLD.title, OLD.description);
+END;
+CREATE TRIGGER cards_fts_update AFTER UPDATE OF title, description ON cards BEGIN
+    INSERT INTO cards_fts (cards_fts, rowid, title, description)
+    VALUES ('delete', OLD.rowid, OLD.title, OLD.description);
+    INSERT INTO cards_fts (rowid, title, description)
+    VALUES (NEW.rowid, NEW.title, NEW.description);
+END;

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shlex
 import shutil
 import sqlite3
 import statistics
@@ -30,105 +29,32 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+# Run as a script, bench/ is on the import path and terminal_driver.py is a neighbour.
+import terminal_driver
+from terminal_driver import SIZE, ScreenStream, app_in_tmux, percentile
+
 from ringmaster_tui.sim.demo import create_demo_database
 
 TMUX_SOCKET = "ringmaster-live-bench"
-SIZE = (120, 40)
 SEEN_TIMEOUT = 2.0  # a change not on screen this long after its commit counts as missed
 PAYLOAD = "x" * 2048
-
-
-class ScreenStream:
-    """Follows the file tmux pipes the pane's output to; notes when texts first appear."""
-
-    def __init__(self, path: Path) -> None:
-        self._path = path
-        self._lock = threading.Lock()
-        self._wanted: dict[str, float | None] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._follow, daemon=True)
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def expect(self, text: str) -> None:
-        with self._lock:
-            self._wanted[text] = None
-
-    def seen_at(self, text: str) -> float | None:
-        with self._lock:
-            return self._wanted.get(text)
-
-    def _follow(self) -> None:
-        while not self._path.exists():
-            time.sleep(0.01)
-        tail = ""
-        with self._path.open("rb") as stream:
-            while not self._stop.is_set():
-                data = stream.read()
-                if not data:
-                    time.sleep(0.001)
-                    continue
-                now = time.monotonic()
-                # Keep a little of the previous read: a text may straddle two reads.
-                window = tail + data.decode("utf-8", "replace")
-                tail = window[-64:]
-                with self._lock:
-                    for text, when in self._wanted.items():
-                        if when is None and text in window:
-                            self._wanted[text] = now
 
 
 @contextmanager
 def dashboard(db: Path, work: Path) -> Iterator[ScreenStream]:
     """The app in a tmux pane, its output followed."""
-    stream_file = work / f"screen-{time.monotonic_ns()}.log"
-    command = shlex.join([sys.executable, "-m", "ringmaster_tui", str(db)])
-    tmux = ["tmux", "-L", TMUX_SOCKET]
-    columns, rows = SIZE
-    for attempt in range(5):  # a server still shutting down from the last run refuses
-        started = subprocess.run(
-            [*tmux, "new-session", "-d", "-s", "bench", "-x", str(columns), "-y", str(rows)],
-            check=False,
-        )
-        if started.returncode == 0:
-            break
-        time.sleep(0.5 * (attempt + 1))
-    subprocess.run([*tmux, "pipe-pane", "-t", "bench", f"cat >> {stream_file}"], check=True)
-    subprocess.run([*tmux, "send-keys", "-t", "bench", f"exec {command}", "Enter"], check=True)
-    stream = ScreenStream(stream_file)
-    stream.start()
-    stream.expect("BOARD")
-    try:
-        deadline = time.monotonic() + 30
-        while stream.seen_at("BOARD") is None:
-            if time.monotonic() > deadline:
-                raise SystemExit("the dashboard did not start within 30 s")
-            time.sleep(0.05)
-        time.sleep(1.0)  # the first load and the change feed's first check
-        yield stream
-    finally:
-        stream.stop()
-        subprocess.run([*tmux, "kill-server"], check=False)
+    with app_in_tmux(db, work, socket=TMUX_SOCKET) as pane:
+        yield pane.stream
 
 
 def send_keys(*keys: str) -> None:
-    subprocess.run(["tmux", "-L", TMUX_SOCKET, "send-keys", "-t", "bench", *keys], check=True)
+    terminal_driver.send_keys(TMUX_SOCKET, *keys)
 
 
 def connect(db: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(db, isolation_level=None, timeout=10)
     conn.execute("PRAGMA synchronous = NORMAL")  # what an orchestrator in WAL mode uses
     return conn
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(int(fraction * len(ordered)), len(ordered) - 1)]
 
 
 def measure_latency(db: Path, stream: ScreenStream, changes: int) -> tuple[list[float], int]:

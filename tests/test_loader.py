@@ -334,3 +334,56 @@ def test_every_refresh_query_uses_an_index(board: Source, query: BoardQuery) -> 
             # Subqueries are scanned after being built from an index search; tables never.
             if words[0] == "SCAN" and words[1] in tables:
                 assert "INDEX" in row[3], f"{row[3]}\n  in {statement}"
+
+
+def test_same_content_ignores_when_a_snapshot_was_taken_and_nothing_else(
+    board: Source, tmp_path: Path
+) -> None:
+    first = board.snapshot(BoardQuery(), NOW)
+    later = board.snapshot(BoardQuery(), NOW + timedelta(seconds=1))
+    assert later.same_content(first)
+
+    b = DbBuilder(tmp_path / "board.db")  # a row no view shows: still the same content
+    card = first.lanes[0].cards[0].id
+    b.insert(
+        "prompt_metrics", card_id=card, layer_name="base", tokens_added=5, processing_time_ms=9
+    )
+    assert board.snapshot(BoardQuery(), NOW).same_content(first)
+
+    b.alert("Disk almost full")  # an alert the header counts: different
+    b.close()
+    assert not board.snapshot(BoardQuery(), NOW).same_content(first)
+
+
+@pytest.mark.parametrize("text", ["REVIEW", "100%", "review", "a_b", 'say "hi"', "bi"])
+def test_text_filter_same_with_and_without_the_trigram_index(tmp_path: Path, text: str) -> None:
+    """The index only narrows what LIKE checks: an orchestrator's database without it,
+    scanned, shows the same board."""
+    build_standard_board(tmp_path / "board.db").close()
+    indexed = open_source(tmp_path / "board.db", user="t").snapshot(BoardQuery(text=text), NOW)
+    conn = sqlite3.connect(tmp_path / "board.db")
+    conn.executescript(
+        "DROP TRIGGER cards_fts_insert; DROP TRIGGER cards_fts_delete; "
+        "DROP TRIGGER cards_fts_update; DROP TABLE cards_fts;"
+    )
+    conn.close()
+    scanned = open_source(tmp_path / "board.db", user="t").snapshot(BoardQuery(text=text), NOW)
+
+    assert indexed.lanes == scanned.lanes
+    assert indexed.states == scanned.states
+
+
+def test_only_the_lists_asked_for_are_read(board: Source) -> None:
+    everything = board.snapshot(BoardQuery(), NOW)
+    board_only = board.snapshot(BoardQuery(lists=frozenset()), NOW)
+    loops_only = board.snapshot(BoardQuery(lists=frozenset({"loops"})), NOW)
+
+    assert everything.loops and everything.errors and everything.decisions and everything.alerts
+    assert (board_only.loops, board_only.errors, board_only.decisions, board_only.alerts) == (
+        (),
+        (),
+        (),
+        (),
+    )
+    assert board_only.lanes == everything.lanes and board_only.totals == everything.totals
+    assert loops_only.loops == everything.loops and loops_only.errors == ()

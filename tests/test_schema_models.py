@@ -26,6 +26,10 @@ SEED_TABLES = {
     "prompt_metrics",
     "websocket_subscriptions",
 }
+# The board filter's trigram index and the tables FTS5 keeps it in.
+TEXT_INDEX_TABLES = {
+    f"cards_fts{suffix}" for suffix in ("", "_data", "_idx", "_docsize", "_config")
+}
 DECISION_COLUMNS = [
     "id",
     "decision_type",
@@ -125,7 +129,7 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], dict
 def test_same_tables(both: tuple[dict[str, Any], dict[str, Any]]) -> None:
     from_sql, from_models = both
     assert set(from_sql["tables"]) == set(from_models["tables"])
-    assert set(from_sql["tables"]) == SEED_TABLES | {"decisions", "alerts"}
+    assert set(from_sql["tables"]) == SEED_TABLES | {"decisions", "alerts"} | TEXT_INDEX_TABLES
 
 
 @pytest.mark.parametrize("aspect", ["columns", "foreign_keys", "indexes", "checks"])
@@ -135,13 +139,36 @@ def test_every_table_agrees(both: tuple[dict[str, Any], dict[str, Any]], aspect:
         assert described[aspect] == from_models["tables"][table][aspect], table
 
 
-def test_trigger_agrees(both: tuple[dict[str, Any], dict[str, Any]]) -> None:
+def test_triggers_agree(both: tuple[dict[str, Any], dict[str, Any]]) -> None:
     from_sql, from_models = both
-    assert set(from_sql["triggers"]) == {"cards_updated_at"}
+    assert set(from_sql["triggers"]) == {
+        "cards_updated_at",
+        "cards_fts_insert",
+        "cards_fts_delete",
+        "cards_fts_update",
+    }
     strip = str.maketrans("", "", " ;")
-    assert from_sql["triggers"]["cards_updated_at"].translate(strip) == from_models["triggers"][
-        "cards_updated_at"
-    ].translate(strip)
+    for name, sql in from_sql["triggers"].items():
+        assert sql.translate(strip) == from_models["triggers"][name].translate(strip), name
+
+
+def test_text_index_follows_card_writes(tmp_path: Path) -> None:
+    conn = sqlite3.connect(_from_models(tmp_path / "x.db"))
+    conn.execute("INSERT INTO projects (id, name, repository_url) VALUES ('p', 'p', 'u')")
+    conn.execute(
+        "INSERT INTO cards (id, project_id, title, description, task_prompt) "
+        "VALUES ('c', 'p', 'Fix the login page', 'slow', '')"
+    )
+    conn.execute("UPDATE cards SET title = 'Speed up billing' WHERE id = 'c'")
+
+    def found(text: str) -> int:
+        row = conn.execute("SELECT count(*) FROM cards_fts WHERE cards_fts MATCH ?", (text,))
+        return int(row.fetchone()[0])
+
+    assert (found('"login"'), found('"billing"')) == (0, 1)
+    conn.execute("DELETE FROM cards")
+    assert found('"billing"') == 0
+    conn.execute("INSERT INTO cards_fts (cards_fts) VALUES ('integrity-check')")
 
 
 def test_coordination_tables_have_every_seed_column_and_a_card(

@@ -209,6 +209,10 @@ class Urgent(Frozen):
     text: str
 
 
+# The lists a snapshot may carry, each the content of the dashboard view of that name.
+LIST_VIEWS: frozenset[str] = frozenset({"loops", "errors", "decisions", "alerts"})
+
+
 class BoardQuery(Frozen):
     """What the user asked to see; the loader reads only that."""
 
@@ -228,6 +232,9 @@ class BoardQuery(Frozen):
     """The decisions view's filter (summary, type, requester)."""
     alert_text: str = ""
     """The alerts view's filter (message, type, source)."""
+    lists: frozenset[str] = LIST_VIEWS
+    """Which of LIST_VIEWS to read. The app asks for the one on screen alone: on a big
+    database the loops list costs more than the whole board."""
 
 
 class Snapshot(Frozen):
@@ -247,6 +254,14 @@ class Snapshot(Frozen):
     unavailable: tuple[str, ...] = ()
     """Tables ("alerts") and columns ("cards.priority") this database lacks: a missing
     table's view says so instead of failing; a missing column reads as unknown."""
+
+    def same_content(self, other: Snapshot) -> bool:
+        """Would show exactly what `other` shows: equal in all but when it was taken."""
+        return all(
+            getattr(self, name) == getattr(other, name)
+            for name in type(self).model_fields
+            if name != "taken_at"
+        )
 
 
 # --- Card detail, loaded on demand for one card ---

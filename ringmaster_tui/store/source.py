@@ -11,6 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from ringmaster_tui.domain.metrics import Metrics
 from ringmaster_tui.domain.outcome import Moved, Outcome
 from ringmaster_tui.domain.review import AttemptReviewData
 from ringmaster_tui.domain.snapshot import (
@@ -42,6 +43,11 @@ class Source(Protocol):
     def error_detail(self, error_id: str, now: datetime) -> ErrorDetail | None: ...
 
     def decision_detail(self, decision_id: str, now: datetime) -> DecisionDetail | None: ...
+
+    def metrics(self, project_id: str | None, now: datetime) -> Metrics:
+        """Project stats, recent activity, the daily series and the prompt layers (all
+        projects' stats; the rest for `project_id` when given)."""
+        ...
 
     def transition(self, card_id: str, seen_state: str, trigger: str, to_state: str) -> Outcome: ...
 

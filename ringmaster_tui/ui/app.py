@@ -24,11 +24,13 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.system_commands import SystemCommandsProvider
+from textual.worker import get_current_worker
 
 from ringmaster_tui.config import Settings
 from ringmaster_tui.domain.outcome import Outcome
-from ringmaster_tui.domain.snapshot import BoardQuery, CardSummary, Snapshot
+from ringmaster_tui.domain.snapshot import LIST_VIEWS, BoardQuery, CardSummary, Snapshot
 from ringmaster_tui.live.feed import ChangeFeed, RefreshGate, wal_size
+from ringmaster_tui.live.pacing import pause_between_loads, pause_between_metrics_reads
 from ringmaster_tui.resources import resource_path
 from ringmaster_tui.store.source import Source
 from ringmaster_tui.ui import review_jobs
@@ -71,6 +73,7 @@ from ringmaster_tui.ui.screens.help import HelpScreen
 from ringmaster_tui.ui.screens.project_picker import ProjectChoice, ProjectPickerScreen
 from ringmaster_tui.ui.screens.review import ReviewScreen
 from ringmaster_tui.ui.views import VIEWS, view_spec
+from ringmaster_tui.ui.widgets.metrics_view import MetricsLoaded, MetricsView
 
 log = logging.getLogger(__name__)
 
@@ -84,13 +87,8 @@ STYLE_FILES = (
     "dialogs.tcss",
     "views.tcss",
     "review.tcss",
+    "metrics.tcss",
 )
-# Under a stream of commits, the least pause between two loads (see _load_snapshots).
-MIN_LOAD_GAP_SECONDS = 0.03
-# ... and when the -wal file still grows (by this much since it was last looked at), a
-# longer pause: long enough for a checkpoint to complete and the log to start over.
-WAL_GROWTH_BYTES = 1 << 20
-WAL_BACKOFF_SECONDS = 0.15
 # How long an outcome stays on screen; refusals longer, they need reading.
 OK_SECONDS = 4.0
 REFUSED_SECONDS = 8.0
@@ -130,11 +128,13 @@ class RingmasterApp(App[int]):
         self.source = source
         self.settings = settings
         self.clock = clock
-        self.board_query = BoardQuery(per_lane=settings.per_lane)
+        # The board is shown first: none of the views' lists is read until one is shown.
+        self.board_query = BoardQuery(per_lane=settings.per_lane, lists=frozenset())
         self.snapshot: Snapshot | None = None
         """The latest snapshot shown; None until the first load ends."""
         self.undo_stack = UndoStack()
         self._reload_gate = RefreshGate()
+        self._metrics_gate = RefreshGate()
         self._feed = (
             ChangeFeed(source.database, self.request_reload, self._feed_status) if live else None
         )
@@ -186,6 +186,8 @@ class RingmasterApp(App[int]):
     @work(thread=True, group="snapshot", exit_on_error=False)
     def _load_snapshots(self) -> None:
         wal_seen = wal_size(self.source.path)
+        previous = self.snapshot
+        unchanged_loads = 0  # in a row: commits that changed nothing shown
         while True:
             self._reload_gate.begin()  # this load covers every change requested so far
             started = time.monotonic()
@@ -196,18 +198,15 @@ class RingmasterApp(App[int]):
                 self.post_message(LoadFailed(_first_line(exc)))
             else:
                 self.post_message(SnapshotLoaded(snapshot))
+                unchanged = previous is not None and snapshot.same_content(previous)
+                unchanged_loads = unchanged_loads + 1 if unchanged else 0
+                previous = snapshot
             if not self._reload_gate.done():
-                return
-            # More changes came in meanwhile: a stream of commits. Leave the database
-            # without a reader for a while first, so that the writer's checkpoints can
-            # restart the -wal (a reader at every moment makes it grow without bound) and
-            # the writer and the screen keep their CPU. A lone change loads at once.
-            gap = max(MIN_LOAD_GAP_SECONDS, time.monotonic() - started)
+                return  # a lone change, or the end of a stream
             wal = wal_size(self.source.path)
-            if wal > wal_seen + WAL_GROWTH_BYTES:  # no checkpoint got through: wait longer
-                gap = WAL_BACKOFF_SECONDS
+            load_seconds = time.monotonic() - started
+            time.sleep(pause_between_loads(load_seconds, unchanged_loads, wal - wal_seen))
             wal_seen = max(wal, wal_seen)
-            time.sleep(gap)
 
     @on(SnapshotLoaded)
     def _show_snapshot(self, message: SnapshotLoaded) -> None:
@@ -222,6 +221,7 @@ class RingmasterApp(App[int]):
             self._load_decision(self.screen.decision.id, self.screen)
         if isinstance(self.screen, CardDetailScreen):  # keep an open card live too
             self._load_detail(self.screen.card.id, self.screen)
+        self._refresh_metrics()
 
     @on(LoadFailed)
     def _report_load_failure(self, message: LoadFailed) -> None:
@@ -477,6 +477,29 @@ class RingmasterApp(App[int]):
     def _review_work(self, reply_to: MessagePump, job: Callable[[], Message]) -> None:
         reply_to.post_message(job())  # a job never raises: its message carries any problem
 
+    # --- metrics: read apart from the snapshot (too costly at each commit), and only
+    # while their view is on screen: when it is shown and after each snapshot ---
+
+    def _refresh_metrics(self) -> None:
+        if isinstance(self.dashboard.current_view, MetricsView) and self._metrics_gate.request():
+            self._load_metrics(self.dashboard.current_view)
+
+    @work(thread=True, exclusive=True, group="metrics", exit_on_error=False)
+    def _load_metrics(self, view: MetricsView) -> None:
+        while True:
+            self._metrics_gate.begin()  # one read at a time, one more if asked meanwhile
+            started = time.monotonic()
+            try:
+                metrics = self.source.metrics(self.board_query.project_id, self.clock())
+            except Exception as exc:  # said in the view; the next snapshot tries again
+                log.exception("loading the metrics failed")
+                view.post_message(MetricsLoaded(None, _first_line(exc)))
+            else:
+                view.post_message(MetricsLoaded(metrics))
+            if not self._metrics_gate.done() or get_current_worker().is_cancelled:
+                return
+            time.sleep(pause_between_metrics_reads(time.monotonic() - started))
+
     # --- keys of the whole app ---
 
     def action_show_view(self, view_id: str) -> None:
@@ -488,6 +511,11 @@ class RingmasterApp(App[int]):
             self.pop_screen()
         if not self.dashboard.show_view(view_id):
             self.notify(f"The {spec.title} view is coming soon.")
+            return
+        lists = LIST_VIEWS & {view_id}
+        if lists != self.board_query.lists:  # the new view's list is read from now on
+            self._change_query(lists=lists)
+        self._refresh_metrics()
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):

@@ -17,6 +17,7 @@ from ringmaster_tui.ui.widgets.dashboard_view import DashboardView
 from ringmaster_tui.ui.widgets.decisions_view import DecisionsView
 from ringmaster_tui.ui.widgets.errors_view import ErrorsView
 from ringmaster_tui.ui.widgets.loops_view import LoopsView
+from ringmaster_tui.ui.widgets.metrics_view import MetricsView
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec("3", "errors", "Errors", lambda: ErrorsView(id="errors")),
     ViewSpec("4", "decisions", "Decisions", lambda: DecisionsView(id="decisions")),
     ViewSpec("5", "alerts", "Alerts", lambda: AlertsView(id="alerts")),
-    ViewSpec("6", "metrics", "Metrics"),
+    ViewSpec("6", "metrics", "Metrics", lambda: MetricsView(id="metrics")),
 )
 
 

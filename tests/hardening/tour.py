@@ -22,7 +22,14 @@ from ringmaster_tui.ui.screens.error_detail import ErrorDetailScreen
 from ringmaster_tui.ui.screens.review import ReviewScreen
 from tests.ui.helpers import board, screen_text, terminal_output, until
 
-VIEW_KEYS = {"board": "1", "loops": "2", "errors": "3", "decisions": "4", "alerts": "5"}
+VIEW_KEYS = {
+    "board": "1",
+    "loops": "2",
+    "errors": "3",
+    "decisions": "4",
+    "alerts": "5",
+    "metrics": "6",
+}
 
 
 @dataclass

@@ -57,8 +57,11 @@ async def loaded(pilot: Pilot[Any]) -> RingmasterApp:
 
 
 async def settle(pilot: Pilot[Any]) -> None:
-    """Wait until every worker (writes, then the reload they ask for) has finished."""
+    """Wait until typed filter text is sent and every worker (writes, then the reload
+    they ask for) has finished."""
     app = pilot.app
+    assert isinstance(app, RingmasterApp)
+    await until(pilot, lambda: not board(app).filter_pending)
     for _ in range(3):
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from textual.geometry import Region
 from textual.message import Message
 
 from ringmaster_tui.ui.messages import SnapshotLoaded
@@ -168,6 +169,74 @@ async def test_a_long_lane_scrolls_and_says_how_many_more(tmp_path: Path) -> Non
         assert "card 29" in text  # scrolled into view
         more = cards.get_option_at_index(cards.option_count - 1)
         assert more.disabled and str(more.prompt) == "… 10 more; / filters"
+
+
+async def test_a_lane_gets_a_scrollbar_when_new_cards_overflow_it_and_loses_it(
+    tmp_path: Path,
+) -> None:
+    # A lane's list skips the screen's relayout when its cards change, unless its
+    # scrollbar has to come or go: both ways are checked here.
+    db = tmp_path / "growing.db"
+    b = DbBuilder(db)
+    project = b.project()
+    b.card(project, "first card", state="testing")
+    async with make_app(db).run_test(size=(80, 24)) as pilot:
+        app = await loaded(pilot)
+        cards = board(app).columns["TESTING"].cards_list
+        assert not cards.show_vertical_scrollbar
+
+        added = [b.card(project, f"new card {n:02d}", state="testing") for n in range(15)]
+        app.request_reload()
+        await until(pilot, lambda: cards.option_count == 16)
+        await pilot.pause()
+        assert cards.show_vertical_scrollbar
+        assert cards.vertical_scrollbar.region.height == cards.region.height  # laid out
+        assert cards.vertical_scrollbar.window_virtual_size == cards.virtual_size.height
+        await pilot.press("end")  # the only lane with cards: its last card
+        assert cards.highlighted == 15
+        assert cards.scroll_y > 0
+
+        b.conn.execute(f"DELETE FROM cards WHERE id IN ({', '.join('?' * len(added))})", added)
+        app.request_reload()
+        await until(pilot, lambda: cards.option_count == 1)
+        await pilot.pause()
+        assert not cards.show_vertical_scrollbar
+        assert not cards.vertical_scrollbar.region  # gone from the screen
+        assert "first card" in await screen_text(pilot)
+    b.close()
+
+
+async def test_rules_part_the_cards_of_a_lane_and_none_follows_the_last(tmp_path: Path) -> None:
+    # Options are reused from one refresh to the next: a card that was last (no rule)
+    # and is no longer must get its rule, and the new last card must not have one.
+    db = tmp_path / "rules.db"
+    b = DbBuilder(db)
+    project = b.project()
+    b.card(project, "top card", priority=9)
+    b.card(project, "was last", priority=5)
+    async with make_app(db).run_test(size=(80, 24)) as pilot:
+        app = await loaded(pilot)
+        cards = board(app).columns["DRAFT"].cards_list
+
+        def lane_lines() -> list[str]:
+            region = Region(0, 0, cards.size.width, cards.size.height)
+            lines = [strip.text.strip() for strip in cards.render_lines(region)]
+            return ["rule" if line and set(line) == {"─"} else line for line in lines if line]
+
+        assert lane_lines() == ["top card", "P9", "rule", "was last", "P5"]
+
+        added = b.card(project, "now last", priority=1)
+        app.request_reload()
+        await until(pilot, lambda: cards.option_count == 3)
+        await pilot.pause()
+        assert lane_lines()[3:] == ["was last", "P5", "rule", "now last", "P1"]
+
+        b.conn.execute("DELETE FROM cards WHERE id = ?", (added,))  # last again: no rule
+        app.request_reload()
+        await until(pilot, lambda: cards.option_count == 2)
+        await pilot.pause()
+        assert lane_lines() == ["top card", "P9", "rule", "was last", "P5"]
+    b.close()
 
 
 async def test_narrow_terminal_shows_whole_lanes_and_scrolls_sideways(board_db: Path) -> None:

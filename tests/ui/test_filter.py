@@ -6,7 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual.message import Message
 
+from ringmaster_tui.ui.messages import SnapshotLoaded
 from ringmaster_tui.ui.screens.project_picker import ProjectPickerScreen
 from tests.builders import DbBuilder
 from tests.ui.helpers import board, loaded, screen_text, selected_title, settle, until
@@ -47,6 +50,24 @@ async def test_filter_matches_descriptions_too(board_db: Path) -> None:
 
         assert selected_title(app) == "Gave up"
         assert app.screen.focused is board(app).columns["FAILED"].cards_list
+
+
+async def test_keys_typed_in_a_burst_load_the_board_once(board_db: Path) -> None:
+    loaded_texts: list[str] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, SnapshotLoaded):
+            loaded_texts.append(message.snapshot.query.text)
+
+    async with make_app(board_db).run_test(size=(120, 40), message_hook=hook) as pilot:
+        app = await loaded(pilot)
+        await pilot.press("slash")
+        for key in "criteria":  # queued at once, as a paste or a fast typist sends them
+            app.post_message(events.Key(key, key))
+        await settle(pilot)
+
+        assert selected_title(app) == "Plan with criteria"
+    assert [text for text in loaded_texts if text] == ["criteria"]
 
 
 async def test_escape_clears_the_filter_and_keeps_the_card(board_db: Path) -> None:

@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.table import Table
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
 from textual.pilot import Pilot
-from textual.widgets import DataTable
+from textual.widgets import Static
 
 from ringmaster_tui.ui.app import RingmasterApp
 from ringmaster_tui.ui.screens.card_detail import CardDetailScreen
@@ -31,10 +32,11 @@ def descriptions(*classes: type[object]) -> set[str]:
 
 
 def help_rows(app: RingmasterApp) -> list[tuple[str, str, str]]:
-    """(where, keys, does) for each row of the help table."""
-    table = app.screen.query_one(DataTable)
-    rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-    return [(where, keys, does) for where, keys, does in rows]
+    """(where, keys, does) for each row of the help table, read from the table drawn."""
+    table = app.screen.query_one("#help-keys Static", Static).content
+    assert isinstance(table, Table)
+    where, keys, does = ([str(cell) for cell in column.cells] for column in table.columns)
+    return list(zip(where, keys, does, strict=True))
 
 
 async def test_question_mark_lists_every_key_of_the_board(board_db: Path) -> None:

@@ -1,4 +1,4 @@
-"""Keys 1-6 switch views (metrics is still to come and says so); q quits."""
+"""Keys 1-6 switch views; q quits."""
 
 from __future__ import annotations
 
@@ -11,29 +11,29 @@ from ringmaster_tui.ui.widgets.alerts_view import AlertsView
 from ringmaster_tui.ui.widgets.decisions_view import DecisionsView
 from ringmaster_tui.ui.widgets.errors_view import ErrorsView
 from ringmaster_tui.ui.widgets.loops_view import LoopsView
-from tests.ui.helpers import Notes, loaded, until
+from ringmaster_tui.ui.widgets.metrics_view import MetricsView
+from tests.ui.helpers import loaded, until
 from tests.ui.snap_apps import make_app
 
 pytestmark = pytest.mark.anyio
 
 
-async def test_keys_switch_views_and_metrics_is_to_come(board_db: Path, notes: Notes) -> None:
-    async with make_app(board_db).run_test(size=(80, 24), message_hook=notes.hook) as pilot:
+async def test_keys_switch_views(board_db: Path) -> None:
+    async with make_app(board_db).run_test(size=(80, 24)) as pilot:
         app = await loaded(pilot)
         for key, view_type in (
             ("2", LoopsView),
             ("3", ErrorsView),
             ("4", DecisionsView),
             ("5", AlertsView),
+            ("6", MetricsView),
         ):
             await pilot.press(key)
             await pilot.pause()
             view = app.dashboard.current_view
             assert isinstance(view, view_type)
-            assert app.screen.focused is view.table  # the keys act on the list at once
-        await pilot.press("6")
-        await pilot.pause()
-        assert notes.last == "The Metrics view is coming soon."
+            first = view.tables["projects"] if isinstance(view, MetricsView) else view.table
+            assert app.screen.focused is first  # the keys act on the list at once
         await pilot.press("1", "enter")
         await until(pilot, lambda: isinstance(app.screen, CardDetailScreen))
         await pilot.press("3")

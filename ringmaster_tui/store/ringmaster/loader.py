@@ -71,6 +71,14 @@ OPTIONAL_TABLES: tuple[str, ...] = (
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 AnyResult: TypeAlias = sa.CursorResult[*tuple[Any, ...]]
 
+# The board filter's trigram index (schema.sql); a database without it is scanned.
+TEXT_INDEX = "cards_fts"
+TRIGRAM = 3
+_CARDS_FTS = sa.table(TEXT_INDEX)
+_FTS_ROWID: sa.ColumnClause[Any] = sa.literal_column(f"{TEXT_INDEX}.rowid")
+_FTS_MATCH: sa.ColumnClause[Any] = sa.literal_column(TEXT_INDEX)
+_CARDS_ROWID: sa.ColumnClause[Any] = sa.literal_column("cards.rowid")
+
 cards = m.TABLES["cards"]
 projects = m.TABLES["projects"]
 errors = m.TABLES["errors"]
@@ -89,9 +97,9 @@ def cut_text(column: sa.ColumnElement[Any], chars: int) -> sa.ColumnElement[Any]
     return sa.func.substr(column, 1, chars)
 
 
-def table_names(conn: Connection) -> frozenset[str]:
+def table_names(conn: Connection) -> set[str]:
     """The tables the database has: a partial schema loads what it can."""
-    return present_schema(conn).tables
+    return set(present_schema(conn).tables)
 
 
 def missing_columns(conn: Connection) -> frozenset[tuple[str, str]]:
@@ -111,31 +119,60 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _matches(text: str, *columns: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
-    """`text` anywhere in any of `columns` (SQLite's LIKE: ASCII letters in any case)."""
-    pattern = _like_pattern(text)
-    return sa.or_(*(column.like(pattern, escape="\\") for column in columns))
+def _fts_phrase(text: str) -> str:
+    """`text` as one FTS5 phrase: its characters in a row, quotes doubled."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _uses_text_index(text: str, tables: set[str]) -> bool:
+    """Whether the trigram index can find `text`: it exists and `text` has a trigram."""
+    return TEXT_INDEX in tables and len(text) >= TRIGRAM
+
+
+def _card_text_filter(
+    pattern: sa.BindParameter[str], phrase: sa.BindParameter[str] | None
+) -> sa.ColumnElement[bool]:
+    """A card's title or description contains the filter text.
+
+    With `phrase`, the trigram index narrows the cards to those holding every trigram
+    of the text in a row; LIKE then checks just those, so the result is LIKE's either
+    way (ASCII letters in any case) and a stale index can never add a card.
+    """
+    like = sa.or_(
+        cards.c.title.like(pattern, escape="\\"),
+        cards.c.description.like(pattern, escape="\\"),
+    )
+    if phrase is None:
+        return like
+    # A named subquery (WITH), so that the lanes' statement, which checks the filter once
+    # per state, looks the text up in the index once: a common word matches many cards.
+    indexed = (
+        sa.select(_FTS_ROWID.label("card_rowid"))
+        .select_from(_CARDS_FTS)
+        .where(_FTS_MATCH.op("MATCH")(phrase))
+        .cte("text_matches")
+    )
+    return sa.and_(_CARDS_ROWID.in_(sa.select(indexed.c.card_rowid)), like)
 
 
 @functools.lru_cache(maxsize=64)
 def _top_cards_statement(
-    states: tuple[str, ...], by_project: bool, by_text: bool
+    states: tuple[str, ...], by_project: bool, by_text: bool, text_indexed: bool = False
 ) -> sa.CompoundSelect[Any] | sa.Select[Any]:
     """One UNION ALL of per-state top-N selects, each walking the lane index.
 
     Built once per shape and cached: building SQLAlchemy statements costs more than
     running them on a board this size. Values come as parameters (limit, project_id,
-    pattern).
+    pattern, phrase).
     """
     filters: list[sa.ColumnElement[bool]] = []
     if by_project:
         filters.append(cards.c.project_id == sa.bindparam("project_id"))
     if by_text:
-        pattern: sa.BindParameter[str] = sa.bindparam("pattern", type_=sa.String)
         filters.append(
-            sa.or_(
-                cards.c.title.like(pattern, escape="\\"),
-                cards.c.description.like(pattern, escape="\\"),
+            _card_text_filter(
+                sa.bindparam("pattern", type_=sa.String),
+                sa.bindparam("phrase", type_=sa.String) if text_indexed else None,
             )
         )
     selects = [
@@ -160,6 +197,291 @@ def _top_cards_statement(
     return selects[0] if len(selects) == 1 else sa.union_all(*selects)
 
 
+# --- cached statements of the refresh path ---
+#
+# Building a SQLAlchemy statement costs more than running it on a board this size, and it
+# would happen inside the read transaction, where every millisecond keeps the writer's
+# checkpoints from restarting the -wal. So each statement of the refresh path is built
+# once per shape (which filters apply, which tables exist) and takes its values as
+# parameters; `_list_params` names them all, a statement picks those it uses.
+
+
+def _list_params(query: BoardQuery) -> dict[str, Any]:
+    return {
+        "project_id": query.project_id,
+        "list_limit": query.list_limit,
+        "loop_pattern": _like_pattern(query.loop_text),
+        "error_category": query.error_category,
+        "error_pattern": _like_pattern(query.error_text),
+        "decision_pattern": _like_pattern(query.decision_text),
+        "alert_pattern": _like_pattern(query.alert_text),
+        "urgent_limit": URGENT_LIMIT,
+    }
+
+
+def _like_any(param: str, *columns: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
+    """The pattern parameter `param` anywhere in any of `columns` (SQLite's LIKE)."""
+    pattern: sa.BindParameter[str] = sa.bindparam(param, type_=sa.String)
+    return sa.or_(*(column.like(pattern, escape="\\") for column in columns))
+
+
+def _by_project(by_project: bool) -> list[sa.ColumnElement[bool]]:
+    """The project picker, for lists joined to their card."""
+    return [cards.c.project_id == sa.bindparam("project_id")] if by_project else []
+
+
+def _card_ids() -> sa.BindParameter[Any]:
+    return sa.bindparam("card_ids", expanding=True)
+
+
+def _padded_size(count: int) -> int:
+    """Round up to a power of two: few statement shapes, however many cards are shown."""
+    size = 1
+    while size < count:
+        size *= 2
+    return size
+
+
+@functools.cache
+def _unresolved_by_card_statement() -> sa.Select[Any]:
+    return (
+        sa.select(errors.c.card_id, sa.func.count())
+        .where(errors.c.card_id.in_(_card_ids()), errors.c.resolved == 0)
+        .group_by(errors.c.card_id)
+    )
+
+
+@functools.cache
+def _blocked_statement() -> sa.Select[Any]:
+    blocker = cards.alias("blocker")
+    return (
+        sa.select(deps.c.card_id)
+        .distinct()
+        .join(blocker, blocker.c.id == deps.c.depends_on_card_id)
+        .where(
+            deps.c.card_id.in_(_card_ids()),
+            sa.func.coalesce(deps.c.dependency_type, "blocks") == "blocks",
+            blocker.c.state.not_in(sm.FINISHED_STATES),
+        )
+    )
+
+
+@functools.lru_cache(maxsize=8)
+def _loops_statement(by_project: bool, by_text: bool) -> sa.CompoundSelect[Any]:
+    """Each loop state's top cards by the lane index, in one UNION ALL."""
+    filters = _by_project(by_project)
+    if by_text:
+        filters.append(_like_any("loop_pattern", cards.c.title))
+    return sa.union_all(
+        *(
+            sa.select(
+                sa.select(
+                    cards.c.id,
+                    cut_text(cards.c.title, TITLE_CHARS).label("title"),
+                    cards.c.project_id,
+                    projects.c.name.label("project_name"),
+                    cards.c.state,
+                    cards.c.loop_iteration,
+                    cards.c.error_count,
+                    cards.c.max_retries,
+                    cards.c.total_cost_usd,
+                    cards.c.total_time_spent_ms,
+                    cards.c.priority,
+                    cards.c.updated_at,
+                )
+                .select_from(cards.outerjoin(projects, projects.c.id == cards.c.project_id))
+                .where(cards.c.state == state, *filters)
+                .order_by(cards.c.priority.desc(), cards.c.updated_at.desc())
+                .limit(sa.bindparam("list_limit", type_=sa.Integer))
+                .subquery(f"loops_{index}")
+            )
+            for index, state in enumerate(sm.ACTIVE_LOOP_STATES)
+        )
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _recent_attempts_statement(size: int) -> sa.CompoundSelect[Any] | sa.Select[Any]:
+    """Per-card `LIMIT` subqueries for `size` cards (parameters card_0, card_1, ...): each
+    walks the (card_id, attempt_number) index backwards and stops, however long the
+    card's history. Unused slots get NULL, which matches nothing."""
+    per_card = [
+        sa.select(
+            sa.select(
+                attempts.c.card_id,
+                attempts.c.attempt_number,
+                attempts.c.status,
+                attempts.c.started_at,
+                attempts.c.duration_ms,
+                attempts.c.cost_usd,
+                attempts.c.tokens_used,
+            )
+            .where(attempts.c.card_id == sa.bindparam(f"card_{slot}"))
+            .order_by(attempts.c.attempt_number.desc())
+            .limit(SPARK_ATTEMPTS)
+            .subquery()
+        )
+        for slot in range(size)
+    ]
+    return per_card[0] if size == 1 else sa.union_all(*per_card)
+
+
+@functools.cache
+def _latest_snapshot_iterations_statement() -> sa.Select[Any]:
+    return (
+        sa.select(snapshots.c.card_id, sa.func.max(snapshots.c.iteration))
+        .where(snapshots.c.card_id.in_(_card_ids()))
+        .group_by(snapshots.c.card_id)
+    )
+
+
+def _card_title() -> sa.ColumnElement[Any]:
+    return cut_text(cards.c.title, TITLE_CHARS).label("card_title")
+
+
+@functools.lru_cache(maxsize=4)
+def _error_select(has_attempts: bool, message_chars: int = MESSAGE_CHARS) -> sa.Select[Any]:
+    attempt_number: sa.ColumnElement[Any] = sa.null()
+    source = errors.outerjoin(cards, cards.c.id == errors.c.card_id)
+    if has_attempts:
+        source = source.outerjoin(attempts, attempts.c.id == errors.c.attempt_id)
+        attempt_number = attempts.c.attempt_number
+    return sa.select(
+        errors.c.id,
+        errors.c.card_id,
+        _card_title(),
+        errors.c.attempt_id,
+        attempt_number.label("attempt_number"),
+        errors.c.error_type,
+        errors.c.category,
+        errors.c.severity,
+        cut_text(errors.c.message, message_chars).label("message"),
+        errors.c.resolved,
+        errors.c.created_at,
+    ).select_from(source)
+
+
+@functools.lru_cache(maxsize=16)
+def _unresolved_errors_statement(
+    has_attempts: bool, by_project: bool, by_category: bool, by_text: bool
+) -> sa.Select[Any]:
+    filters = [errors.c.resolved == 0, *_by_project(by_project)]
+    if by_category:
+        filters.append(errors.c.category == sa.bindparam("error_category"))
+    if by_text:
+        filters.append(
+            _like_any("error_pattern", errors.c.message, errors.c.error_type, cards.c.title)
+        )
+    return (
+        _error_select(has_attempts)
+        .where(*filters)
+        .order_by(errors.c.created_at.desc())
+        .limit(sa.bindparam("list_limit", type_=sa.Integer))
+    )
+
+
+@functools.lru_cache(maxsize=2)
+def _decision_select(summary_chars: int = MESSAGE_CHARS) -> sa.Select[Any]:
+    return sa.select(
+        decisions.c.id,
+        decisions.c.decision_type,
+        cut_text(decisions.c.summary, summary_chars).label("summary"),
+        decisions.c.options,
+        decisions.c.default_option,
+        decisions.c.timeout_minutes,
+        decisions.c.status,
+        decisions.c.requested_at,
+        decisions.c.requested_by,
+        decisions.c.decided_at,
+        decisions.c.decided_by,
+        decisions.c.choice,
+        decisions.c.card_id,
+        _card_title(),
+    ).select_from(decisions.outerjoin(cards, cards.c.id == decisions.c.card_id))
+
+
+@functools.lru_cache(maxsize=32)
+def _decisions_statement(status: str, by_project: bool, by_text: bool) -> sa.Select[Any]:
+    """Decisions in one status: pending ones oldest first, settled ones newest first."""
+    filters = _by_project(by_project)
+    if by_text:
+        filters.append(
+            _like_any(
+                "decision_pattern",
+                decisions.c.summary,
+                decisions.c.decision_type,
+                decisions.c.requested_by,
+            )
+        )
+    requested = decisions.c.requested_at
+    return (
+        _decision_select()
+        .where(decisions.c.status == status, *filters)
+        .order_by(requested if status == "pending" else requested.desc())
+        .limit(sa.bindparam("list_limit", type_=sa.Integer))
+    )
+
+
+@functools.lru_cache(maxsize=32)
+def _alerts_statement(
+    acknowledged: int, severity: str | None, by_project: bool, by_text: bool
+) -> sa.Select[Any]:
+    """Alerts of one severity (None: any other or none), newest first, by the index."""
+    if severity is None:
+        severity_filter = sa.or_(
+            alerts.c.severity.is_(None), alerts.c.severity.not_in(SEVERITY_ORDER)
+        )
+    else:
+        severity_filter = alerts.c.severity == severity
+    filters = _by_project(by_project)
+    if by_text:
+        filters.append(
+            _like_any("alert_pattern", alerts.c.message, alerts.c.alert_type, alerts.c.source)
+        )
+    return (
+        sa.select(
+            alerts.c.id,
+            alerts.c.severity,
+            alerts.c.alert_type,
+            alerts.c.source,
+            cut_text(alerts.c.message, MESSAGE_CHARS).label("message"),
+            alerts.c.acknowledged,
+            alerts.c.acknowledged_by,
+            alerts.c.created_at,
+            alerts.c.card_id,
+            _card_title(),
+        )
+        .select_from(alerts.outerjoin(cards, cards.c.id == alerts.c.card_id))
+        .where(alerts.c.acknowledged == acknowledged, severity_filter, *filters)
+        .order_by(alerts.c.created_at.desc())
+        .limit(sa.bindparam("remaining", type_=sa.Integer))
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _urgent_statements(by_project: bool) -> tuple[sa.Select[Any], sa.Select[Any]]:
+    """The newest pending decisions, and the newest unacknowledged critical alerts."""
+    pending = (
+        sa.select(decisions.c.id, cut_text(decisions.c.summary, TITLE_CHARS).label("text"))
+        .select_from(decisions.outerjoin(cards, cards.c.id == decisions.c.card_id))
+        .where(decisions.c.status == "pending", *_by_project(by_project))
+        .order_by(decisions.c.requested_at.desc())
+        .limit(sa.bindparam("urgent_limit", type_=sa.Integer))
+    )
+    critical = (
+        sa.select(alerts.c.id, cut_text(alerts.c.message, TITLE_CHARS).label("text"))
+        .select_from(alerts.outerjoin(cards, cards.c.id == alerts.c.card_id))
+        .where(
+            alerts.c.acknowledged == 0,
+            alerts.c.severity == "critical",
+            *_by_project(by_project),
+        )
+        .order_by(alerts.c.created_at.desc())
+        .limit(sa.bindparam("urgent_limit", type_=sa.Integer))
+    )
+    return pending, critical
+
+
 class SnapshotReader:
     """Reads one Snapshot (or one CardDetail) inside a transaction it is given."""
 
@@ -168,8 +490,9 @@ class SnapshotReader:
         self.query = query
         self.now = now
         schema = present_schema(conn)
-        self.tables = schema.tables
+        self.tables = set(schema.tables)
         self.missing = schema.missing_columns(m.TABLES.values())
+        self.params = _list_params(query)
 
     def has(self, table: str) -> bool:
         return table in self.tables
@@ -184,14 +507,23 @@ class SnapshotReader:
         if self.query.project_id:
             filters.append(cards.c.project_id == self.query.project_id)
         if self.query.text:
-            pattern = _like_pattern(self.query.text)
+            params = self._text_params()
+            phrase = params.get("phrase")
             filters.append(
-                sa.or_(
-                    cards.c.title.like(pattern, escape="\\"),
-                    cards.c.description.like(pattern, escape="\\"),
+                _card_text_filter(
+                    sa.bindparam("pattern", params["pattern"], type_=sa.String),
+                    None if phrase is None else sa.bindparam("phrase", phrase, type_=sa.String),
                 )
             )
         return filters
+
+    def _text_params(self) -> dict[str, str]:
+        """The text filter's parameters: a LIKE pattern, and an FTS phrase when indexed."""
+        text = self.query.text
+        params = {"pattern": _like_pattern(text)}
+        if _uses_text_index(text, self.tables):
+            params["phrase"] = _fts_phrase(text)
+        return params
 
     def state_counts(self) -> dict[str, int]:
         rows = self._execute(
@@ -209,9 +541,9 @@ class SnapshotReader:
         if self.query.project_id:
             params["project_id"] = self.query.project_id
         if self.query.text:
-            params["pattern"] = _like_pattern(self.query.text)
+            params.update(self._text_params())
         statement = _top_cards_statement(
-            tuple(states), bool(self.query.project_id), bool(self.query.text)
+            tuple(states), bool(self.query.project_id), bool(self.query.text), "phrase" in params
         )
         by_state: dict[str, list[AnyRow]] = {state: [] for state in states}
         for row in self._execute(statement, params):
@@ -267,60 +599,21 @@ class SnapshotReader:
     def _unresolved_by_card(self, card_ids: Sequence[str]) -> dict[str, int]:
         if not card_ids or not self.has("errors"):
             return {}
-        rows = self._execute(
-            sa.select(errors.c.card_id, sa.func.count())
-            .where(errors.c.card_id.in_(card_ids), errors.c.resolved == 0)
-            .group_by(errors.c.card_id)
-        )
+        rows = self._execute(_unresolved_by_card_statement(), {"card_ids": list(card_ids)})
         return {str(card_id): int(count) for card_id, count in rows}
 
     def _blocked(self, card_ids: Sequence[str]) -> set[str]:
         if not card_ids or not self.has("card_dependencies"):
             return set()
-        blocker = cards.alias("blocker")
-        rows = self._execute(
-            sa.select(deps.c.card_id)
-            .distinct()
-            .join(blocker, blocker.c.id == deps.c.depends_on_card_id)
-            .where(
-                deps.c.card_id.in_(card_ids),
-                sa.func.coalesce(deps.c.dependency_type, "blocks") == "blocks",
-                blocker.c.state.not_in(sm.FINISHED_STATES),
-            )
-        )
+        rows = self._execute(_blocked_statement(), {"card_ids": list(card_ids)})
         return {str(r[0]) for r in rows}
 
     # --- loops ---
 
     def loops(self) -> tuple[LoopView, ...]:
         limit = self.query.list_limit
-        filters: list[sa.ColumnElement[bool]] = []
-        if self.query.project_id:
-            filters.append(cards.c.project_id == self.query.project_id)
-        if self.query.loop_text:
-            filters.append(cards.c.title.like(_like_pattern(self.query.loop_text), escape="\\"))
-        rows: list[AnyRow] = []
-        for state in sm.ACTIVE_LOOP_STATES:
-            rows += self._execute(
-                sa.select(
-                    cards.c.id,
-                    cut_text(cards.c.title, TITLE_CHARS).label("title"),
-                    cards.c.project_id,
-                    projects.c.name.label("project_name"),
-                    cards.c.state,
-                    cards.c.loop_iteration,
-                    cards.c.error_count,
-                    cards.c.max_retries,
-                    cards.c.total_cost_usd,
-                    cards.c.total_time_spent_ms,
-                    cards.c.priority,
-                    cards.c.updated_at,
-                )
-                .select_from(cards.outerjoin(projects, projects.c.id == cards.c.project_id))
-                .where(cards.c.state == state, *filters)
-                .order_by(cards.c.priority.desc(), cards.c.updated_at.desc())
-                .limit(limit)
-            ).all()
+        statement = _loops_statement(bool(self.query.project_id), bool(self.query.loop_text))
+        rows = list(self._execute(statement, self.params))
         rows.sort(key=lambda r: (r.priority or 0, r.updated_at or ""), reverse=True)
         rows = rows[:limit]
         shown = [r.id for r in rows]
@@ -340,33 +633,14 @@ class SnapshotReader:
         )
 
     def _recent_attempts(self, card_ids: Sequence[str]) -> dict[str, list[AnyRow]]:
-        """Each card's latest attempts, newest first.
-
-        One statement of per-card `LIMIT` subqueries: each walks the (card_id,
-        attempt_number) index backwards and stops, however long the card's history.
-        """
+        """Each card's latest attempts, newest first."""
         if not card_ids or not self.has("attempts"):
             return {}
-        per_card = [
-            sa.select(
-                sa.select(
-                    attempts.c.card_id,
-                    attempts.c.attempt_number,
-                    attempts.c.status,
-                    attempts.c.started_at,
-                    attempts.c.duration_ms,
-                    attempts.c.cost_usd,
-                    attempts.c.tokens_used,
-                )
-                .where(attempts.c.card_id == card_id)
-                .order_by(attempts.c.attempt_number.desc())
-                .limit(SPARK_ATTEMPTS)
-                .subquery()
-            )
-            for card_id in card_ids
-        ]
+        size = _padded_size(len(card_ids))
+        slots: list[str | None] = [*card_ids, *([None] * (size - len(card_ids)))]
+        params = {f"card_{slot}": card_id for slot, card_id in enumerate(slots)}
         found: dict[str, list[AnyRow]] = {}
-        for row in self._execute(sa.union_all(*per_card)):
+        for row in self._execute(_recent_attempts_statement(size), params):
             found.setdefault(row.card_id, []).append(row)
         for rows in found.values():
             rows.sort(key=lambda r: r.attempt_number, reverse=True)  # SQL keeps no order here
@@ -375,11 +649,7 @@ class SnapshotReader:
     def _latest_snapshot_iterations(self, card_ids: Sequence[str]) -> dict[str, int]:
         if not card_ids or not self.has("loop_snapshots"):
             return {}
-        rows = self._execute(
-            sa.select(snapshots.c.card_id, sa.func.max(snapshots.c.iteration))
-            .where(snapshots.c.card_id.in_(card_ids))
-            .group_by(snapshots.c.card_id)
-        )
+        rows = self._execute(_latest_snapshot_iterations_statement(), {"card_ids": list(card_ids)})
         return {str(card_id): int(iteration) for card_id, iteration in rows}
 
     def _loop_view(
@@ -429,92 +699,25 @@ class SnapshotReader:
 
     # --- errors, decisions, alerts ---
 
-    def _card_title(self) -> sa.ColumnElement[Any]:
-        return cut_text(cards.c.title, TITLE_CHARS).label("card_title")
-
-    def _project_filter(self) -> list[sa.ColumnElement[bool]]:
-        """The project picker, for lists joined to their card."""
-        return [cards.c.project_id == self.query.project_id] if self.query.project_id else []
-
     def unresolved_errors(self) -> tuple[ErrorView, ...]:
         if not self.has("errors"):
             return ()
-        filters = [errors.c.resolved == 0, *self._project_filter()]
-        if self.query.error_category:
-            filters.append(errors.c.category == self.query.error_category)
-        if self.query.error_text:
-            filters.append(
-                _matches(
-                    self.query.error_text, errors.c.message, errors.c.error_type, cards.c.title
-                )
-            )
-        rows = self._execute(
-            self._error_select()
-            .where(*filters)
-            .order_by(errors.c.created_at.desc())
-            .limit(self.query.list_limit)
+        statement = _unresolved_errors_statement(
+            self.has("attempts"),
+            bool(self.query.project_id),
+            bool(self.query.error_category),
+            bool(self.query.error_text),
         )
-        return tuple(_error_view(r) for r in rows)
-
-    def _error_select(self, message_chars: int = MESSAGE_CHARS) -> sa.Select[Any]:
-        attempt_number: sa.ColumnElement[Any] = sa.null()
-        source = errors.outerjoin(cards, cards.c.id == errors.c.card_id)
-        if self.has("attempts"):
-            source = source.outerjoin(attempts, attempts.c.id == errors.c.attempt_id)
-            attempt_number = attempts.c.attempt_number
-        return sa.select(
-            errors.c.id,
-            errors.c.card_id,
-            self._card_title(),
-            errors.c.attempt_id,
-            attempt_number.label("attempt_number"),
-            errors.c.error_type,
-            errors.c.category,
-            errors.c.severity,
-            cut_text(errors.c.message, message_chars).label("message"),
-            errors.c.resolved,
-            errors.c.created_at,
-        ).select_from(source)
-
-    def _decision_select(self, summary_chars: int = MESSAGE_CHARS) -> sa.Select[Any]:
-        return sa.select(
-            decisions.c.id,
-            decisions.c.decision_type,
-            cut_text(decisions.c.summary, summary_chars).label("summary"),
-            decisions.c.options,
-            decisions.c.default_option,
-            decisions.c.timeout_minutes,
-            decisions.c.status,
-            decisions.c.requested_at,
-            decisions.c.requested_by,
-            decisions.c.decided_at,
-            decisions.c.decided_by,
-            decisions.c.choice,
-            decisions.c.card_id,
-            self._card_title(),
-        ).select_from(decisions.outerjoin(cards, cards.c.id == decisions.c.card_id))
+        return tuple(_error_view(r) for r in self._execute(statement, self.params))
 
     def decisions(self) -> tuple[DecisionView, ...]:
         if not self.has("decisions"):
             return ()
-        filters = self._project_filter()
-        if self.query.decision_text:
-            filters.append(
-                _matches(
-                    self.query.decision_text,
-                    decisions.c.summary,
-                    decisions.c.decision_type,
-                    decisions.c.requested_by,
-                )
-            )
-        select = self._decision_select().where(*filters)
-        limit = self.query.list_limit
+        by_project, by_text = bool(self.query.project_id), bool(self.query.decision_text)
         pending = [
             _decision_view(r)
             for r in self._execute(
-                select.where(decisions.c.status == "pending")
-                .order_by(decisions.c.requested_at)
-                .limit(limit)
+                _decisions_statement("pending", by_project, by_text), self.params
             )
         ]
         # Most urgent first: least time left; no deadline last.
@@ -525,52 +728,23 @@ class SnapshotReader:
         settled = [
             _decision_view(r)
             for status in SETTLED_DECISION_STATUSES
-            for r in self._execute(
-                select.where(decisions.c.status == status)
-                .order_by(decisions.c.requested_at.desc())
-                .limit(limit)
-            )
+            for r in self._execute(_decisions_statement(status, by_project, by_text), self.params)
         ]
         settled.sort(key=lambda d: d.requested_at or "", reverse=True)
-        return tuple(pending + settled[:limit])
+        return tuple(pending + settled[: self.query.list_limit])
 
     def alerts(self) -> tuple[AlertView, ...]:
         if not self.has("alerts"):
             return ()
         acknowledged = [0, 1] if self.query.show_acknowledged else [0]
-        filters = self._project_filter()
-        if self.query.alert_text:
-            filters.append(
-                _matches(
-                    self.query.alert_text, alerts.c.message, alerts.c.alert_type, alerts.c.source
-                )
-            )
-        select = sa.select(
-            alerts.c.id,
-            alerts.c.severity,
-            alerts.c.alert_type,
-            alerts.c.source,
-            cut_text(alerts.c.message, MESSAGE_CHARS).label("message"),
-            alerts.c.acknowledged,
-            alerts.c.acknowledged_by,
-            alerts.c.created_at,
-            alerts.c.card_id,
-            self._card_title(),
-        ).select_from(alerts.outerjoin(cards, cards.c.id == alerts.c.card_id))
+        by_project, by_text = bool(self.query.project_id), bool(self.query.alert_text)
         found: list[AlertView] = []
         limit = self.query.list_limit
         # Critical first, then by age; one indexed query per severity keeps it bounded.
-        by_severity: list[sa.ColumnElement[bool]] = [alerts.c.severity == s for s in SEVERITY_ORDER]
-        by_severity.append(
-            sa.or_(alerts.c.severity.is_(None), alerts.c.severity.not_in(SEVERITY_ORDER))
-        )
         for ack in acknowledged:
-            for severity_filter in by_severity:
-                rows = self._execute(
-                    select.where(alerts.c.acknowledged == ack, severity_filter, *filters)
-                    .order_by(alerts.c.created_at.desc())
-                    .limit(limit - len(found))
-                )
+            for severity in (*SEVERITY_ORDER, None):
+                statement = _alerts_statement(ack, severity, by_project, by_text)
+                rows = self._execute(statement, {**self.params, "remaining": limit - len(found)})
                 found += (_alert_view(r) for r in rows)
                 if len(found) >= limit:
                     return tuple(found)
@@ -578,28 +752,13 @@ class SnapshotReader:
 
     def urgent(self) -> tuple[Urgent, ...]:
         """The newest pending decisions and unacknowledged critical alerts (no text filter)."""
+        pending, critical = _urgent_statements(bool(self.query.project_id))
         found: list[Urgent] = []
         if self.has("decisions"):
-            rows = self._execute(
-                sa.select(decisions.c.id, cut_text(decisions.c.summary, TITLE_CHARS).label("text"))
-                .select_from(decisions.outerjoin(cards, cards.c.id == decisions.c.card_id))
-                .where(decisions.c.status == "pending", *self._project_filter())
-                .order_by(decisions.c.requested_at.desc())
-                .limit(URGENT_LIMIT)
-            )
+            rows = self._execute(pending, self.params)
             found += (Urgent(kind="decision", id=r.id, text=r.text or "") for r in rows)
         if self.has("alerts"):
-            rows = self._execute(
-                sa.select(alerts.c.id, cut_text(alerts.c.message, TITLE_CHARS).label("text"))
-                .select_from(alerts.outerjoin(cards, cards.c.id == alerts.c.card_id))
-                .where(
-                    alerts.c.acknowledged == 0,
-                    alerts.c.severity == "critical",
-                    *self._project_filter(),
-                )
-                .order_by(alerts.c.created_at.desc())
-                .limit(URGENT_LIMIT)
-            )
+            rows = self._execute(critical, self.params)
             found += (Urgent(kind="alert", id=r.id, text=r.text or "") for r in rows)
         return tuple(found)
 
@@ -609,7 +768,7 @@ class SnapshotReader:
         if not self.has("errors"):
             return None
         row = self._execute(
-            self._error_select(DETAIL_TEXT_CHARS)
+            _error_select(self.has("attempts"), DETAIL_TEXT_CHARS)
             .add_columns(
                 cut_text(errors.c.stack_trace, DETAIL_TEXT_CHARS).label("stack_trace"),
                 cut_text(errors.c.context, DETAIL_TEXT_CHARS).label("context"),
@@ -630,7 +789,7 @@ class SnapshotReader:
         if not self.has("decisions"):
             return None
         row = self._execute(
-            self._decision_select(DETAIL_TEXT_CHARS)
+            _decision_select(DETAIL_TEXT_CHARS)
             .add_columns(
                 cut_text(decisions.c.context, DETAIL_TEXT_CHARS).label("context"),
                 cut_text(decisions.c.comment, DETAIL_TEXT_CHARS).label("comment"),
@@ -686,10 +845,10 @@ class SnapshotReader:
             projects=self.projects(),
             lanes=self.lanes(counts),
             states=counts,
-            loops=self.loops(),
-            errors=self.unresolved_errors(),
-            decisions=self.decisions(),
-            alerts=self.alerts(),
+            loops=self.loops() if "loops" in self.query.lists else (),
+            errors=self.unresolved_errors() if "errors" in self.query.lists else (),
+            decisions=self.decisions() if "decisions" in self.query.lists else (),
+            alerts=self.alerts() if "alerts" in self.query.lists else (),
             totals=self.totals(unfiltered),
             urgent=self.urgent(),
             unavailable=(
@@ -812,7 +971,7 @@ class SnapshotReader:
         if not self.has("errors"):
             return ()
         rows = self._execute(
-            self._error_select()
+            _error_select(self.has("attempts"))
             .where(errors.c.card_id == card_id)
             .order_by(errors.c.created_at.desc())
             .limit(self.query.list_limit)

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
+from ringmaster_tui.domain.metrics import Metrics
 from ringmaster_tui.domain.outcome import Moved, Outcome
 from ringmaster_tui.domain.review import AttemptReviewData
 from ringmaster_tui.domain.snapshot import (
@@ -18,6 +19,7 @@ from ringmaster_tui.domain.snapshot import (
 from ringmaster_tui.store.engine import Database
 from ringmaster_tui.store.ringmaster.actions import Actions
 from ringmaster_tui.store.ringmaster.loader import SnapshotReader
+from ringmaster_tui.store.ringmaster.metrics_queries import read_metrics
 from ringmaster_tui.store.ringmaster.review_queries import read_attempt_review
 
 # Without these the board has nothing to show; every other table is optional.
@@ -56,6 +58,10 @@ class RingmasterSource:
     def decision_detail(self, decision_id: str, now: datetime) -> DecisionDetail | None:
         with self.database.read() as conn:
             return SnapshotReader(conn, BoardQuery(), now).decision_detail(decision_id)
+
+    def metrics(self, project_id: str | None, now: datetime) -> Metrics:
+        with self.database.read() as conn:
+            return read_metrics(conn, project_id, now)
 
     def transition(self, card_id: str, seen_state: str, trigger: str, to_state: str) -> Outcome:
         return self._actions.transition(card_id, seen_state, trigger, to_state)

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
 
-from ringmaster_tui.domain.snapshot import Snapshot
+from ringmaster_tui.domain.snapshot import LIST_VIEWS, Snapshot
 from ringmaster_tui.ui.views import VIEWS, view_spec
 from ringmaster_tui.ui.widgets.board import BoardView
 from ringmaster_tui.ui.widgets.dashboard_view import DashboardView
@@ -53,10 +53,13 @@ class DashboardScreen(Screen[None]):
 
     def _bring_up_to_date(self, view_id: str) -> None:
         view = self.views.get(view_id)
-        if view is None or self._snapshot is None or self._shown.get(view_id) is self._snapshot:
+        snapshot = self._snapshot
+        if view is None or snapshot is None or self._shown.get(view_id) is snapshot:
             return
-        self._shown[view_id] = self._snapshot
-        view.show_snapshot(self._snapshot)
+        if view_id in LIST_VIEWS and view_id not in snapshot.query.lists:
+            return  # read without this view's list: it keeps what it shows until one comes
+        self._shown[view_id] = snapshot
+        view.show_snapshot(snapshot)
 
     def show_view(self, view_id: str) -> bool:
         """Switch to a view; False when that view does not exist yet."""

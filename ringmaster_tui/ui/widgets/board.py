@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.css.scalar import Scalar
+from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList
 
 from ringmaster_tui.domain import states as sm
@@ -27,6 +28,9 @@ from ringmaster_tui.ui.widgets.lane import LaneColumn, LaneList
 LANE_MIN_WIDTH = 24
 # An empty lane shrinks to its header.
 EMPTY_LANE_WIDTH = 12
+# Keys typed in a burst (a fast typist, a paste) make one load rather than one per key:
+# on a big board, a one-letter filter costs a scan of every card.
+FILTER_SETTLE_SECONDS = 0.05
 # Every lane a snapshot can hold; OTHER and ARCHIVED stay hidden until a snapshot has them.
 ALL_LANES: tuple[str, ...] = (*sm.LANE_NAMES, sm.OTHER_LANE, sm.ARCHIVED_LANE)
 
@@ -56,6 +60,7 @@ class BoardView(DashboardView):
         )
         self._empty = Label("", id="board-empty")
         self._filter.display = False
+        self._filter_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="lanes"):
@@ -229,11 +234,28 @@ class BoardView(DashboardView):
     @on(Input.Changed, "#board-filter")
     def _filter_typed(self, event: Input.Changed) -> None:
         event.stop()
-        self.post_message(FilterChanged(event.value))
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        if event.value:
+            self._filter_timer = self.set_timer(FILTER_SETTLE_SECONDS, self._send_filter)
+        else:
+            self._send_filter()  # cleared: the whole board comes back at once
+
+    def _send_filter(self) -> None:
+        self._filter_timer = None
+        self.post_message(FilterChanged(self._filter.value))
+
+    @property
+    def filter_pending(self) -> bool:
+        """Typed text not yet sent (the keys may still be coming)."""
+        return self._filter_timer is not None
 
     @on(Input.Submitted, "#board-filter")
     def _filter_kept(self, event: Input.Submitted) -> None:
         event.stop()
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._send_filter()
         self._filter.display = False
         self.focus_view()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.style import Style
@@ -60,6 +61,24 @@ class LaneList(OptionList):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
+        self._card_options: dict[tuple[CardSummary, bool], Option] = {}
+        """The options of the cards shown, by card: a refresh makes new ones only for the
+        cards that changed, and the list measures only those (its costly part)."""
+
+    def notify_style_update(self) -> None:
+        self._card_options.clear()  # their prompts carry the styles of the theme they were made in
+        super().notify_style_update()
+
+    def card_options(self, cards: Sequence[CardSummary], *, show_state: bool) -> list[Option]:
+        """An option per card, reusing those of the cards unchanged since the last call."""
+        known, self._card_options = self._card_options, {}
+        for card in cards:
+            key = (card, show_state)
+            option = known.get(key)
+            if option is None:
+                option = Option(self.card_prompt(card, show_state=show_state), card.id)
+            self._card_options[key] = option
+        return [self._card_options[(card, show_state)] for card in cards]
 
     def action_step_lane(self, direction: int) -> None:
         self.post_message(self.StepLane(direction))
@@ -123,18 +142,19 @@ class LaneColumn(Vertical):
             header.append(f" · top {len(lane.cards)}", Style(dim=True))
         self.header.update(header, layout=False)  # one line, full width: size never changes
         self.set_class(lane.count == 0, "-empty")
+        cards = self.cards_list.card_options(lane.cards, show_state=self._shows_state)
+        hidden = lane.count - len(lane.cards)
+        if cards and not hidden:
+            # No rule under the last card. An option keeps the rule it was once given, so
+            # the last card gets an option of its own.
+            cards[-1] = Option(cards[-1].prompt, cards[-1].id)
         options: list[Option | None] = []
-        for card in lane.cards:
-            options += [
-                Option(self.cards_list.card_prompt(card, show_state=self._shows_state), card.id),
-                None,
-            ]
-        if lane.count > len(lane.cards):
-            options.append(
-                Option(self.cards_list.more_prompt(lane.count - len(lane.cards)), disabled=True)
-            )
+        for option in cards:
+            options += [option, None]  # a rule under each card
+        if hidden:
+            options.append(Option(self.cards_list.more_prompt(hidden), disabled=True))
         elif options:
-            options.pop()  # no rule under the last card
+            options.pop()
         self.cards_list.set_options(options)
 
     def card_at(self, index: int | None) -> CardSummary | None:
