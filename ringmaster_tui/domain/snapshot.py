@@ -22,7 +22,7 @@ class Frozen(BaseModel):
     undecodable bytes where text belongs is decoded with replacement characters; text, an
     infinity or NaN where a number belongs becomes None ("unknown", shown as a dash), or
     0 for the few numbers a row cannot be without. Negative numbers stay as they are: they
-    are shown, and whoever sums them says so (see ui/formatting.py, money_total).
+    are shown, and whoever sums them says so (see ui/formatting.py, money_spent).
     """
 
     model_config = ConfigDict(frozen=True)

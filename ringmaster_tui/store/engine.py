@@ -255,13 +255,12 @@ def open_database(target: str | Path, *, read_only: bool = False) -> Database:
     except sqlite3.DatabaseError as exc:
         log.info("%s: cannot be read as %s (%s)", path, access.mode, exc)
         access = _fallback_access(path, access, exc)
-    log.info(
-        "opened %s %s%s", path, _MODE_WORDS[access.mode], f": {access.reason}" * bool(access.reason)
-    )
+    why = f": {access.reason}" if access.reason else ""
+    log.info("opened %s %s%s", path, _MODE_WORDS[access.mode], why)
     return Database(path, access)
 
 
-_MODE_WORDS = {"rw": "read-write", "ro": "read-only", "immutable": "read-only, as last saved"}
+_MODE_WORDS = {"rw": "read-write", "ro": "read-only", "immutable": "read-only (immutable)"}
 
 
 def _fallback_access(path: Path, access: Access, exc: sqlite3.DatabaseError) -> Access:
