@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import subprocess
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from ringmaster_tui.live.feed import ChangeFeed
+from ringmaster_tui.store.engine import open_database
 from ringmaster_tui.store.source import open_source
 from tests.builders import build_standard_board
 from tests.test_status import run_cli
@@ -63,3 +68,34 @@ def test_actions_explain_why_they_are_disabled(read_only_folder: Path) -> None:
     assert not source.writable
     assert not outcome.ok
     assert "cannot write" in outcome.message
+
+
+def test_a_file_read_as_last_saved_is_read_live_once_a_writer_opens_it(
+    read_only_folder: Path,
+) -> None:
+    # With no writer attached, SQLite cannot read a WAL database from a read-only folder
+    # the usual way (it cannot make the -shm file): it is read as a frozen file, which
+    # never sees a commit. The change feed switches to a live read when a writer comes.
+    database = open_database(read_only_folder / "board.db")
+    assert database.access.mode == "immutable"
+    seen = threading.Event()
+    feed = ChangeFeed(database, seen.set)
+    feed.start()
+    writer = sqlite3.connect(read_only_folder.parent / "data" / "board.db", isolation_level=None)
+    try:
+        assert seen.wait(5)  # the first check
+        writer.execute("UPDATE projects SET name = 'renamed by the orchestrator'")
+
+        deadline = time.monotonic() + 5
+        names: set[str] = set()
+        while "renamed by the orchestrator" not in names and time.monotonic() < deadline:
+            time.sleep(0.05)
+            with database.read() as conn:
+                names = {row[0] for row in conn.exec_driver_sql("SELECT name FROM projects")}
+        assert names == {"renamed by the orchestrator"}
+        assert database.access.mode == "ro"
+        assert "no writer" not in database.access.reason
+    finally:
+        feed.stop()
+        writer.close()
+        database.dispose()

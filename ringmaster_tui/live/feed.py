@@ -110,6 +110,11 @@ class Watchable(Protocol):
         """A new connection in autocommit mode (no implicit BEGIN); never creates a file."""
         ...
 
+    def follow_writer(self) -> bool:
+        """True when the database was read as a frozen file and is now read live (its
+        connections, this feed's too, must be made anew)."""
+        ...
+
 
 class _Why(enum.Flag):
     """Why the checker was woken; several reasons fold into one check."""
@@ -294,6 +299,8 @@ class ChangeFeed:
             self._close()
             self._set_status(f"database is missing: {self._path} — waiting for it to come back")
             return
+        if self._database.follow_writer():
+            self._close()  # a frozen read never changes: reopened below, it sees commits
         # While the connection is open its file cannot be freed, so a new file at the
         # path always has another inode: the identity alone tells a swap.
         if self._conn is None or file != self._file:

@@ -148,6 +148,23 @@ class Database:
     def writable(self) -> bool:
         return self.access.writable
 
+    def follow_writer(self) -> bool:
+        """Opened immutable (its folder is read-only and no writer had it open): once a
+        writer has it open (its -shm file exists), read it the usual way, which sees
+        new commits. True when it switched; the change feed asks at each check."""
+        if self.access.mode != "immutable" or not Path(f"{self.path}-shm").exists():
+            return False
+        live = Access("ro", self.access.reason.removesuffix(NO_WRITER))
+        try:
+            _probe(self.path, live)
+        except sqlite3.DatabaseError:
+            return False  # the writer left again meanwhile: stay as we are
+        stale, self.access = self.engine, live
+        self.engine = self._make_engine()
+        stale.dispose()
+        log.info("%s: a writer has it open now; reading it live", self.path)
+        return True
+
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """One short read transaction; it ends when the block does."""
@@ -260,6 +277,8 @@ def open_database(target: str | Path, *, read_only: bool = False) -> Database:
     return Database(path, access)
 
 
+# Said after the reason a database is read-only when it is read as last saved.
+NO_WRITER = "; no writer has it open, so this is the file as last saved"
 _MODE_WORDS = {"rw": "read-write", "ro": "read-only", "immutable": "read-only (immutable)"}
 
 
@@ -271,10 +290,7 @@ def _fallback_access(path: Path, access: Access, exc: sqlite3.DatabaseError) -> 
         # A WAL database with no writer attached and a folder we cannot write: SQLite
         # cannot create the -shm file. Read the file as it stands; the live feed reopens
         # normally once a writer appears.
-        immutable = Access(
-            "immutable",
-            f"{access.reason}; no writer has it open, so this is the file as last saved",
-        )
+        immutable = Access("immutable", f"{access.reason}{NO_WRITER}")
         _probe(path, immutable)
         return immutable
     raise OpenError(f"{path}: cannot be opened ({message})") from exc
