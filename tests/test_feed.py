@@ -184,6 +184,28 @@ def test_no_commit_of_a_racing_writer_is_missed(tmp_path: Path, watch_files: boo
         database.dispose()
 
 
+def test_a_stream_of_commits_is_polled_and_the_watch_resumes_after_it(
+    live: tuple[Database, Owner, ChangeFeed],
+) -> None:
+    # File events cost a writer in a burst far more than polling does: the watcher rests
+    # while commits stream, and none is missed either way.
+    database, owner, feed = live
+    assert not feed.following_a_stream
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(database.path), "100", "0.01"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        assert _wait_for(lambda: feed.following_a_stream, timeout=5)
+    finally:
+        writer.wait(timeout=60)
+    assert _wait_for(lambda: owner.shows(100))
+    assert _wait_for(lambda: not feed.following_a_stream, timeout=5)  # quiet: watching
+
+    _set_counter(database.path, 101)  # a lone commit after the stream: seen at once
+    assert _wait_for(lambda: owner.shows(101), timeout=2)
+
+
 def test_an_event_that_comes_before_its_commit_is_followed_up(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
