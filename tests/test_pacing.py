@@ -1,6 +1,10 @@
-"""The pause between two loads of a stream of commits."""
+"""The pause between two loads of a stream of commits, and the heap settled once the
+dashboard is up."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
 
 from ringmaster_tui.live.pacing import (
     IDLE_BACKOFF_MAX_SECONDS,
@@ -39,3 +43,15 @@ def test_a_growing_wal_waits_for_a_checkpoint() -> None:
 def test_metrics_reads_leave_the_database_twice_as_long_as_they_read() -> None:
     assert pause_between_metrics_reads(0.01) == METRICS_MIN_GAP_SECONDS
     assert pause_between_metrics_reads(0.3) == 0.6
+
+
+def test_settling_the_heap_freezes_what_exists_and_collects_the_young_less_often() -> None:
+    # In a process of its own: frozen objects are never collected.
+    code = (
+        "import gc\n"
+        "from ringmaster_tui.ui.app import GC_THRESHOLDS, settle_heap\n"
+        "settle_heap()\n"
+        "assert gc.get_freeze_count() > 10_000, gc.get_freeze_count()\n"
+        "assert gc.get_threshold() == GC_THRESHOLDS\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
