@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from rich.table import Table
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,19 +16,30 @@ from textual.widgets import Label, Static
 from ringmaster_tui.ui.key_help import KeyRow
 
 
-def keys_table(rows: Sequence[KeyRow]) -> Table:
+def keys_table(rows: Sequence[KeyRow]) -> Text:
     """One line per action: where it applies (named once per group), its keys, what it does.
 
-    A plain table drawn once, rather than a DataTable, so that `?` opens at once even
-    while the board refreshes many times a second.
+    Plain text in three padded columns, drawn once: a table widget measures and draws
+    itself many times over, and `?` must open at once even while the board refreshes.
     """
-    table = Table("where", "keys", "does", box=None, expand=True, pad_edge=False)
+    shown: list[tuple[str, str, str]] = []
     previous_group = ""
     for row in rows:
-        group = row.group if row.group != previous_group else ""
+        shown.append((row.group if row.group != previous_group else "", row.keys, row.description))
         previous_group = row.group
-        table.add_row(Text(group), Text(row.keys, style="bold"), Text(row.description))
+    where_width = max([cell_len("where"), *(cell_len(where) for where, _, _ in shown)]) + 2
+    keys_width = max([cell_len("keys"), *(cell_len(keys) for _, keys, _ in shown)]) + 2
+    table = Text(end="")
+    table.append(_pad("where", where_width) + _pad("keys", keys_width) + "does", "bold")
+    for where, keys, does in shown:
+        table.append("\n" + _pad(where, where_width))
+        table.append(_pad(keys, keys_width), "bold")
+        table.append(does)
     return table
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - cell_len(text))
 
 
 class HelpScreen(ModalScreen[None]):
