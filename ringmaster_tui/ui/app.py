@@ -528,8 +528,14 @@ class RingmasterApp(App[int]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
-        title = getattr(self.screen, "HELP_GROUP", "this screen")
-        self.push_screen(HelpScreen(str(title), key_rows(self.screen, self.get_key_display)))
+        title = str(getattr(self.screen, "HELP_GROUP", "this screen"))
+        rows = tuple(key_rows(self.screen, self.get_key_display))
+        # Kept once made (installed, so closing it does not destroy it): the same keys
+        # open at once the next time, with nothing to build or style.
+        name = f"help-{hash((title, *((r.group, r.keys, r.description) for r in rows)))}"
+        if not self.is_screen_installed(name):
+            self.install_screen(HelpScreen(title, rows), name)
+        self.push_screen(name)
 
     def action_pick_project(self) -> None:
         snapshot = self.snapshot
