@@ -105,3 +105,18 @@ async def test_palette_runs_an_action_by_name(board_db: Path) -> None:
         await palette_pick(pilot, app, "approve")
 
     assert state_of(board_db, "Write the plan") == "planning"
+
+
+async def test_help_opened_again_is_the_same_screen_with_the_same_keys(board_db: Path) -> None:
+    async with make_app(board_db).run_test(size=(100, 40)) as pilot:
+        app = await loaded(pilot)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        first, rows = app.screen, help_rows(app)
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.dashboard)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+
+        assert app.screen is first  # kept, not built again
+        assert help_rows(app) == rows
