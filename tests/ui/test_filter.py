@@ -129,3 +129,23 @@ async def test_project_picker_limits_the_board_to_one_project(board_db: Path) ->
         await settle(pilot)
         assert app.board_query.project_id is None
         assert "all projects" in (await screen_text(pilot)).splitlines()[0]
+
+
+async def test_lanes_keep_their_widths_while_a_filter_is_on(board_db: Path) -> None:
+    # Re-fitting the lanes at each key would lay out and repaint the whole screen.
+    async with make_app(board_db).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+
+        def widths() -> dict[str, int]:
+            return {c.lane_name: c.size.width for c in board(app).columns.values() if c.display}
+
+        before = widths()
+        await pilot.press("slash", *"flaky")
+        await settle(pilot)
+        counts = {c.lane_name: c.lane.count for c in board(app).columns.values() if c.lane}
+        assert sum(1 for count in counts.values() if count == 0) >= 5  # mostly empty lanes
+        assert widths() == before
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert widths() == before

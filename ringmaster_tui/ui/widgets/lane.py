@@ -121,7 +121,7 @@ class LaneColumn(Vertical):
     """A lane of the board; updated in place when its cards change."""
 
     def __init__(self, lane_name: str) -> None:
-        super().__init__(id=f"lane-{lane_name.lower()}", classes="lane -empty")
+        super().__init__(id=f"lane-{lane_name.lower()}", classes="lane")
         self.lane_name = lane_name
         self.lane: LaneView | None = None
         self.cards_list = LaneList(id=f"cards-{lane_name.lower()}")
@@ -141,7 +141,6 @@ class LaneColumn(Vertical):
         if lane.count > len(lane.cards):
             header.append(f" · top {len(lane.cards)}", Style(dim=True))
         self.header.update(header, layout=False)  # one line, full width: size never changes
-        self.set_class(lane.count == 0, "-empty")
         cards = self.cards_list.card_options(lane.cards, show_state=self._shows_state)
         hidden = lane.count - len(lane.cards)
         if cards and not hidden:
@@ -169,6 +168,11 @@ class LaneColumn(Vertical):
             if card.id == card_id:
                 return index
         return None
+
+    @property
+    def is_empty(self) -> bool:
+        """No card in this lane (an attribute, not a CSS class: restyling costs time)."""
+        return self.lane is None or self.lane.count == 0
 
     @property
     def card_count(self) -> int:
