@@ -24,6 +24,16 @@ from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.timefmt import sqlite_timestamp
 from ringmaster_tui.store.engine import create_database
 
+# The "big" database: years of a busy orchestrator.
+BIG: dict[str, int] = {
+    "cards": 100_000,
+    "transitions": 1_000_000,
+    "attempts": 300_000,
+    "errors": 100_000,
+    "alerts": 10_000,
+    "decisions": 1_000,
+}
+
 # Share of cards per state: history dominates, as it does after years of running.
 STATE_WEIGHTS: dict[str, float] = {
     sm.ARCHIVED: 55,
@@ -217,14 +227,7 @@ def generate(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
-    for name, default in (
-        ("cards", 100_000),
-        ("transitions", 1_000_000),
-        ("attempts", 300_000),
-        ("errors", 100_000),
-        ("alerts", 10_000),
-        ("decisions", 1_000),
-    ):
+    for name, default in BIG.items():
         parser.add_argument(f"--{name}", type=int, default=default)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()

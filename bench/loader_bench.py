@@ -16,19 +16,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 # Run as a script, bench/ is on the import path and generate.py is a neighbour.
-from generate import generate
+from generate import BIG, generate
 
 from ringmaster_tui.domain.snapshot import BoardQuery
 from ringmaster_tui.store.source import open_source
 
-BIG = {
-    "cards": 100_000,
-    "transitions": 1_000_000,
-    "attempts": 300_000,
-    "errors": 100_000,
-    "alerts": 10_000,
-    "decisions": 1_000,
-}
 SMALL = {name: max(1, count * 200 // 100_000) for name, count in BIG.items()}
 # The small board with the big one's history: what is shown stays, history grows.
 SMALL_LONG_HISTORY = {**BIG, "cards": 200}

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 # Run as a script, bench/ is on the import path and its modules are neighbours.
-from generate import generate
+from generate import BIG, generate
 from live_bench import measure_latency
 from terminal_driver import SIZE, Pane, app_in_tmux, percentile
 
@@ -37,14 +37,6 @@ from ringmaster_tui.domain import states as sm
 from ringmaster_tui.store.schema import schema_sql
 
 TMUX_SOCKET = "ringmaster-scale-bench"
-BIG: dict[str, int] = {
-    "cards": 100_000,
-    "transitions": 1_000_000,
-    "attempts": 300_000,
-    "errors": 100_000,
-    "alerts": 10_000,
-    "decisions": 1_000,
-}
 SMALL_CARDS = 200
 # The lanes a 120-column terminal shows without scrolling.
 VISIBLE_LANES = 5

@@ -11,10 +11,10 @@ ago (outside).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from tests.builders import DbBuilder, ago, build_standard_board
+from tests.ui.snap_apps import add_history
 
 
 def card(b: DbBuilder, title: str) -> str:
@@ -29,23 +29,7 @@ def build_metrics_board(db: Path) -> DbBuilder:
     b.attempt(fixing, 2, cost_usd=None, started_at=ago(days=3, hours=1))
     b.attempt(login, 5, cost_usd=0.5, started_at=ago(days=29))
     b.attempt(login, 6, cost_usd=100.0, started_at=ago(days=31))
-    b.transition(
-        fixing,
-        "draft",
-        "planning",
-        trigger="start_planning",
-        created_at=ago(hours=9),
-        metadata=json.dumps({"by": "ann"}),
-    )
-    b.transition(
-        fixing,
-        "planning",
-        "coding",
-        trigger="approve_plan",
-        created_at=ago(hours=8),
-        metadata=json.dumps({"by": "bob"}),
-    )
-    b.transition(fixing, "coding", "error_fixing", trigger="tests_failed", created_at=ago(hours=1))
+    add_history(b, fixing)
     b.transition(
         login,
         "planning",

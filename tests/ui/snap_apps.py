@@ -12,7 +12,7 @@ from typing import Any
 from ringmaster_tui.config import Settings
 from ringmaster_tui.store.source import open_source
 from ringmaster_tui.ui.app import RingmasterApp
-from tests.builders import NOW, ago, build_standard_board
+from tests.builders import NOW, DbBuilder, ago, build_standard_board
 
 USER = "ann"
 
@@ -24,6 +24,27 @@ def make_app(
     source = open_source(db, read_only=read_only, user=user)
     config = Settings(db=str(db), user=user, read_only=read_only, bell=False, **settings)
     return RingmasterApp(source, config, clock=lambda: NOW, animate=False, live=live)
+
+
+def add_history(b: DbBuilder, card: str) -> None:
+    """draft → planning (ann) → coding (bob) → error_fixing (the loop), 9 h to 1 h ago."""
+    b.transition(
+        card,
+        "draft",
+        "planning",
+        trigger="start_planning",
+        created_at=ago(hours=9),
+        metadata=json.dumps({"by": "ann"}),
+    )
+    b.transition(
+        card,
+        "planning",
+        "coding",
+        trigger="approve_plan",
+        created_at=ago(hours=8),
+        metadata=json.dumps({"by": "bob"}),
+    )
+    b.transition(card, "coding", "error_fixing", trigger="tests_failed", created_at=ago(hours=1))
 
 
 def build_detailed_board(db: Path) -> None:
@@ -48,23 +69,7 @@ def build_detailed_board(db: Path) -> None:
         commit_sha="0123456789abcdef0123456789abcdef01234567",
         agent_type="claude-opus-4",
     )
-    b.transition(
-        fixing,
-        "draft",
-        "planning",
-        trigger="start_planning",
-        created_at=ago(hours=9),
-        metadata=json.dumps({"by": "ann"}),
-    )
-    b.transition(
-        fixing,
-        "planning",
-        "coding",
-        trigger="approve_plan",
-        created_at=ago(hours=8),
-        metadata=json.dumps({"by": "bob"}),
-    )
-    b.transition(fixing, "coding", "error_fixing", trigger="tests_failed", created_at=ago(hours=1))
+    add_history(b, fixing)
     b.insert(
         "loop_snapshots",
         card_id=fixing,
