@@ -12,7 +12,7 @@ from __future__ import annotations
 MIN_LOAD_GAP_SECONDS = 0.03
 # When the -wal still grows (by this much since it was last looked at), a longer pause:
 # long enough for a checkpoint to complete and the log to start over.
-WAL_GROWTH_BYTES = 1 << 20
+WAL_GROWTH_BYTES = 1 << 19
 WAL_BACKOFF_SECONDS = 0.15
 # The least pause between two reads of the metrics view under a stream of commits.
 METRICS_MIN_GAP_SECONDS = 0.25
