@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.geometry import Region
 from textual.message import Message
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
@@ -65,8 +66,26 @@ class LaneList(OptionList):
         """The options of the cards shown, by card: a refresh makes new ones only for the
         cards that changed, and the list measures only those (its costly part)."""
 
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        # A new number of cards changes the list's virtual size, which asks for a layout
+        # of the whole screen (about half of a refresh's cost). The lane sizes the list,
+        # not its content, so only a scrollbar appearing or going needs one.
+        if layout and not recompose and not self.styles.auto_dimensions:
+            layout = self._needs_scrollbar_change()
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+
+    def _needs_scrollbar_change(self) -> bool:
+        needed = self.virtual_size.height > self.scrollable_content_region.height
+        return needed != self.show_vertical_scrollbar
+
     def notify_style_update(self) -> None:
-        self._card_options.clear()  # their prompts carry the styles of the theme they were made in
+        self._card_options.clear()  # prompts carry the styles of the theme they were made in
         super().notify_style_update()
 
     def card_options(self, cards: Sequence[CardSummary], *, show_state: bool) -> list[Option]:
