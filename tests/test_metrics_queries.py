@@ -36,6 +36,20 @@ def test_project_stats(db: Path) -> None:
     assert stats == {("alpha", 9, 1, 1.25), ("beta", 6, 1, 2.5)}
 
 
+def test_an_older_schema_reads_its_missing_columns_as_unknown(db: Path) -> None:
+    # The loader's rule: a column the database lacks reads as NULL, here a cost.
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("ALTER TABLE attempts DROP COLUMN cost_usd")
+    days = read(db).days
+
+    busy = {d.day: (d.cost_usd, d.attempts) for d in days if d.attempts}
+    assert busy == {
+        date(2025, 12, 17): (0.0, 1),
+        date(2026, 1, 12): (0.0, 2),
+        date(2026, 1, 15): (0.0, 4),
+    }
+
+
 def test_recent_activity_newest_first_with_who(db: Path) -> None:
     rows = [(a.card_title, a.from_state, a.to_state, a.trigger, a.actor) for a in read(db).activity]
     assert rows == [

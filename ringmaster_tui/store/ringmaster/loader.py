@@ -97,11 +97,6 @@ def cut_text(column: sa.ColumnElement[Any], chars: int) -> sa.ColumnElement[Any]
     return sa.func.substr(column, 1, chars)
 
 
-def table_names(conn: Connection) -> set[str]:
-    """The tables the database has: a partial schema loads what it can."""
-    return set(present_schema(conn).tables)
-
-
 def missing_columns(conn: Connection) -> frozenset[tuple[str, str]]:
     """The columns of schema.sql's tables that this database's copies of them lack."""
     return present_schema(conn).missing_columns(m.TABLES.values())

@@ -25,8 +25,9 @@ from ringmaster_tui.domain.metrics import (
     Metrics,
     ProjectStats,
 )
+from ringmaster_tui.store.present import present_schema
 from ringmaster_tui.store.ringmaster import models as m
-from ringmaster_tui.store.ringmaster.loader import TITLE_CHARS, AnyRow, cut_text, table_names
+from ringmaster_tui.store.ringmaster.loader import TITLE_CHARS, AnyRow, cut_text, execute
 
 ACTIVITY_LIMIT = 30
 PROJECT_LIMIT = 200
@@ -66,7 +67,7 @@ class MetricsReader:
         self.project_id = project_id
         self.today = now.date()
         self.first_day = self.today - timedelta(days=METRICS_DAYS - 1)
-        self.tables = table_names(conn)
+        self.tables = present_schema(conn).tables
 
     def metrics(self) -> Metrics:
         layer_rows = self._layer_rows()
@@ -113,7 +114,8 @@ class MetricsReader:
             .group_by(project)
             .subquery("per_project")
         )
-        rows = self.conn.execute(
+        rows = execute(
+            self.conn,
             sa.select(
                 projects.c.id,
                 projects.c.name,
@@ -123,7 +125,7 @@ class MetricsReader:
             )
             .select_from(projects.outerjoin(per_project, per_project.c.project_id == projects.c.id))
             .order_by(projects.c.name, projects.c.id)
-            .limit(PROJECT_LIMIT)
+            .limit(PROJECT_LIMIT),
         )
         return tuple(
             ProjectStats(
@@ -148,7 +150,8 @@ class MetricsReader:
         filters = self._window(transitions.c.created_at)
         if self.project_id is not None:
             filters += (_without_index(cards.c.project_id) == self.project_id,)
-        rows = self.conn.execute(
+        rows = execute(
+            self.conn,
             sa.select(
                 transitions.c.created_at,
                 transitions.c.from_state,
@@ -163,7 +166,7 @@ class MetricsReader:
             .select_from(transitions.join(cards, cards.c.id == transitions.c.card_id))
             .where(*filters)
             .order_by(transitions.c.created_at.desc(), _ROWID.desc())
-            .limit(ACTIVITY_LIMIT)
+            .limit(ACTIVITY_LIMIT),
         )
         return tuple(
             Activity(
@@ -187,7 +190,8 @@ class MetricsReader:
         if "attempts" in self.tables:
             source, filters = self._of_project(attempts)
             day = _day(attempts.c.started_at).label("day")
-            rows = self.conn.execute(
+            rows = execute(
+                self.conn,
                 sa.select(
                     day,
                     sa.func.total(_number(attempts.c.cost_usd)).label("cost"),
@@ -195,7 +199,7 @@ class MetricsReader:
                 )
                 .select_from(source)
                 .where(*self._window(attempts.c.started_at), *filters)
-                .group_by(day)
+                .group_by(day),
             )
             found = {str(r.day): (float(r.cost), int(r.attempts)) for r in rows if r.day}
         series: list[DayCost] = []
@@ -217,7 +221,8 @@ class MetricsReader:
         day = _day(pm.created_at).label("day")
         tokens, millis = _number(pm.tokens_added), _number(pm.processing_time_ms)
         return list(
-            self.conn.execute(
+            execute(
+                self.conn,
                 sa.select(
                     sa.func.coalesce(pm.layer_name, "").label("layer"),
                     day,
@@ -233,7 +238,7 @@ class MetricsReader:
                 .where(*self._window(pm.created_at), *filters)
                 .group_by(pm.layer_name, day)
                 .order_by(pm.layer_name, day)
-                .limit(LAYER_LIMIT * METRICS_DAYS)
+                .limit(LAYER_LIMIT * METRICS_DAYS),
             )
         )
 

@@ -11,8 +11,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ringmaster_tui.domain.review import AttemptCommit, AttemptError, AttemptReviewData
+from ringmaster_tui.store.present import present_schema
 from ringmaster_tui.store.ringmaster import models as m
-from ringmaster_tui.store.ringmaster.loader import attempt_view, cut_text, execute, table_names
+from ringmaster_tui.store.ringmaster.loader import attempt_view, cut_text, execute
 
 OUTPUT_MAX_CHARS = 64 * 1024 * 1024
 TEXT_MAX_CHARS = 200_000
@@ -30,7 +31,7 @@ errors = m.TABLES["errors"]
 
 def read_attempt_review(conn: Connection, attempt_id: str) -> AttemptReviewData | None:
     """The attempt, its card's paths, its output and errors; None when it is gone."""
-    tables = table_names(conn)
+    tables = present_schema(conn).tables
     if "attempts" not in tables:
         return None
     row = execute(
