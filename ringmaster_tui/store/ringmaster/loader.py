@@ -133,10 +133,7 @@ def _card_text_filter(
     of the text in a row; LIKE then checks just those, so the result is LIKE's either
     way (ASCII letters in any case) and a stale index can never add a card.
     """
-    like = sa.or_(
-        cards.c.title.like(pattern, escape="\\"),
-        cards.c.description.like(pattern, escape="\\"),
-    )
+    like = _like_any(pattern, cards.c.title, cards.c.description)
     if phrase is None:
         return like
     # A named subquery (WITH), so that the lanes' statement, which checks the filter once
@@ -214,9 +211,12 @@ def _list_params(query: BoardQuery) -> dict[str, Any]:
     }
 
 
-def _like_any(param: str, *columns: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
-    """The pattern parameter `param` anywhere in any of `columns` (SQLite's LIKE)."""
-    pattern: sa.BindParameter[str] = sa.bindparam(param, type_=sa.String)
+def _like_any(
+    param: str | sa.BindParameter[str], *columns: sa.ColumnElement[Any]
+) -> sa.ColumnElement[bool]:
+    """The pattern parameter `param` (or its name) anywhere in any of `columns` (SQLite's
+    LIKE: ASCII letters in any case)."""
+    pattern = sa.bindparam(param, type_=sa.String) if isinstance(param, str) else param
     return sa.or_(*(column.like(pattern, escape="\\") for column in columns))
 
 
