@@ -153,8 +153,14 @@ class ReviewScreen(Screen[None]):
 
     @property
     def busy(self) -> bool:
-        """True while the attempt, its list of files or the chosen file's diff is on its way."""
-        return bool(self._pending) or (self._wanted is not None and self.shown_file != self._wanted)
+        """True while the attempt, its list of files or the chosen file's diff is on its way
+        (the file list's choice reaches this screen by a message: until then, too)."""
+        wanted = self._wanted
+        return (
+            bool(self._pending)
+            or self.files.current != wanted
+            or (wanted is not None and self.shown_file != wanted)
+        )
 
     def _say(self, selector: str, message: str, *, problem: bool = False) -> None:
         style = self.get_component_rich_style("review--problem") if problem else Style()
