@@ -23,6 +23,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ringmaster_tui.config import Settings, data_dir
+from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
 from ringmaster_tui.logs import setup_logging
 from ringmaster_tui.store import housekeeping
@@ -226,7 +227,9 @@ def status_object(snapshot: Snapshot, source: Source) -> dict[str, Any]:
     return {
         "database": str(source.path),
         "writable": source.writable,
-        "lanes": {lane.name: lane.count for lane in snapshot.lanes},
+        "lanes": {
+            lane.name: lane.count for lane in snapshot.lanes if lane.name != sm.ARCHIVED_LANE
+        },
         "states": dict(sorted(snapshot.states.items())),
         "cards": totals.cards,
         "active_loops": totals.active_loops,
@@ -246,7 +249,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def print_status(source: Source, *, as_json: bool) -> None:
-    snapshot = source.snapshot(BoardQuery(per_lane=1, list_limit=1), datetime.now(UTC))
+    # Archived cards are counted only when shown: their lane is read, not printed.
+    query = BoardQuery(per_lane=1, list_limit=1, show_archived=True)
+    snapshot = source.snapshot(query, datetime.now(UTC))
     status = status_object(snapshot, source)
     if as_json:
         print(json.dumps(status, indent=2))
