@@ -213,7 +213,7 @@ def _counts_by_state_statement(by_project: bool, with_archived: bool) -> sa.Sele
         .where(cards.c.state == present.c.state, *_by_project(by_project))
         .scalar_subquery()
     )
-    shown = [present.c.state.is_not(None)]
+    shown: list[sa.ColumnElement[bool]] = [present.c.state.is_not(None)]
     if not with_archived:
         shown.append(present.c.state != sm.ARCHIVED)
     return sa.select(present.c.state, counted).where(*shown)
