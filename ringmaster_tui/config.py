@@ -40,4 +40,5 @@ class Settings(BaseSettings):
     user: str = Field(default_factory=login_name)
     bell: bool = True
     log: Path | None = None
-    per_lane: int = Field(default=50, ge=1, le=1000)
+    per_lane: int | None = Field(default=None, ge=1, le=1000)
+    """Cards each lane reads; by default what a lane shows at once and a page more."""

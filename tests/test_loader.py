@@ -71,6 +71,22 @@ def test_per_lane_limit_keeps_the_count_whole(tmp_path: Path) -> None:
     assert snapshot.totals.active_loops == 30
 
 
+def test_a_lane_read_deeper_than_the_others(tmp_path: Path) -> None:
+    b = DbBuilder(tmp_path / "many.db")
+    p = b.project()
+    for i in range(30):
+        b.card(p, f"card {i:02d}", "coding" if i % 2 else "error_fixing", priority=i)
+        b.card(p, f"draft {i:02d}", priority=i)
+    b.close()
+
+    query = BoardQuery(per_lane=5, lane_depths=(("CODING", 12),))
+    snapshot = open_source(b.path, user="t").snapshot(query, NOW)
+
+    # Both of the lane's states are read as deep as the lane, then merged.
+    assert lane(snapshot, "CODING") == [f"card {i:02d}" for i in range(29, 17, -1)]
+    assert lane(snapshot, "DRAFT") == [f"draft {i:02d}" for i in range(29, 24, -1)]
+
+
 def test_marks_errors_and_blockers(board: Source) -> None:
     snapshot = board.snapshot(BoardQuery(), NOW)
     coding = {c.title: c for c in next(x for x in snapshot.lanes if x.name == "CODING").cards}

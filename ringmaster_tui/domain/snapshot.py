@@ -219,6 +219,9 @@ class BoardQuery(Frozen):
     project_id: str | None = None
     text: str = ""
     per_lane: int = 50
+    """How many cards each lane reads: what it shows at once and a page more."""
+    lane_depths: tuple[tuple[str, int], ...] = ()
+    """Lanes read deeper than `per_lane`, as the user scrolls down them: (lane, cards)."""
     show_archived: bool = False
     show_decided: bool = False
     show_acknowledged: bool = False
@@ -235,6 +238,10 @@ class BoardQuery(Frozen):
     lists: frozenset[str] = LIST_VIEWS
     """Which of LIST_VIEWS to read. The app asks for the one on screen alone: on a big
     database the loops list costs more than the whole board."""
+
+    def depth_of(self, lane: str) -> int:
+        """How many of `lane`'s cards to read."""
+        return max(dict(self.lane_depths).get(lane, 0), self.per_lane)
 
 
 class Snapshot(Frozen):

@@ -51,6 +51,8 @@ from ringmaster_tui.ui.messages import (
     DiffRequested,
     ErrorDetailLoaded,
     FilterChanged,
+    LaneDeeper,
+    LanesFit,
     LoadFailed,
     OpenCard,
     OpenDecision,
@@ -93,6 +95,10 @@ STYLE_FILES = (
 # How long an outcome stays on screen; refusals longer, they need reading.
 OK_SECONDS = 4.0
 REFUSED_SECONDS = 8.0
+# Cards a lane reads before the lanes have been measured (then: what one shows, twice).
+FIRST_PER_LANE = 30
+# The deepest a lane is read as the user scrolls down it; a filter finds the rest.
+MAX_LANE_DEPTH = 1000
 
 
 def utc_now() -> datetime:
@@ -131,7 +137,9 @@ class RingmasterApp(App[int]):
         self.settings = settings
         self.clock = clock
         # The board is shown first: none of the views' lists is read until one is shown.
-        self.board_query = BoardQuery(per_lane=settings.per_lane, lists=frozenset())
+        self.board_query = BoardQuery(
+            per_lane=settings.per_lane or FIRST_PER_LANE, lists=frozenset()
+        )
         self.snapshot: Snapshot | None = None
         """The latest snapshot shown; None until the first load ends."""
         self.undo_stack = UndoStack()
@@ -267,8 +275,29 @@ class RingmasterApp(App[int]):
         self._change_query(text=message.text)
 
     def _change_query(self, **changes: object) -> None:
+        if "text" in changes or "project_id" in changes:
+            changes["lane_depths"] = ()  # other cards: lanes start from their top again
         self.board_query = self.board_query.model_copy(update=changes)
         self.request_reload()
+
+    @on(LanesFit)
+    def _fit_lanes_to_screen(self, message: LanesFit) -> None:
+        """Lanes read what they show and a page more, unless the per_lane setting is given."""
+        if self.settings.per_lane is not None:
+            return
+        per_lane = 2 * message.cards
+        if per_lane > self.board_query.per_lane and self.snapshot is not None:
+            self._change_query(per_lane=per_lane)  # taller: the cards below are needed now
+        else:
+            self.board_query = self.board_query.model_copy(update={"per_lane": per_lane})
+
+    @on(LaneDeeper)
+    def _read_lane_deeper(self, message: LaneDeeper) -> None:
+        depth = min(message.depth, MAX_LANE_DEPTH)
+        if depth <= self.board_query.depth_of(message.lane):
+            return
+        depths = dict(self.board_query.lane_depths) | {message.lane: depth}
+        self._change_query(lane_depths=tuple(sorted(depths.items())))
 
     # --- one card in full ---
 

@@ -100,6 +100,23 @@ class FilterChanged(Message):
         self.text = text
 
 
+class LanesFit(Message):
+    """How many cards a board lane shows at once, at the terminal's current size."""
+
+    def __init__(self, cards: int) -> None:
+        super().__init__()
+        self.cards = cards
+
+
+class LaneDeeper(Message):
+    """The user scrolled near the last card read of a lane: read `depth` cards of it."""
+
+    def __init__(self, lane: str, depth: int) -> None:
+        super().__init__()
+        self.lane = lane
+        self.depth = depth
+
+
 # --- errors, decisions and alerts: from the views and dialogs ---
 
 

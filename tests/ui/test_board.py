@@ -150,7 +150,7 @@ async def test_selection_stays_on_the_same_card_when_data_changes(board_db: Path
         assert app.screen.focused is board(app).columns["REVIEW"].cards_list
 
 
-async def test_a_long_lane_scrolls_and_says_how_many_more(tmp_path: Path) -> None:
+async def test_a_long_lane_scrolls_says_how_many_more_and_reads_deeper(tmp_path: Path) -> None:
     db = tmp_path / "long.db"
     b = DbBuilder(db)
     project = b.project()
@@ -160,15 +160,62 @@ async def test_a_long_lane_scrolls_and_says_how_many_more(tmp_path: Path) -> Non
     async with make_app(db, per_lane=30).run_test(size=(80, 24)) as pilot:
         app = await loaded(pilot)
         cards = board(app).columns["DRAFT"].cards_list
+        text = await screen_text(pilot)
+        assert "DRAFT 40 · top 30" in text
+        more = cards.get_option_at_index(cards.option_count - 1)
+        assert more.disabled and str(more.prompt) == "… 10 more; / filters"
+
+        # Scrolled near the last card read, the lane reads on: every card is there.
+        await pilot.press("end")
+        assert selected_title(app) == "card 29"
+        assert cards.scroll_y > 0
+        await settle(pilot)
+        assert app.board_query.lane_depths == (("DRAFT", 30 + 2 * board(app)._fits),)
         await pilot.press("end")
         text = await screen_text(pilot)
 
-        assert selected_title(app) == "card 29"
-        assert cards.scroll_y > 0
-        assert "DRAFT 40 · top 30" in text
-        assert "card 29" in text  # scrolled into view
-        more = cards.get_option_at_index(cards.option_count - 1)
-        assert more.disabled and str(more.prompt) == "… 10 more; / filters"
+        assert selected_title(app) == "card 39"
+        assert "DRAFT 40 " in text and "top" not in text
+        assert "card 39" in text
+        assert not cards.get_option_at_index(cards.option_count - 1).disabled
+
+
+async def test_lanes_read_what_the_screen_shows_and_a_page_more(tmp_path: Path) -> None:
+    db = tmp_path / "long.db"
+    b = DbBuilder(db)
+    project = b.project()
+    for n in range(100):
+        b.card(project, f"card {n:02d}", priority=100 - n)
+    b.card(project, "a card elsewhere", state="testing")
+    b.close()
+    async with make_app(db).run_test(size=(80, 24)) as pilot:
+        app = await loaded(pilot)
+        column = board(app).columns["DRAFT"]
+        cards = column.cards_list
+        fits = cards.scrollable_content_region.height // 3 + 1
+        assert app.board_query.per_lane == 2 * fits
+        app.request_reload()  # measured after the first load: from the next one on
+        await settle(pilot)
+        assert column.card_count == 2 * fits
+
+        # Paging down reads the lane a page at a time, never all of it at once.
+        for _ in range(3):
+            await pilot.press("pagedown")
+            await settle(pilot)
+        assert 2 * fits < column.card_count < 100
+        assert selected_title(app) in {card.title for card in column.lane.cards}
+        assert board(app).columns["TESTING"].card_count == 1
+
+        # A taller terminal: lanes read more at once.
+        await pilot.resize_terminal(80, 40)
+        await settle(pilot)
+        assert app.board_query.per_lane == 2 * (cards.scrollable_content_region.height // 3 + 1)
+
+        # A filter starts every lane from its top again.
+        await pilot.press("slash", *"card 1")
+        await settle(pilot)
+        assert app.board_query.lane_depths == ()
+        assert column.card_count == 10  # card 10 … card 19
 
 
 async def test_a_lane_gets_a_scrollbar_when_new_cards_overflow_it_and_loses_it(
@@ -180,7 +227,7 @@ async def test_a_lane_gets_a_scrollbar_when_new_cards_overflow_it_and_loses_it(
     b = DbBuilder(db)
     project = b.project()
     b.card(project, "first card", state="testing")
-    async with make_app(db).run_test(size=(80, 24)) as pilot:
+    async with make_app(db, per_lane=50).run_test(size=(80, 24)) as pilot:
         app = await loaded(pilot)
         cards = board(app).columns["TESTING"].cards_list
         assert not cards.show_vertical_scrollbar

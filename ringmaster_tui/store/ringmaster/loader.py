@@ -154,8 +154,8 @@ def _top_cards_statement(
     """One UNION ALL of per-state top-N selects, each walking the lane index.
 
     Built once per shape and cached: building SQLAlchemy statements costs more than
-    running them on a board this size. Values come as parameters (limit, project_id,
-    pattern, phrase).
+    running them on a board this size. Values come as parameters (limit_0, limit_1, …
+    for each state, project_id, pattern, phrase).
     """
     filters: list[sa.ColumnElement[bool]] = []
     if by_project:
@@ -181,7 +181,7 @@ def _top_cards_statement(
             )
             .where(cards.c.state == state, *filters)
             .order_by(cards.c.priority.desc(), cards.c.updated_at.desc())
-            .limit(sa.bindparam("limit", type_=sa.Integer))
+            .limit(sa.bindparam(f"limit_{index}", type_=sa.Integer))
             .subquery(f"top_{index}")
         )
         for index, state in enumerate(states)
@@ -565,17 +565,19 @@ class SnapshotReader:
             rows = self._execute(statement, {"project_id": self.query.project_id})
         return {str(state): int(count) for state, count in rows if count}
 
-    def _top_cards(self, states: Sequence[str]) -> dict[str, list[AnyRow]]:
-        """Each state's top N cards by the lane index, all in one statement."""
-        if not states:
+    def _top_cards(self, limits: dict[str, int]) -> dict[str, list[AnyRow]]:
+        """Each state's top cards by the lane index (as many as `limits` says for it), all
+        in one statement."""
+        if not limits:
             return {}
-        params: dict[str, Any] = {"limit": self.query.per_lane}
+        states = tuple(limits)
+        params: dict[str, Any] = {f"limit_{i}": limits[state] for i, state in enumerate(states)}
         if self.query.project_id:
             params["project_id"] = self.query.project_id
         if self.query.text:
             params.update(self._text_params())
         statement = _top_cards_statement(
-            tuple(states), bool(self.query.project_id), bool(self.query.text), "phrase" in params
+            states, bool(self.query.project_id), bool(self.query.text), "phrase" in params
         )
         by_state: dict[str, list[AnyRow]] = {state: [] for state in states}
         for row in self._execute(statement, params):
@@ -598,10 +600,10 @@ class SnapshotReader:
             groups.append((sm.OTHER_LANE, tuple(sorted(unknown))))
         if self.query.show_archived:
             groups.append((sm.ARCHIVED_LANE, (sm.ARCHIVED,)))
-        shown_states = [state for _, st in groups for state in st if counts.get(state)]
-        by_state = self._top_cards(shown_states)
-        limit = self.query.per_lane
-        lane_rows = [(name, st, self._merge(by_state, st, limit)) for name, st in groups]
+        depths = {name: self.query.depth_of(name) for name, _ in groups}
+        limits = {s: depths[name] for name, st in groups for s in st if counts.get(s)}
+        by_state = self._top_cards(limits)
+        lane_rows = [(name, st, self._merge(by_state, st, depths[name])) for name, st in groups]
         shown = [r.id for _, _, rows in lane_rows for r in rows]
         error_counts = self._unresolved_by_card(shown)
         blocked = self._blocked(shown)

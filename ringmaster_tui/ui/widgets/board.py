@@ -19,7 +19,14 @@ from textual.widgets import Input, Label, OptionList
 from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.snapshot import CardSummary, Snapshot
 from ringmaster_tui.ui.card_actions import Intent
-from ringmaster_tui.ui.messages import CardIntent, FilterChanged, OpenCard, UndoRequested
+from ringmaster_tui.ui.messages import (
+    CardIntent,
+    FilterChanged,
+    LaneDeeper,
+    LanesFit,
+    OpenCard,
+    UndoRequested,
+)
 from ringmaster_tui.ui.safe_text import safe_text
 from ringmaster_tui.ui.widgets.dashboard_view import DashboardView
 from ringmaster_tui.ui.widgets.lane import LaneColumn, LaneList
@@ -61,6 +68,8 @@ class BoardView(DashboardView):
         self._empty = Label("", id="board-empty")
         self._filter.display = False
         self._filter_timer: Timer | None = None
+        self._fits = 0
+        """How many cards a lane shows at once: a page, when reading a lane deeper."""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="lanes"):
@@ -194,6 +203,23 @@ class BoardView(DashboardView):
         self._empty.update(message)
 
     # --- keys ---
+
+    @on(LaneList.Fits)
+    def _lanes_resized(self, message: LaneList.Fits) -> None:
+        message.stop()  # every lane has the same height: the app hears it once per size
+        if message.cards != self._fits:
+            self._fits = message.cards
+            self.post_message(LanesFit(message.cards))
+
+    @on(LaneList.NearEnd)
+    def _read_deeper(self, message: LaneList.NearEnd) -> None:
+        message.stop()
+        column = message.lane_list.parent
+        if not isinstance(column, LaneColumn) or column.lane is None:
+            return
+        read = len(column.lane.cards)
+        if column.lane.count > read:
+            self.post_message(LaneDeeper(column.lane_name, read + 2 * max(self._fits, 1)))
 
     @on(LaneList.StepLane)
     def _step_lane(self, message: LaneList.StepLane) -> None:
