@@ -439,3 +439,19 @@ def test_counts_by_state_match_a_group_by(tmp_path: Path, query: BoardQuery) -> 
     other = [x for x in snapshot.lanes if x.name == "OTHER"]
     unknown = {"aaa_first", "zzz_last"} & set(expected)
     assert sum(x.count for x in other) == sum(expected[s] for s in unknown)
+
+
+def test_unchanged_cards_are_the_same_objects_in_the_next_snapshot(tmp_path: Path) -> None:
+    b = build_standard_board(tmp_path / "board.db")
+    source = open_source(b.path, user="t")
+    first = source.snapshot(BoardQuery(), NOW)
+    b.conn.execute("UPDATE cards SET title = 'Renamed' WHERE title = 'Fix flaky test'")
+    second = source.snapshot(BoardQuery(), NOW)
+
+    before = {c.id: c for x in first.lanes for c in x.cards}
+    after = {c.id: c for x in second.lanes for c in x.cards}
+    renamed = next(c for c in after.values() if c.title == "Renamed")
+    assert before[renamed.id] is not after[renamed.id]
+    assert all(after[i] is card for i, card in before.items() if i != renamed.id)
+    assert second == open_source(b.path, user="t").snapshot(BoardQuery(), NOW)
+    b.close()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from statistics import median
 from typing import Any, TypeAlias
@@ -255,8 +255,22 @@ def _by_project(by_project: bool) -> list[sa.ColumnElement[bool]]:
     return [cards.c.project_id == sa.bindparam("project_id")] if by_project else []
 
 
-def _card_ids() -> sa.BindParameter[Any]:
-    return sa.bindparam("card_ids", expanding=True)
+def _card_ids() -> sa.Select[Any]:
+    """The cards shown, as one JSON array parameter (see `_ids_param`): the statement's
+    text stays the same whatever their number, so it is neither re-rendered nor
+    re-prepared at each load, as a list of `IN` parameters would be."""
+    shown = sa.func.json_each(sa.bindparam("card_ids", type_=sa.String)).table_valued("value")
+    return sa.select(shown.c.value)
+
+
+def _fixed(values: Sequence[str]) -> list[sa.BindParameter[str]]:
+    """Constant values for `IN`, one parameter each: a plain list would be an expanding
+    parameter, rendered again at every execution."""
+    return [sa.literal(value, type_=sa.String) for value in values]
+
+
+def _ids_param(card_ids: Sequence[str]) -> dict[str, str]:
+    return {"card_ids": json.dumps(list(card_ids))}
 
 
 def _padded_size(count: int) -> int:
@@ -286,7 +300,7 @@ def _blocked_statement() -> sa.Select[Any]:
         .where(
             deps.c.card_id.in_(_card_ids()),
             sa.func.coalesce(deps.c.dependency_type, "blocks") == "blocks",
-            blocker.c.state.not_in(sm.FINISHED_STATES),
+            blocker.c.state.not_in(_fixed(sm.FINISHED_STATES)),
         )
     )
 
@@ -454,7 +468,7 @@ def _alerts_statement(
     """Alerts of one severity (None: any other or none), newest first, by the index."""
     if severity is None:
         severity_filter = sa.or_(
-            alerts.c.severity.is_(None), alerts.c.severity.not_in(SEVERITY_ORDER)
+            alerts.c.severity.is_(None), alerts.c.severity.not_in(_fixed(SEVERITY_ORDER))
         )
     else:
         severity_filter = alerts.c.severity == severity
@@ -483,6 +497,29 @@ def _alerts_statement(
     )
 
 
+@functools.lru_cache(maxsize=16)
+def _header_counts_statement(by_project: bool, present: frozenset[str]) -> sa.Select[Any]:
+    """The header's counts in one statement; a table the database lacks counts 0."""
+
+    def count(table: sa.Table, *where: sa.ColumnElement[bool]) -> sa.ColumnElement[Any]:
+        if table.name not in present:
+            return sa.literal(0)
+        source: sa.FromClause = table
+        filters = list(where)
+        if by_project:
+            source = table.join(cards, cards.c.id == table.c.card_id)
+            filters += _by_project(by_project)
+        return sa.select(sa.func.count()).select_from(source).where(*filters).scalar_subquery()
+
+    unacknowledged = alerts.c.acknowledged == 0
+    return sa.select(
+        count(errors, errors.c.resolved == 0).label("unresolved_errors"),
+        count(decisions, decisions.c.status == "pending").label("pending_decisions"),
+        count(alerts, unacknowledged).label("unacknowledged_alerts"),
+        count(alerts, unacknowledged, alerts.c.severity == "critical").label("critical_alerts"),
+    )
+
+
 @functools.lru_cache(maxsize=4)
 def _urgent_statements(by_project: bool) -> tuple[sa.Select[Any], sa.Select[Any]]:
     """The newest pending decisions, and the newest unacknowledged critical alerts."""
@@ -507,13 +544,43 @@ def _urgent_statements(by_project: bool) -> tuple[sa.Select[Any], sa.Select[Any]
     return pending, critical
 
 
+class SummaryCache:
+    """Lane cards by the row each was built from, kept from one snapshot to the next.
+
+    Most cards are unchanged between two loads: they are not built (and cleaned) again,
+    and the screen, finding the very same objects, compares them at no cost.
+    """
+
+    def __init__(self) -> None:
+        self._previous: dict[tuple[Any, ...], CardSummary] = {}
+        self._current: dict[tuple[Any, ...], CardSummary] = {}
+
+    def summary(
+        self, row: tuple[Any, ...], build: Callable[[tuple[Any, ...]], CardSummary]
+    ) -> CardSummary:
+        card = self._current.get(row) or self._previous.get(row) or build(row)
+        self._current[row] = card
+        return card
+
+    def next_snapshot(self) -> None:
+        """What the last snapshot used is kept; everything older is let go."""
+        self._previous, self._current = self._current, {}
+
+
 class SnapshotReader:
     """Reads one Snapshot (or one CardDetail) inside a transaction it is given."""
 
-    def __init__(self, conn: Connection, query: BoardQuery, now: datetime) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        query: BoardQuery,
+        now: datetime,
+        summaries: SummaryCache | None = None,
+    ) -> None:
         self.conn = conn
         self.query = query
         self.now = now
+        self.summaries = summaries
         schema = present_schema(conn)
         self.tables = set(schema.tables)
         self.missing = schema.missing_columns(m.TABLES.values())
@@ -607,22 +674,14 @@ class SnapshotReader:
         shown = [r.id for _, _, rows in lane_rows for r in rows]
         error_counts = self._unresolved_by_card(shown)
         blocked = self._blocked(shown)
+        summaries = self.summaries or SummaryCache()
         return tuple(
             LaneView(
                 name=name,
                 count=sum(counts.get(s, 0) for s in lane_states),
                 cards=tuple(
-                    CardSummary(
-                        id=r.id,
-                        project_id=r.project_id,
-                        title=r.title or "",
-                        state=r.state,
-                        priority=r.priority,
-                        loop_iteration=r.loop_iteration,
-                        total_cost_usd=r.total_cost_usd,
-                        unresolved_errors=error_counts.get(r.id, 0),
-                        blocked=r.id in blocked,
-                        updated_at=r.updated_at,
+                    summaries.summary(
+                        (*r, error_counts.get(r.id, 0), r.id in blocked), self._card_summary
                     )
                     for r in rows
                 ),
@@ -630,16 +689,33 @@ class SnapshotReader:
             for name, lane_states, rows in lane_rows
         )
 
+    @staticmethod
+    def _card_summary(row: tuple[Any, ...]) -> CardSummary:
+        """A lane card from its `_top_cards` row, unresolved errors and blocked mark."""
+        (id_, project_id, title, state, priority, loop, cost, updated, errors_, blocked) = row
+        return CardSummary(
+            id=id_,
+            project_id=project_id,
+            title=title or "",
+            state=state,
+            priority=priority,
+            loop_iteration=loop,
+            total_cost_usd=cost,
+            unresolved_errors=errors_,
+            blocked=blocked,
+            updated_at=updated,
+        )
+
     def _unresolved_by_card(self, card_ids: Sequence[str]) -> dict[str, int]:
         if not card_ids or not self.has("errors"):
             return {}
-        rows = self._execute(_unresolved_by_card_statement(), {"card_ids": list(card_ids)})
+        rows = self._execute(_unresolved_by_card_statement(), _ids_param(card_ids))
         return {str(card_id): int(count) for card_id, count in rows}
 
     def _blocked(self, card_ids: Sequence[str]) -> set[str]:
         if not card_ids or not self.has("card_dependencies"):
             return set()
-        rows = self._execute(_blocked_statement(), {"card_ids": list(card_ids)})
+        rows = self._execute(_blocked_statement(), _ids_param(card_ids))
         return {str(r[0]) for r in rows}
 
     # --- loops ---
@@ -683,7 +759,7 @@ class SnapshotReader:
     def _latest_snapshot_iterations(self, card_ids: Sequence[str]) -> dict[str, int]:
         if not card_ids or not self.has("loop_snapshots"):
             return {}
-        rows = self._execute(_latest_snapshot_iterations_statement(), {"card_ids": list(card_ids)})
+        rows = self._execute(_latest_snapshot_iterations_statement(), _ids_param(card_ids))
         return {str(card_id): int(iteration) for card_id, iteration in rows}
 
     def _loop_view(
@@ -837,33 +913,17 @@ class SnapshotReader:
         )
 
     def totals(self, counts: dict[str, int]) -> Totals:
+        present = frozenset(t for t in ("errors", "decisions", "alerts") if self.has(t))
+        statement = _header_counts_statement(bool(self.query.project_id), present)
+        row = self._execute(statement, {"project_id": self.query.project_id}).one()
         return Totals(
             cards=sum(c for s, c in counts.items() if s != sm.ARCHIVED),
             active_loops=sum(counts.get(s, 0) for s in sm.ACTIVE_LOOP_STATES),
-            unresolved_errors=self._count_errors(),
-            pending_decisions=self._count(decisions, decisions.c.status == "pending"),
-            unacknowledged_alerts=self._count(alerts, alerts.c.acknowledged == 0),
-            critical_alerts=self._count(
-                alerts, alerts.c.acknowledged == 0, alerts.c.severity == "critical"
-            ),
+            unresolved_errors=int(row.unresolved_errors),
+            pending_decisions=int(row.pending_decisions),
+            unacknowledged_alerts=int(row.unacknowledged_alerts),
+            critical_alerts=int(row.critical_alerts),
         )
-
-    def _count(self, table: sa.Table, *where: sa.ColumnElement[bool]) -> int:
-        if not self.has(table.name):
-            return 0
-        filters = list(where)
-        source: sa.FromClause = table
-        if self.query.project_id and "card_id" in table.c:
-            source = table.join(cards, cards.c.id == table.c.card_id)
-            filters.append(cards.c.project_id == self.query.project_id)
-        return int(
-            self._execute(
-                sa.select(sa.func.count()).select_from(source).where(*filters)
-            ).scalar_one()
-        )
-
-    def _count_errors(self) -> int:
-        return self._count(errors, errors.c.resolved == 0)
 
     def projects(self) -> tuple[Project, ...]:
         rows = self._execute(sa.select(projects.c.id, projects.c.name).order_by(projects.c.name))

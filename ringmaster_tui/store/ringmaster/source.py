@@ -18,7 +18,7 @@ from ringmaster_tui.domain.snapshot import (
 )
 from ringmaster_tui.store.engine import Database
 from ringmaster_tui.store.ringmaster.actions import Actions
-from ringmaster_tui.store.ringmaster.loader import SnapshotReader
+from ringmaster_tui.store.ringmaster.loader import SnapshotReader, SummaryCache
 from ringmaster_tui.store.ringmaster.metrics_queries import read_metrics
 from ringmaster_tui.store.ringmaster.review_queries import read_attempt_review
 
@@ -30,6 +30,8 @@ class RingmasterSource:
     def __init__(self, database: Database, user: str) -> None:
         self.database = database
         self._actions = Actions(database, user)
+        self._summaries = SummaryCache()
+        """The last snapshot's lane cards, reused by the next (one loader at a time)."""
 
     @property
     def path(self) -> Path:
@@ -45,7 +47,9 @@ class RingmasterSource:
 
     def snapshot(self, query: BoardQuery, now: datetime) -> Snapshot:
         with self.database.read() as conn:
-            return SnapshotReader(conn, query, now).snapshot()
+            snapshot = SnapshotReader(conn, query, now, self._summaries).snapshot()
+        self._summaries.next_snapshot()
+        return snapshot
 
     def card_detail(self, card_id: str, now: datetime) -> CardDetail | None:
         with self.database.read() as conn:
