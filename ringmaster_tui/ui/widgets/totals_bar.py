@@ -31,7 +31,8 @@ class TotalsBar(Horizontal):
         self._problem.display = False
         self._view_title = "Board"
         self._snapshot: Snapshot | None = None
-        self._totals_width = 0
+        self._scope_shown = Text()
+        self._totals_shown = Text()
 
     def compose(self) -> ComposeResult:
         yield self._scope
@@ -49,17 +50,15 @@ class TotalsBar(Horizontal):
         self._refresh_scope()
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
-        previous, self._snapshot = self._snapshot, snapshot
-        if previous is not None and (previous.totals, previous.query) == (
-            snapshot.totals,
-            snapshot.query,
-        ):
-            return  # nothing shown here changed: leave the labels alone
+        self._snapshot = snapshot
         self._refresh_scope()
         totals = self._totals_text(snapshot)
+        if totals == self._totals_shown:
+            return  # a label updated at all is repainted, with what lies between it and
+            # the rest of the change: most commits change nothing shown here
         # Only a change of width needs a layout (it costs one of the whole screen).
-        self._totals.update(totals, layout=totals.cell_len != self._totals_width)
-        self._totals_width = totals.cell_len
+        self._totals.update(totals, layout=totals.cell_len != self._totals_shown.cell_len)
+        self._totals_shown = totals
 
     def _refresh_scope(self) -> None:
         style = self.get_component_rich_style
@@ -73,7 +72,9 @@ class TotalsBar(Horizontal):
             if snapshot.query.text:
                 scope.append("  filter ", style("totals--label"))
                 scope.append_text(safe_text(f"“{snapshot.query.text}”"))
-        self._scope.update(scope, layout=False)  # it takes the width left: 1fr
+        if scope != self._scope_shown:
+            self._scope.update(scope, layout=False)  # it takes the width left: 1fr
+            self._scope_shown = scope
 
     def _totals_text(self, snapshot: Snapshot) -> Text:
         style = self.get_component_rich_style
