@@ -53,6 +53,8 @@ from ringmaster_tui.ui.messages import (
     FilterChanged,
     LaneDeeper,
     LanesFit,
+    ListDeeper,
+    ListRowsFit,
     LoadFailed,
     OpenCard,
     OpenDecision,
@@ -97,7 +99,9 @@ OK_SECONDS = 4.0
 REFUSED_SECONDS = 8.0
 # Cards a lane reads before the lanes have been measured (then: what one shows, twice).
 FIRST_PER_LANE = 30
-# The deepest a lane is read as the user scrolls down it; a filter finds the rest.
+# Rows a list view reads before it has been measured (then: what it shows, twice).
+FIRST_LIST_LIMIT = 60
+# The deepest a lane or a list is read as the user scrolls down it; a filter finds the rest.
 MAX_LANE_DEPTH = 1000
 
 
@@ -138,8 +142,12 @@ class RingmasterApp(App[int]):
         self.clock = clock
         # The board is shown first: none of the views' lists is read until one is shown.
         self.board_query = BoardQuery(
-            per_lane=settings.per_lane or FIRST_PER_LANE, lists=frozenset()
+            per_lane=settings.per_lane or FIRST_PER_LANE,
+            list_limit=FIRST_LIST_LIMIT,
+            lists=frozenset(),
         )
+        self._list_depth = 0
+        """How deep the user has scrolled a list view; lists are read at least this far."""
         self.snapshot: Snapshot | None = None
         """The latest snapshot shown; None until the first load ends."""
         self.undo_stack = UndoStack()
@@ -290,6 +298,22 @@ class RingmasterApp(App[int]):
             self._change_query(per_lane=per_lane)  # taller: the cards below are needed now
         else:
             self.board_query = self.board_query.model_copy(update={"per_lane": per_lane})
+
+    @on(ListRowsFit)
+    def _fit_lists_to_screen(self, message: ListRowsFit) -> None:
+        """A list view reads what it shows and a page more, like a lane."""
+        list_limit = max(2 * message.rows, self._list_depth)
+        if list_limit > self.board_query.list_limit and self.snapshot is not None:
+            self._change_query(list_limit=list_limit)
+        else:
+            self.board_query = self.board_query.model_copy(update={"list_limit": list_limit})
+
+    @on(ListDeeper)
+    def _read_list_deeper(self, message: ListDeeper) -> None:
+        depth = min(message.depth, MAX_LANE_DEPTH)
+        if depth > self.board_query.list_limit:
+            self._list_depth = depth
+            self._change_query(list_limit=depth)
 
     @on(LaneDeeper)
     def _read_lane_deeper(self, message: LaneDeeper) -> None:

@@ -117,6 +117,22 @@ class LaneDeeper(Message):
         self.depth = depth
 
 
+class ListRowsFit(Message):
+    """How many rows a list view (loops, errors, decisions, alerts) shows at once."""
+
+    def __init__(self, rows: int) -> None:
+        super().__init__()
+        self.rows = rows
+
+
+class ListDeeper(Message):
+    """The user scrolled near the last row read of a list view: read `depth` rows."""
+
+    def __init__(self, depth: int) -> None:
+        super().__init__()
+        self.depth = depth
+
+
 # --- errors, decisions and alerts: from the views and dialogs ---
 
 

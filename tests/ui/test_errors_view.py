@@ -10,7 +10,7 @@ import pytest
 from ringmaster_tui.ui.screens.error_detail import ErrorDetailScreen
 from ringmaster_tui.ui.widgets.errors_view import ErrorsView
 from ringmaster_tui.ui.widgets.json_text import NOT_JSON_NOTE
-from tests.builders import ago
+from tests.builders import DbBuilder, ago
 from tests.ui.helpers import Notes, screen_text, settle, until
 from tests.ui.snap_apps import make_app
 from tests.ui.view_data import (
@@ -154,3 +154,30 @@ async def test_category_and_text_filters(views_db: Path) -> None:
         assert view.items[0].message == "AssertionError: expected 200"
         # The header keeps counting every unresolved error.
         assert "errors 3" in await screen_text(pilot)
+
+
+async def test_a_long_list_reads_what_it_shows_and_reads_on_as_it_is_scrolled(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "many.db"
+    b = DbBuilder(db)
+    card = b.card(b.project(), "Noisy card", state="coding")
+    for n in range(300):
+        b.error(card, f"error {n:03d}", created_at=ago(minutes=300 - n))
+    b.close()
+    async with make_app(db).run_test(size=(80, 24)) as pilot:
+        view = await open_view(pilot, "errors", ErrorsView)
+        app = pilot.app
+        app.request_reload()  # measured once shown: from the next load on
+        await settle(pilot)
+        shown = view.table.scrollable_content_region.height
+        assert len(view.items) == 2 * (shown - 1) < 300
+
+        for _ in range(4):  # paging down reads on, a page or two at a time
+            await pilot.press("pagedown")
+            await settle(pilot)
+        assert 2 * (shown - 1) < len(view.items) < 300
+        assert view.items[0].message == "error 299"
+        assert [e.message for e in view.items] == [
+            f"error {n:03d}" for n in range(299, 299 - len(view.items), -1)
+        ]

@@ -29,15 +29,17 @@ from ringmaster_tui.ui.messages import (
 )
 from ringmaster_tui.ui.safe_text import safe_text
 from ringmaster_tui.ui.widgets.dashboard_view import DashboardView
-from ringmaster_tui.ui.widgets.lane import LaneColumn, LaneList
+from ringmaster_tui.ui.widgets.lane import CARD_LINES, LaneColumn, LaneList
+from ringmaster_tui.ui.widgets.read_ahead import ListFits, ListNearEnd
 
 # A lane is at least this wide; as many lanes as fit share the width, the rest scroll.
 LANE_MIN_WIDTH = 24
 # An empty lane shrinks to its header.
 EMPTY_LANE_WIDTH = 12
 # Keys typed in a burst (a fast typist, a paste) make one load rather than one per key:
-# on a big board, a one-letter filter costs a scan of every card.
-FILTER_SETTLE_SECONDS = 0.03
+# on a big board, a one-letter filter costs a scan of every card. A burst arrives within
+# a few ms (one read of the terminal); a person types 100 ms or more apart.
+FILTER_SETTLE_SECONDS = 0.015
 # Every lane a snapshot can hold; OTHER and ARCHIVED stay hidden until a snapshot has them.
 ALL_LANES: tuple[str, ...] = (*sm.LANE_NAMES, sm.OTHER_LANE, sm.ARCHIVED_LANE)
 
@@ -204,17 +206,18 @@ class BoardView(DashboardView):
 
     # --- keys ---
 
-    @on(LaneList.Fits)
-    def _lanes_resized(self, message: LaneList.Fits) -> None:
+    @on(ListFits)
+    def _lanes_resized(self, message: ListFits) -> None:
         message.stop()  # every lane has the same height: the app hears it once per size
-        if message.cards != self._fits:
-            self._fits = message.cards
-            self.post_message(LanesFit(message.cards))
+        cards = message.lines // CARD_LINES + 1  # the last one cut at the foot
+        if cards != self._fits:
+            self._fits = cards
+            self.post_message(LanesFit(cards))
 
-    @on(LaneList.NearEnd)
-    def _read_deeper(self, message: LaneList.NearEnd) -> None:
+    @on(ListNearEnd)
+    def _read_deeper(self, message: ListNearEnd) -> None:
         message.stop()
-        column = message.lane_list.parent
+        column = message.scrolled.parent
         if not isinstance(column, LaneColumn) or column.lane is None:
             return
         read = len(column.lane.cards)

@@ -7,7 +7,6 @@ from typing import ClassVar, Self
 
 from rich.style import Style
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -20,6 +19,7 @@ from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.snapshot import CardSummary, LaneView
 from ringmaster_tui.ui.formatting import money
 from ringmaster_tui.ui.safe_text import safe_text
+from ringmaster_tui.ui.widgets.read_ahead import ReadsAhead
 
 # Lanes whose cards can be in several states, so each card says which.
 _MULTI_STATE_LANES = frozenset(lane.name for lane in sm.LANES if len(lane.states) > 1) | {
@@ -34,7 +34,7 @@ BLOCKED_MARK = "⊘"
 LOOP_MARK = "↻"
 
 
-class LaneList(OptionList):
+class LaneList(ReadsAhead, OptionList):
     """The cards of one lane; renders only the visible lines, however many cards."""
 
     HELP_GROUP: ClassVar[str] = "Cards"
@@ -64,20 +64,6 @@ class LaneList(OptionList):
             super().__init__()
             self.direction = direction
 
-    class Fits(Message):
-        """How many cards the list shows at once (one more, cut, at its foot)."""
-
-        def __init__(self, cards: int) -> None:
-            super().__init__()
-            self.cards = cards
-
-    class NearEnd(Message):
-        """The list is scrolled to within a page of its end: more cards may be wanted."""
-
-        def __init__(self, lane_list: LaneList) -> None:
-            super().__init__()
-            self.lane_list = lane_list
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
         self._card_options: dict[tuple[CardSummary, bool], Option] = {}
@@ -97,20 +83,6 @@ class LaneList(OptionList):
         if layout and not recompose and not self.styles.auto_dimensions:
             layout = self._needs_scrollbar_change()
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.post_message(self.Fits(event.size.height // CARD_LINES + 1))
-
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        if new_value > old_value and self.is_near_end:
-            self.post_message(self.NearEnd(self))
-
-    @property
-    def is_near_end(self) -> bool:
-        """Less than a page of lines below the bottom of the view."""
-        height = self.scrollable_content_region.height
-        return self.virtual_size.height - (self.scroll_y + height) < height
 
     def _needs_scrollbar_change(self) -> bool:
         needed = self.virtual_size.height > self.scrollable_content_region.height

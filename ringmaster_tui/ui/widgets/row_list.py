@@ -23,9 +23,10 @@ from textual.widgets import DataTable, Input, Label
 
 from ringmaster_tui.domain.snapshot import Snapshot
 from ringmaster_tui.ui.clock import now_of
-from ringmaster_tui.ui.messages import QueryChanged
+from ringmaster_tui.ui.messages import ListDeeper, ListRowsFit, QueryChanged
 from ringmaster_tui.ui.safe_text import safe_text
 from ringmaster_tui.ui.widgets.dashboard_view import DashboardView
+from ringmaster_tui.ui.widgets.read_ahead import ListFits, ListNearEnd, ReadsAhead
 
 ItemT = TypeVar("ItemT")
 
@@ -69,7 +70,7 @@ Cells = Mapping[str, Text]
 """One row: a Text per column key (made with safe_text when it comes from the database)."""
 
 
-class RowTable(DataTable[Text]):
+class RowTable(ReadsAhead, DataTable[Text]):
     """The rows of a list view; enter opens the selected one."""
 
     HELP_GROUP: ClassVar[str] = "List"
@@ -114,6 +115,8 @@ class RowListView(DashboardView, Generic[ItemT]):
         self._layout: tuple[tuple[Column, int], ...] = ()
         self._rows: list[tuple[str, Cells]] = []
         self._shown_filter = ""
+        self._fits = 0
+        """How many rows the table shows at once: a page, when reading deeper."""
 
     def compose(self) -> ComposeResult:
         yield self._header
@@ -248,6 +251,23 @@ class RowListView(DashboardView, Generic[ItemT]):
 
     def on_resize(self, event: events.Resize) -> None:
         self.render_rows()
+
+    # --- reading what is shown ---
+
+    @on(ListFits)
+    def _table_resized(self, message: ListFits) -> None:
+        message.stop()
+        rows = max(message.lines - 1, 1)  # under the column labels
+        if rows != self._fits:
+            self._fits = rows
+            self.post_message(ListRowsFit(rows))
+
+    @on(ListNearEnd)
+    def _read_deeper(self, message: ListNearEnd) -> None:
+        message.stop()
+        limit = self.snapshot.query.list_limit if self.snapshot else 0
+        if len(self.items) >= limit:  # as many as were asked for: there may be more
+            self.post_message(ListDeeper(len(self.items) + 2 * max(self._fits, 1)))
 
     # --- keys ---
 
