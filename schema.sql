@@ -388,6 +388,11 @@ CREATE INDEX idx_errors_card_resolved ON errors(card_id, resolved);
 CREATE INDEX idx_state_trans_card_created ON state_transitions(card_id, created_at DESC);
 -- A card's latest attempts and loop snapshots.
 CREATE INDEX idx_attempts_card_started ON attempts(card_id, started_at DESC);
+-- The metrics view: cards, loops and cost per project, read from the index alone; cost
+-- and attempts per day; prompt layers per day.
+CREATE INDEX idx_cards_project_state_cost ON cards(project_id, state, total_cost_usd);
+CREATE INDEX idx_attempts_started_cost ON attempts(started_at, cost_usd);
+CREATE INDEX idx_prompt_metrics_created ON prompt_metrics(created_at);
 
 -------------------------------------------------------------------------------
 -- CARD TEXT SEARCH (the board's `/` filter)

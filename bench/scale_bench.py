@@ -12,7 +12,10 @@ The app runs in tmux (120x40). Prints, for each database and as the big/small ra
   markers: new cards and moved cards, each a unique title at the top of its lane);
 - resident memory of the app process (VmRSS after the run, and its peak, VmHWM);
 - filter keystroke-to-screen: `/`, then the start of a card's title ("card 123:") typed
-  in one burst; until the filtered board shows that card alone in its lane.
+  in one burst; until the filtered board shows that card alone in its lane;
+- every other view and the project picker, key-to-screen: from the board, the view's key
+  until its own header, read from the database, is drawn (median of --starts fresh
+  launches: a view read for the first time).
 """
 
 from __future__ import annotations
@@ -41,6 +44,16 @@ SMALL_CARDS = 200
 # The lanes a 120-column terminal shows without scrolling.
 VISIBLE_LANES = 5
 FILTER_TIMEOUT = 5.0
+# Each view's key and a text only its header shows once its own read is on screen.
+VIEWS: tuple[tuple[str, str, str], ...] = (
+    ("loops", "2", "running ·"),
+    ("errors", "3", "category all"),
+    ("decisions", "4", "settled hidden"),
+    ("alerts", "5", "acknowledged hidden"),
+    ("metrics", "6", "days, "),
+    ("project picker", "p", "Show the project"),
+)
+VIEW_TIMEOUT = 10.0
 
 
 @dataclass
@@ -54,6 +67,7 @@ class Figures:
     filter_p50_ms: float
     filter_p95_ms: float
     filter_missed: int
+    view_ms: dict[str, float]
 
 
 def cached_database(cache: Path, sizes: dict[str, int], seed: int) -> Path:
@@ -121,14 +135,32 @@ def measure_filter(pane: Pane, targets: list[tuple[str, str]]) -> tuple[list[flo
     return delays, missed
 
 
+def measure_views(pane: Pane) -> dict[str, float]:
+    """Each view's key, pressed on the board, until the view's header is drawn."""
+    shown: dict[str, float] = {}
+    for name, key, header in VIEWS:
+        pane.stream.expect(header)
+        pressed = time.monotonic()
+        pane.send_keys(key)
+        seen = pane.stream.wait_for(header, VIEW_TIMEOUT)
+        shown[name] = float("nan") if seen is None else (seen - pressed) * 1000
+        pane.send_keys("Escape" if key == "p" else "1")
+        time.sleep(0.5)
+    return shown
+
+
 def measure(cached: Path, work: Path, args: argparse.Namespace) -> Figures:
     db = work / cached.name
     shutil.copyfile(cached, db)
     headers = lane_headers(db)
     paints = []
+    views: dict[str, list[float]] = {name: [] for name, _, _ in VIEWS}
     for _ in range(args.starts):
         with app_in_tmux(db, work, socket=TMUX_SOCKET, ready=headers, settle=0, plain=True) as p:
             paints.append((p.ready_at - p.started) * 1000)
+            time.sleep(1.0)  # the first load done and the heap settled, as a user would
+            for name, delay in measure_views(p).items():
+                views[name].append(delay)
     with app_in_tmux(db, work, socket=TMUX_SOCKET, ready=headers, plain=True) as pane:
         # Changes first: a filter leaves the selection on the card it found, and a lane
         # keeps its selected card in view, which could scroll new cards out of it.
@@ -145,6 +177,7 @@ def measure(cached: Path, work: Path, args: argparse.Namespace) -> Figures:
         filter_p50_ms=statistics.median(filtered) if filtered else float("nan"),
         filter_p95_ms=percentile(filtered, 0.95) if filtered else float("nan"),
         filter_missed=filter_missed,
+        view_ms={name: statistics.median(delays) for name, delays in views.items()},
     )
 
 
@@ -161,8 +194,12 @@ def print_table(small: Figures, big: Figures, big_label: str) -> None:
         ("filters never shown", "filter_missed"),
     )
     print(f"{'':32}{f'small ({SMALL_CARDS} cards)':>20}{big_label:>20}{'big/small':>12}")
-    for label, field in rows:
-        s, b = getattr(small, field), getattr(big, field)
+    lines = [(label, getattr(small, field), getattr(big, field)) for label, field in rows]
+    lines += [
+        (f"{name} key-to-screen (ms)", small.view_ms[name], big.view_ms[name])
+        for name, _, _ in VIEWS
+    ]
+    for label, s, b in lines:
         ratio = f"{b / s:.2f}x" if isinstance(s, float) and s else ""
         print(f"{label:32}{s:>20.1f}{b:>20.1f}{ratio:>12}")
 

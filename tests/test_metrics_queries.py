@@ -31,7 +31,11 @@ def db(tmp_path: Path) -> Path:
     return path
 
 
-def test_project_stats(db: Path) -> None:
+@pytest.mark.parametrize("covering_index", [True, False])
+def test_project_stats(db: Path, covering_index: bool) -> None:
+    if not covering_index:  # an orchestrator's database: the table is read instead
+        with closing(sqlite3.connect(db)) as conn:
+            conn.execute("DROP INDEX idx_cards_project_state_cost")
     stats = {(p.name, p.cards, p.active_loops, p.total_cost_usd) for p in read(db).projects}
     assert stats == {("alpha", 9, 1, 1.25), ("beta", 6, 1, 2.5)}
 
@@ -39,6 +43,7 @@ def test_project_stats(db: Path) -> None:
 def test_an_older_schema_reads_its_missing_columns_as_unknown(db: Path) -> None:
     # The loader's rule: a column the database lacks reads as NULL, here a cost.
     with closing(sqlite3.connect(db)) as conn:
+        conn.execute("DROP INDEX idx_attempts_started_cost")  # an older schema: no index
         conn.execute("ALTER TABLE attempts DROP COLUMN cost_usd")
     days = read(db).days
 

@@ -33,6 +33,8 @@ ACTIVITY_LIMIT = 30
 PROJECT_LIMIT = 200
 LAYER_LIMIT = 50
 ACTOR_CHARS = 80
+# schema.sql's index holding every column the per-project figures read.
+COVERING_PROJECT_INDEX = "idx_cards_project_state_cost"
 # The tables the metrics read besides projects and cards; a database may lack them.
 METRICS_TABLES: tuple[str, ...] = ("state_transitions", "attempts", "prompt_metrics")
 
@@ -47,6 +49,14 @@ _ROWID: sa.ColumnClause[Any] = sa.literal_column("state_transitions.rowid")
 def _number(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     """The column when it holds a number, else NULL (which every aggregate skips)."""
     return sa.case((sa.func.typeof(column).in_(("integer", "real")), column))
+
+
+def _has_index(conn: Connection, name: str) -> bool:
+    found = conn.execute(
+        sa.text("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = :name"),
+        {"name": name},
+    )
+    return found.first() is not None
 
 
 def _without_index(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
@@ -100,10 +110,12 @@ class MetricsReader:
 
     def project_stats(self) -> tuple[ProjectStats, ...]:
         active = sa.case((cards.c.state.in_(sm.ACTIVE_LOOP_STATES), 1), else_=0)
-        # Every card's cost is read: one pass over the table in its own order is 2-4x
-        # faster than through the project index (a lookup per card), so the grouping
-        # key is kept from the index.
-        project = _without_index(cards.c.project_id)
+        # Every card's cost is read. With schema.sql's covering index, one pass over it
+        # in project order (3x faster than the table); without it, one pass over the
+        # table in its own order is 2-4x faster than through the project index (a lookup
+        # per card), so the grouping key is then kept from the index.
+        covered = _has_index(self.conn, COVERING_PROJECT_INDEX)
+        project = cards.c.project_id if covered else _without_index(cards.c.project_id)
         per_project = (
             sa.select(
                 project.label("project_id"),

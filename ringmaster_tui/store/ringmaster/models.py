@@ -120,6 +120,7 @@ class Card(Base):
             text("priority DESC"),
             text("updated_at DESC"),
         ),
+        Index("idx_cards_project_state_cost", "project_id", "state", "total_cost_usd"),
     )
 
 
@@ -213,6 +214,7 @@ class Attempt(Base):
         Index("idx_attempts_status", "status"),
         Index("idx_attempts_started", text("started_at DESC")),
         Index("idx_attempts_card_started", "card_id", text("started_at DESC")),
+        Index("idx_attempts_started_cost", "started_at", "cost_usd"),
     )
 
 
@@ -326,6 +328,7 @@ class PromptMetric(Base):
     __table_args__ = (
         Index("idx_prompt_metrics_card", "card_id"),
         Index("idx_prompt_metrics_layer", "layer_name"),
+        Index("idx_prompt_metrics_created", "created_at"),
     )
 
 
