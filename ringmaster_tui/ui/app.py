@@ -77,6 +77,7 @@ from ringmaster_tui.ui.screens.force_picker import ForcePickerScreen
 from ringmaster_tui.ui.screens.help import HelpScreen
 from ringmaster_tui.ui.screens.project_picker import ProjectChoice, ProjectPickerScreen
 from ringmaster_tui.ui.screens.review import ReviewScreen
+from ringmaster_tui.ui.textual_cycles import break_paint_cycles
 from ringmaster_tui.ui.views import VIEWS, view_spec
 from ringmaster_tui.ui.widgets.metrics_view import MetricsLoaded, MetricsView
 
@@ -137,6 +138,7 @@ class RingmasterApp(App[int]):
         tune_gc: bool = False,
     ) -> None:
         super().__init__()
+        break_paint_cycles()  # painted lines freed as they are replaced (ui/textual_cycles)
         self.source = source
         self.settings = settings
         self.clock = clock
@@ -610,12 +612,10 @@ class RingmasterApp(App[int]):
             self.notify("That card is no longer on the board.", severity="warning")
 
 
-# Young collections less often than Python's default (700, 10, 10): each refresh makes
-# thousands of short-lived objects, and every collection pauses the screen.
-# Young collections often, so that each is short: every paint leaves a few thousand
-# objects in reference cycles (Textual's strips hold caches holding themselves), and
-# with (5000, 20, 20) they piled up into 50-90 ms middle-generation pauses; at these
-# a pause stays under 5 ms.
+# Each refresh makes thousands of short-lived objects and every collection pauses the
+# screen: young collections a little less often than Python's default (700, 10, 10), the
+# middle one often enough to stay short (under 12 ms here; with (5000, 20, 20) it grew
+# into 50-90 ms pauses).
 GC_THRESHOLDS = (2000, 4, 50)
 
 

@@ -36,10 +36,14 @@ from ringmaster_tui.ui.widgets.read_ahead import ListFits, ListNearEnd
 LANE_MIN_WIDTH = 24
 # An empty lane shrinks to its header.
 EMPTY_LANE_WIDTH = 12
-# Keys typed in a burst (a fast typist, a paste) make one load rather than one per key:
-# on a big board, a one-letter filter costs a scan of every card. A burst arrives within
-# a few ms (one read of the terminal); a person types 100 ms or more apart.
+# Keys typed in a burst (a fast typist, a paste) make one load rather than one per key.
+# A burst arrives within a few ms; a person types 100 ms or more apart.
 FILTER_SETTLE_SECONDS = 0.015
+# A filter of fewer than three characters cannot use the text index: on a big board it
+# scans every card (about 0.3 s). It waits for a next key this much longer, so a burst
+# that reaches the app in two pieces does not pay for that scan on the way.
+SHORT_FILTER_CHARS = 3
+SHORT_FILTER_SETTLE_SECONDS = 0.15
 # Every lane a snapshot can hold; OTHER and ARCHIVED stay hidden until a snapshot has them.
 ALL_LANES: tuple[str, ...] = (*sm.LANE_NAMES, sm.OTHER_LANE, sm.ARCHIVED_LANE)
 
@@ -272,7 +276,9 @@ class BoardView(DashboardView):
         if self._filter_timer is not None:
             self._filter_timer.stop()
         if event.value:
-            self._filter_timer = self.set_timer(FILTER_SETTLE_SECONDS, self._send_filter)
+            short = len(event.value) < SHORT_FILTER_CHARS
+            settle = SHORT_FILTER_SETTLE_SECONDS if short else FILTER_SETTLE_SECONDS
+            self._filter_timer = self.set_timer(settle, self._send_filter)
         else:
             self._send_filter()  # cleared: the whole board comes back at once
 
