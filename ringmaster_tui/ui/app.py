@@ -103,7 +103,7 @@ FIRST_PER_LANE = 30
 # Rows a list view reads before it has been measured (then: what it shows, twice).
 FIRST_LIST_LIMIT = 60
 # The deepest a lane or a list is read as the user scrolls down it; a filter finds the rest.
-MAX_LANE_DEPTH = 1000
+MAX_READ_DEPTH = 1000
 
 
 def utc_now() -> datetime:
@@ -290,36 +290,35 @@ class RingmasterApp(App[int]):
         self.board_query = self.board_query.model_copy(update=changes)
         self.request_reload()
 
+    def _read_size(self, field: str, size: int) -> None:
+        """Set how many of something the loads read (`field` of the query): more than now
+        is needed on screen at once (a reload); fewer can wait for the next load."""
+        if size > getattr(self.board_query, field) and self.snapshot is not None:
+            self._change_query(**{field: size})
+        else:
+            self.board_query = self.board_query.model_copy(update={field: size})
+
     @on(LanesFit)
     def _fit_lanes_to_screen(self, message: LanesFit) -> None:
         """Lanes read what they show and a page more, unless the per_lane setting is given."""
-        if self.settings.per_lane is not None:
-            return
-        per_lane = 2 * message.cards
-        if per_lane > self.board_query.per_lane and self.snapshot is not None:
-            self._change_query(per_lane=per_lane)  # taller: the cards below are needed now
-        else:
-            self.board_query = self.board_query.model_copy(update={"per_lane": per_lane})
+        if self.settings.per_lane is None:
+            self._read_size("per_lane", 2 * message.cards)
 
     @on(ListRowsFit)
     def _fit_lists_to_screen(self, message: ListRowsFit) -> None:
         """A list view reads what it shows and a page more, like a lane."""
-        list_limit = max(2 * message.rows, self._list_depth)
-        if list_limit > self.board_query.list_limit and self.snapshot is not None:
-            self._change_query(list_limit=list_limit)
-        else:
-            self.board_query = self.board_query.model_copy(update={"list_limit": list_limit})
+        self._read_size("list_limit", max(2 * message.rows, self._list_depth))
 
     @on(ListDeeper)
     def _read_list_deeper(self, message: ListDeeper) -> None:
-        depth = min(message.depth, MAX_LANE_DEPTH)
+        depth = min(message.depth, MAX_READ_DEPTH)
         if depth > self.board_query.list_limit:
             self._list_depth = depth
             self._change_query(list_limit=depth)
 
     @on(LaneDeeper)
     def _read_lane_deeper(self, message: LaneDeeper) -> None:
-        depth = min(message.depth, MAX_LANE_DEPTH)
+        depth = min(message.depth, MAX_READ_DEPTH)
         if depth <= self.board_query.depth_of(message.lane):
             return
         depths = dict(self.board_query.lane_depths) | {message.lane: depth}
