@@ -53,9 +53,10 @@ class TotalsBar(Horizontal):
         self._snapshot = snapshot
         self._refresh_scope()
         totals = self._totals_text(snapshot)
+        # Most commits change nothing shown here, and a label updated at all is repainted
+        # together with everything between it and the rest of the change.
         if totals == self._totals_shown:
-            return  # a label updated at all is repainted, with what lies between it and
-            # the rest of the change: most commits change nothing shown here
+            return
         # Only a change of width needs a layout (it costs one of the whole screen).
         self._totals.update(totals, layout=totals.cell_len != self._totals_shown.cell_len)
         self._totals_shown = totals
