@@ -20,7 +20,7 @@ from ringmaster_tui.ui.screens.card_detail import CardDetailScreen
 from ringmaster_tui.ui.screens.decision_dialog import DecisionScreen
 from ringmaster_tui.ui.screens.error_detail import ErrorDetailScreen
 from ringmaster_tui.ui.screens.review import ReviewScreen
-from tests.ui.helpers import board, screen_text, terminal_output, until
+from tests.ui.helpers import board, screen_text, terminal_output, until, view_read
 
 VIEW_KEYS = {
     "board": "1",
@@ -69,6 +69,7 @@ async def tour(pilot: Pilot[Any], *, reviews: bool = True) -> Seen:
     seen = Seen()
     for name, key in VIEW_KEYS.items():
         await pilot.press(key)
+        await until(pilot, lambda name=name: view_read(app, name), timeout=20)
         await seen.look(pilot, name)
     await pilot.press("1")
     assert app.snapshot is not None
@@ -89,7 +90,7 @@ async def tour(pilot: Pilot[Any], *, reviews: bool = True) -> Seen:
             await pilot.pause()
     for key, loaded in (("3", _error_loaded), ("4", _decision_loaded)):
         await pilot.press(key)
-        await pilot.pause()
+        await until(pilot, lambda key=key: view_read(app, "errors" if key == "3" else "decisions"))
         if app.snapshot.errors if key == "3" else app.snapshot.decisions:
             await pilot.press("enter")
             await until(pilot, lambda loaded=loaded: loaded(app), timeout=20)

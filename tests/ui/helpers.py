@@ -18,6 +18,8 @@ from textual.pilot import Pilot
 
 from ringmaster_tui.ui.app import RingmasterApp
 from ringmaster_tui.ui.widgets.board import BoardView
+from ringmaster_tui.ui.widgets.metrics_view import MetricsView
+from ringmaster_tui.ui.widgets.row_list import RowListView
 
 _CSI = re.compile(r"\x1b\[[0-9;:?<=>]*[ -/]*[@-~]")
 
@@ -65,6 +67,17 @@ async def settle(pilot: Pilot[Any]) -> None:
     for _ in range(3):
         await app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def view_read(app: RingmasterApp, name: str) -> bool:
+    """The view shows what was read for it, not what it showed before it was read."""
+    view = app.dashboard.views[name]
+    if isinstance(view, RowListView):
+        snapshot = app.snapshot
+        return view.snapshot is snapshot is not None and name in snapshot.query.lists
+    if isinstance(view, MetricsView):
+        return view.metrics is not None or view.read_error is not None
+    return True
 
 
 def board(app: RingmasterApp) -> BoardView:

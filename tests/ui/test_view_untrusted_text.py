@@ -11,12 +11,13 @@ import pytest
 from ringmaster_tui.ui.screens.decision_dialog import DecisionScreen
 from ringmaster_tui.ui.screens.error_detail import ErrorDetailScreen
 from tests.builders import DbBuilder
-from tests.ui.helpers import loaded, screen_text, terminal_output, until
+from tests.ui.helpers import loaded, screen_text, terminal_output, until, view_read
 from tests.ui.snap_apps import make_app
 from tests.ui.test_untrusted_text import MARKUP, OSC_TITLE, SHOWN_OSC, assert_no_live_escape
 
 pytestmark = pytest.mark.anyio
 SIZE = (120, 40)
+NAMES = {"2": "loops", "3": "errors", "4": "decisions", "5": "alerts"}
 
 
 @pytest.fixture
@@ -53,6 +54,7 @@ async def test_views_show_database_text_literally(hostile_db: Path, key: str) ->
     async with make_app(hostile_db).run_test(size=SIZE) as pilot:
         app = await loaded(pilot)
         await pilot.press(key)
+        await until(pilot, lambda: view_read(app, NAMES[key]))
         text = await screen_text(pilot)
         output = terminal_output(app)
 
@@ -65,14 +67,18 @@ async def test_views_show_database_text_literally(hostile_db: Path, key: str) ->
 async def test_dialogs_show_database_text_literally(hostile_db: Path) -> None:
     async with make_app(hostile_db).run_test(size=SIZE) as pilot:
         app = await loaded(pilot)
-        await pilot.press("3", "enter")
+        await pilot.press("3")
+        await until(pilot, lambda: view_read(app, "errors"))
+        await pilot.press("enter")
         await until(
             pilot,
             lambda: isinstance(app.screen, ErrorDetailScreen) and app.screen.detail is not None,
         )
         error_text = await screen_text(pilot)
         error_output = terminal_output(app)
-        await pilot.press("escape", "4", "enter")
+        await pilot.press("escape", "4")
+        await until(pilot, lambda: view_read(app, "decisions"))
+        await pilot.press("enter")
         await until(
             pilot, lambda: isinstance(app.screen, DecisionScreen) and app.screen.detail is not None
         )

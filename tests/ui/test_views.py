@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Label
 
 from ringmaster_tui.ui.screens.card_detail import CardDetailScreen
 from ringmaster_tui.ui.widgets.alerts_view import AlertsView
@@ -54,3 +55,19 @@ async def test_q_quits(board_db: Path) -> None:
         await pilot.pause()
         assert not app.is_running
     assert app.return_code == 0
+
+
+async def test_a_list_view_says_it_is_reading_until_its_first_read(board_db: Path) -> None:
+    async with make_app(board_db).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        view = app.dashboard.views["errors"]
+        assert isinstance(view, ErrorsView)
+        message = view.query_one(".list-empty", Label)
+        assert view.snapshot is None  # its list is read only once it is shown
+        assert message.display and str(message.render()) == "Reading the errors…"
+
+        await pilot.press("3")
+        await until(pilot, lambda: view.snapshot is not None)
+        await pilot.pause()
+        assert not message.display  # rows came
+        assert view.table.row_count == len(view.items) > 0

@@ -129,6 +129,8 @@ class MetricsView(DashboardView):
     def __init__(self, *, id: str) -> None:
         super().__init__(id=id)
         self.metrics: Metrics | None = None
+        self.read_error: str | None = None
+        """Why the last read of the metrics failed, while no later one succeeded."""
         self._header = Label("Reading the metrics…", classes="list-header")
         self.tables: dict[str, MetricsTable] = {
             name: MetricsTable(id=f"metrics-{name}-table")
@@ -175,12 +177,13 @@ class MetricsView(DashboardView):
     def _loaded(self, message: MetricsLoaded) -> None:
         message.stop()
         if message.metrics is None:
+            self.read_error = message.error
             self._header.update(safe_text(f"Could not read the metrics: {message.error}"))
             return
         self.show_metrics(message.metrics)
 
     def show_metrics(self, metrics: Metrics) -> None:
-        self.metrics = metrics
+        self.metrics, self.read_error = metrics, None
         self._header.update(self._header_text(metrics))
         self._show_projects(metrics)
         self._show_days(metrics)

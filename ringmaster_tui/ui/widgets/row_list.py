@@ -109,7 +109,9 @@ class RowListView(DashboardView, Generic[ItemT]):
         self.snapshot: Snapshot | None = None
         self.table = RowTable(id=f"{id}-table", cursor_type="row", cell_padding=CELL_PADDING)
         self._header = Label("", classes="list-header")
-        self._empty = Label("", classes="list-empty")
+        # Shown until the first read of this view's list arrives (a list is read only
+        # once its view is shown).
+        self._empty = Label(f"Reading the {id}…", classes="list-empty")
         self._filter = Input(id=f"{id}-filter", classes="list-filter", placeholder=self.FILTER_HINT)
         self._filter.display = False
         self._layout: tuple[tuple[Column, int], ...] = ()
