@@ -11,8 +11,10 @@ The app runs in tmux (120x40). Prints, for each database and as the big/small ra
 - change-to-screen p50/p95 over --changes commits by a second process (live_bench's
   markers: new cards and moved cards, each a unique title at the top of its lane);
 - resident memory of the app process (VmRSS after the run, and its peak, VmHWM);
-- filter keystroke-to-screen: `/`, then the start of a card's title ("card 123:") typed
-  in one burst; until the filtered board shows that card alone in its lane;
+- filter keystroke-to-screen: `/`, the start of a card's title ("card 123:") but its last
+  key, and once that is shown and a typist's pause later, the last key; until the board
+  shows that card alone in its lane;
+- the same text typed at once (a paste, or keys faster than a frame), until the same;
 - every other view and the project picker, key-to-screen: from the board, the view's key
   until its own header, read from the database, is drawn (median of --starts fresh
   launches: a view read for the first time).
@@ -44,6 +46,8 @@ SMALL_CARDS = 200
 # The lanes a 120-column terminal shows without scrolling.
 VISIBLE_LANES = 5
 FILTER_TIMEOUT = 5.0
+# Between a typist's keys (about 60 words a minute).
+KEYSTROKE_GAP = 0.2
 # Each view's key and a text only its header shows once its own read is on screen.
 VIEWS: tuple[tuple[str, str, str], ...] = (
     ("loops", "2", "running ·"),
@@ -64,8 +68,10 @@ class Figures:
     missed: int
     rss_mib: float
     peak_mib: float
-    filter_p50_ms: float
-    filter_p95_ms: float
+    burst_p50_ms: float
+    burst_p95_ms: float
+    keystroke_p50_ms: float
+    keystroke_p95_ms: float
     filter_missed: int
     view_ms: dict[str, float]
 
@@ -96,43 +102,92 @@ def lane_headers(db: Path) -> list[str]:
     ]
 
 
-def filter_targets(db: Path, how_many: int) -> list[tuple[str, str]]:
-    """Cards of the visible lanes to filter for: (what to type, the lane header then)."""
+@dataclass(frozen=True)
+class FilterTarget:
+    """A card to filter for: the text to type, and its lane's header before and after
+    the text's last key (the start of the text matches more cards of the lane)."""
+
+    typed: str
+    before: str
+    after: str
+
+
+def filter_targets(db: Path, how_many: int) -> list[FilterTarget]:
+    """Cards of the visible lanes whose title, typed but for its last key, still matches
+    other cards of the lane: that last key changes the lane's count."""
     lane_of = {state: lane for lane in sm.LANES[:VISIBLE_LANES] for state in lane.states}
     conn = sqlite3.connect(db)
-    rows = conn.execute(
+    titles = conn.execute(
         # Generated titles only: the change measurement renamed some cards already.
         f"SELECT title, state FROM cards WHERE state IN ({','.join('?' * len(lane_of))}) "
         "AND title LIKE 'Card %:%'",
         tuple(lane_of),
     ).fetchall()
+    starts: dict[tuple[str, str], int] = {}  # (lane, "card 12") -> cards whose title starts so
+    for title, state in titles:
+        number = title.split(":")[0].removeprefix("Card ")
+        for end in range(1, len(number) + 1):
+            key = (lane_of[state].name, f"card {number[:end]}")
+            starts[key] = starts.get(key, 0) + 1
     conn.close()
-    chosen = random.Random(5).sample(rows, min(how_many, len(rows)))
     # "card 123:" is one card's title only; the typed text is echoed in lower case, the
     # lane header is what proves the board itself was redrawn, filtered.
-    return [
-        (title.split(":")[0].lower() + ":", f"{lane_of[state].name} 1 ") for title, state in chosen
-    ]
+    candidates = []
+    for title, state in titles:
+        lane, start = lane_of[state].name, title.split(":")[0].lower()
+        if starts[(lane, start)] > 1:
+            candidates.append(
+                FilterTarget(f"{start}:", f"{lane} {starts[(lane, start)]} ", f"{lane} 1 ")
+            )
+    return random.Random(5).sample(candidates, min(how_many, len(candidates)))
 
 
-def measure_filter(pane: Pane, targets: list[tuple[str, str]]) -> tuple[list[float], int]:
+def measure_filter(pane: Pane, targets: list[FilterTarget]) -> tuple[list[float], int]:
     """`/`, then the text typed in one burst; until the board shows the card alone."""
     delays: list[float] = []
     missed = 0
-    for typed, header in targets:
+    for target in targets:
         pane.send_keys("/")
         time.sleep(0.3)
-        pane.stream.expect(header)
-        pressed = time.monotonic()
-        pane.send_keys("-l", typed)
-        seen = pane.stream.wait_for(header, FILTER_TIMEOUT)
+        seen = typed_until(pane, target.typed, target.after)
         if seen is None:
             missed += 1
         else:
-            delays.append((seen - pressed) * 1000)
+            delays.append(seen * 1000)
         pane.send_keys("Escape")  # clears the filter
         time.sleep(0.7)
     return delays, missed
+
+
+def measure_keystroke(pane: Pane, targets: list[FilterTarget]) -> tuple[list[float], int]:
+    """`/`, the text but its last key; once that is on screen and a typist's pause later,
+    the last key, until the board shows the card alone."""
+    delays: list[float] = []
+    missed = 0
+    for target in targets:
+        pane.send_keys("/")
+        time.sleep(0.3)
+        start, last = target.typed[:-1], target.typed[-1]
+        seen = typed_until(pane, start, target.before)
+        if seen is not None:
+            time.sleep(KEYSTROKE_GAP)
+            seen = typed_until(pane, last, target.after)
+        if seen is None:
+            missed += 1
+        else:
+            delays.append(seen * 1000)
+        pane.send_keys("Escape")
+        time.sleep(0.7)
+    return delays, missed
+
+
+def typed_until(pane: Pane, text: str, shown: str) -> float | None:
+    """Seconds from typing `text` to `shown` drawn, or None if it never is."""
+    pane.stream.expect(shown)
+    pressed = time.monotonic()
+    pane.send_keys("-l", text)
+    seen = pane.stream.wait_for(shown, FILTER_TIMEOUT)
+    return None if seen is None else seen - pressed
 
 
 def measure_views(pane: Pane) -> dict[str, float]:
@@ -165,7 +220,9 @@ def measure(cached: Path, work: Path, args: argparse.Namespace) -> Figures:
         # Changes first: a filter leaves the selection on the card it found, and a lane
         # keeps its selected card in view, which could scroll new cards out of it.
         delays, missed = measure_latency(db, pane.stream, args.changes)
-        filtered, filter_missed = measure_filter(pane, filter_targets(db, args.filters))
+        targets = filter_targets(db, args.filters)
+        keystrokes, keystroke_missed = measure_keystroke(pane, targets)
+        bursts, burst_missed = measure_filter(pane, targets)
         rss, peak = pane.memory_kib("VmRSS"), pane.memory_kib("VmHWM")
     return Figures(
         first_paint_ms=statistics.median(paints),
@@ -174,11 +231,17 @@ def measure(cached: Path, work: Path, args: argparse.Namespace) -> Figures:
         missed=missed,
         rss_mib=rss / 1024,
         peak_mib=peak / 1024,
-        filter_p50_ms=statistics.median(filtered) if filtered else float("nan"),
-        filter_p95_ms=percentile(filtered, 0.95) if filtered else float("nan"),
-        filter_missed=filter_missed,
+        keystroke_p50_ms=median(keystrokes),
+        keystroke_p95_ms=percentile(keystrokes, 0.95) if keystrokes else float("nan"),
+        burst_p50_ms=median(bursts),
+        burst_p95_ms=percentile(bursts, 0.95) if bursts else float("nan"),
+        filter_missed=keystroke_missed + burst_missed,
         view_ms={name: statistics.median(delays) for name, delays in views.items()},
     )
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
 
 
 def print_table(small: Figures, big: Figures, big_label: str) -> None:
@@ -189,11 +252,13 @@ def print_table(small: Figures, big: Figures, big_label: str) -> None:
         ("changes never shown", "missed"),
         ("resident memory (MiB)", "rss_mib"),
         ("peak resident memory (MiB)", "peak_mib"),
-        ("filter key-to-screen p50 (ms)", "filter_p50_ms"),
-        ("filter key-to-screen p95 (ms)", "filter_p95_ms"),
+        ("filter keystroke-to-screen p50 (ms)", "keystroke_p50_ms"),
+        ("filter keystroke-to-screen p95 (ms)", "keystroke_p95_ms"),
+        ("filter typed at once p50 (ms)", "burst_p50_ms"),
+        ("filter typed at once p95 (ms)", "burst_p95_ms"),
         ("filters never shown", "filter_missed"),
     )
-    print(f"{'':32}{f'small ({SMALL_CARDS} cards)':>20}{big_label:>20}{'big/small':>12}")
+    print(f"{'':38}{f'small ({SMALL_CARDS} cards)':>20}{big_label:>20}{'big/small':>12}")
     lines = [(label, getattr(small, field), getattr(big, field)) for label, field in rows]
     lines += [
         (f"{name} key-to-screen (ms)", small.view_ms[name], big.view_ms[name])
@@ -201,7 +266,7 @@ def print_table(small: Figures, big: Figures, big_label: str) -> None:
     ]
     for label, s, b in lines:
         ratio = f"{b / s:.2f}x" if isinstance(s, float) and s else ""
-        print(f"{label:32}{s:>20.1f}{b:>20.1f}{ratio:>12}")
+        print(f"{label:38}{s:>20.1f}{b:>20.1f}{ratio:>12}")
 
 
 def main() -> None:
