@@ -218,11 +218,11 @@ async def test_lanes_read_what_the_screen_shows_and_a_page_more(tmp_path: Path) 
         assert column.card_count == 10  # card 10 … card 19
 
 
-async def test_a_lane_gets_a_scrollbar_when_new_cards_overflow_it_and_loses_it(
+async def test_a_lane_scrolls_once_new_cards_overflow_it_and_stops_when_they_go(
     tmp_path: Path,
 ) -> None:
-    # A lane's list skips the screen's relayout when its cards change, unless it starts
-    # or stops overflowing (the wheel scrolls it then, its invisible scrollbar laid out).
+    # A lane's list skips the screen's relayout when its cards change: its scrollbar,
+    # 0 wide, is always there (the wheel scrolls with it), so it never comes or goes.
     db = tmp_path / "growing.db"
     b = DbBuilder(db)
     project = b.project()
@@ -230,24 +230,25 @@ async def test_a_lane_gets_a_scrollbar_when_new_cards_overflow_it_and_loses_it(
     async with make_app(db, per_lane=50).run_test(size=(80, 24)) as pilot:
         app = await loaded(pilot)
         cards = board(app).columns["TESTING"].cards_list
-        assert not cards.show_vertical_scrollbar
+        assert cards.allow_vertical_scroll and cards.max_scroll_y == 0
+        assert cards.scrollable_content_region.width == cards.region.width  # none drawn
 
         added = [b.card(project, f"new card {n:02d}", state="testing") for n in range(15)]
         app.request_reload()
         await until(pilot, lambda: cards.option_count == 16)
         await pilot.pause()
-        assert cards.show_vertical_scrollbar and cards.allow_vertical_scroll
         assert cards.max_scroll_y > 0
-        assert cards.scrollable_content_region.width == cards.region.width  # none drawn
+        assert cards.scrollable_content_region.width == cards.region.width
         await pilot.press("end")  # the only lane with cards: its last card
         assert cards.highlighted == 15
         assert cards.scroll_y > 0
+        assert "new card 14" in await screen_text(pilot)
 
         b.conn.execute(f"DELETE FROM cards WHERE id IN ({', '.join('?' * len(added))})", added)
         app.request_reload()
         await until(pilot, lambda: cards.option_count == 1)
         await pilot.pause()
-        assert not cards.show_vertical_scrollbar and not cards.allow_vertical_scroll
+        assert cards.max_scroll_y == 0 and cards.scroll_y == 0
         assert "first card" in await screen_text(pilot)
     b.close()
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.message import Message
+from textual.widgets import Input
 
 from ringmaster_tui.ui.messages import SnapshotLoaded
 from ringmaster_tui.ui.screens.project_picker import ProjectPickerScreen
@@ -149,3 +150,32 @@ async def test_lanes_keep_their_widths_while_a_filter_is_on(board_db: Path) -> N
         await pilot.press("escape")
         await settle(pilot)
         assert widths() == before
+
+
+async def test_a_filter_longer_than_its_field_shows_its_end_as_it_is_typed(
+    board_db: Path,
+) -> None:
+    # The field never lays out the screen as it grows (its styles fix its size); its
+    # text still scrolls to keep the cursor in view.
+    typed = "start of it " + "x" * 120 + " end of it"
+    async with make_app(board_db).run_test(size=(120, 40)) as pilot:
+
+        async def field_line() -> str:
+            lines = (await screen_text(pilot)).splitlines()
+            (line,) = [line for line in lines if "▊  " in line and "xxx" in line]
+            return line  # the field's left border, then its text
+
+        app = await loaded(pilot)
+        await pilot.press("slash", *typed)
+        await settle(pilot)
+        field = board(app).query_one("#board-filter", Input)
+        assert field.value == typed and field.cursor_position == len(typed)
+        assert field.scroll_x > 0
+        line = await field_line()
+        assert "x end of it" in line and "start of it" not in line
+
+        await pilot.press("home")
+        await pilot.pause()
+        assert field.scroll_x == 0
+        line = await field_line()
+        assert "start of it" in line and "end of it" not in line

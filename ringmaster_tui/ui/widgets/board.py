@@ -29,6 +29,7 @@ from ringmaster_tui.ui.messages import (
 )
 from ringmaster_tui.ui.safe_text import safe_text
 from ringmaster_tui.ui.widgets.dashboard_view import DashboardView
+from ringmaster_tui.ui.widgets.filter_input import FilterInput
 from ringmaster_tui.ui.widgets.lane import CARD_LINES, LaneColumn, LaneList
 from ringmaster_tui.ui.widgets.read_ahead import ListFits, ListNearEnd
 
@@ -67,7 +68,7 @@ class BoardView(DashboardView):
             self.columns[name].display = False
         self._current_lane: str | None = None
         self._shown_filter = ""
-        self._filter = Input(
+        self._filter = FilterInput(
             id="board-filter",
             placeholder="filter titles and descriptions (enter keeps, esc clears)",
         )

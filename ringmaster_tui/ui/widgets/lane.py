@@ -85,6 +85,8 @@ class LaneList(ReadsAhead, OptionList):
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def _needs_scrollbar_change(self) -> bool:
+        if self.styles.overflow_y != "auto":
+            return False  # always there, or never
         needed = self.virtual_size.height > self.scrollable_content_region.height
         return needed != self.show_vertical_scrollbar
 

@@ -26,6 +26,7 @@ from ringmaster_tui.ui.clock import now_of
 from ringmaster_tui.ui.messages import ListDeeper, ListRowsFit, QueryChanged
 from ringmaster_tui.ui.safe_text import safe_text
 from ringmaster_tui.ui.widgets.dashboard_view import DashboardView
+from ringmaster_tui.ui.widgets.filter_input import FilterInput
 from ringmaster_tui.ui.widgets.read_ahead import ListFits, ListNearEnd, ReadsAhead
 
 ItemT = TypeVar("ItemT")
@@ -112,7 +113,9 @@ class RowListView(DashboardView, Generic[ItemT]):
         # Shown until the first read of this view's list arrives (a list is read only
         # once its view is shown).
         self._empty = Label(f"Reading the {id}…", classes="list-empty")
-        self._filter = Input(id=f"{id}-filter", classes="list-filter", placeholder=self.FILTER_HINT)
+        self._filter = FilterInput(
+            id=f"{id}-filter", classes="list-filter", placeholder=self.FILTER_HINT
+        )
         self._filter.display = False
         self._layout: tuple[tuple[Column, int], ...] = ()
         self._rows: list[tuple[str, Cells]] = []

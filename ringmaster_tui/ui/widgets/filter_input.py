@@ -1,0 +1,20 @@
+"""The text field of a filter: an Input whose styles alone set its size."""
+
+from __future__ import annotations
+
+from textual.geometry import Size
+from textual.reactive import Reactive
+from textual.widgets import Input
+
+
+class FilterInput(Input):
+    """An Input that never lays out the screen as it is typed into.
+
+    Input sets its virtual size to the width of its text at each key, and Widget declares
+    that attribute as one that lays out the whole screen when it changes: 3-5 ms a key on
+    a big board, for nothing when the styles fix the field's size. Only its scrolling
+    (to keep the cursor in view) reads the virtual size, and it reads it directly.
+    Not for a field sized by its content (`width: auto`).
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
