@@ -12,6 +12,7 @@ from textual.widgets import Input
 
 from ringmaster_tui.ui.messages import SnapshotLoaded
 from ringmaster_tui.ui.screens.project_picker import ProjectPickerScreen
+from ringmaster_tui.ui.widgets import board as board_module
 from tests.builders import DbBuilder
 from tests.ui.helpers import board, loaded, screen_text, selected_title, settle, until
 from tests.ui.snap_apps import make_app
@@ -179,3 +180,28 @@ async def test_a_filter_longer_than_its_field_shows_its_end_as_it_is_typed(
         assert field.scroll_x == 0
         line = await field_line()
         assert "start of it" in line and "end of it" not in line
+
+
+async def test_a_key_of_its_own_is_sent_at_once_and_a_burst_waits_for_its_last_key(
+    board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A burst: keys within FILTER_SETTLE_SECONDS of each other. Made an hour long here, so
+    # that a key that is sent at all was sent at once.
+    monkeypatch.setattr(board_module, "FILTER_SETTLE_SECONDS", 3600.0)
+    async with make_app(board_db).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        await pilot.press("slash")
+        field = board(app).query_one("#board-filter", Input)
+
+        field.value = "flak"  # the first key in an hour
+        await until(pilot, lambda: app.board_query.text == "flak")
+        assert not board(app).filter_pending
+
+        field.value = "flaky"  # right after it: the burst may go on
+        await pilot.pause(0.1)
+        assert board(app).filter_pending and app.board_query.text == "flak"
+
+        await pilot.press("enter")  # keeps the filter: what is typed is sent
+        await until(pilot, lambda: app.board_query.text == "flaky")
+        await settle(pilot)
+        assert selected_title(app) == "Fix flaky test"

@@ -6,6 +6,8 @@ The selection is a lane and a row of that lane's list; only that list shows a hi
 
 from __future__ import annotations
 
+import math
+import time
 from typing import ClassVar
 
 from textual import events, on
@@ -37,8 +39,9 @@ from ringmaster_tui.ui.widgets.read_ahead import ListFits, ListNearEnd
 LANE_MIN_WIDTH = 24
 # An empty lane shrinks to its header.
 EMPTY_LANE_WIDTH = 12
-# Keys typed in a burst (a fast typist, a paste) make one load rather than one per key.
-# A burst arrives within a few ms; a person types 100 ms or more apart.
+# Keys typed in a burst (a paste, keys faster than a frame) make one load rather than one
+# per key: a key that follows another within this time waits for the next one. A burst
+# arrives within a few ms; a person types 100 ms or more apart, and each key is sent at once.
 FILTER_SETTLE_SECONDS = 0.015
 # A filter of fewer than three characters cannot use the text index: on a big board it
 # scans every card (about 0.3 s). It waits for a next key this much longer, so a burst
@@ -75,6 +78,8 @@ class BoardView(DashboardView):
         self._empty = Label("", id="board-empty")
         self._filter.display = False
         self._filter_timer: Timer | None = None
+        self._filter_typed_at = -math.inf
+        """When the last key was typed into the filter (time.monotonic())."""
         self._fits = 0
         """How many cards a lane shows at once: a page, when reading a lane deeper."""
 
@@ -274,14 +279,16 @@ class BoardView(DashboardView):
     @on(Input.Changed, "#board-filter")
     def _filter_typed(self, event: Input.Changed) -> None:
         event.stop()
+        typed_at, self._filter_typed_at = self._filter_typed_at, time.monotonic()
+        in_burst = self._filter_typed_at - typed_at < FILTER_SETTLE_SECONDS
         if self._filter_timer is not None:
             self._filter_timer.stop()
-        if event.value:
-            short = len(event.value) < SHORT_FILTER_CHARS
+        short = len(event.value) < SHORT_FILTER_CHARS
+        if not event.value or not (in_burst or short):
+            self._send_filter()  # cleared, or a key of its own: at once
+        else:
             settle = SHORT_FILTER_SETTLE_SECONDS if short else FILTER_SETTLE_SECONDS
             self._filter_timer = self.set_timer(settle, self._send_filter)
-        else:
-            self._send_filter()  # cleared: the whole board comes back at once
 
     def _send_filter(self) -> None:
         self._filter_timer = None
