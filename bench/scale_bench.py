@@ -277,7 +277,7 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "rmt-bench")
     parser.add_argument("--starts", type=int, default=3, help="launches timed for first paint")
     parser.add_argument("--changes", type=int, default=100)
-    parser.add_argument("--filters", type=int, default=12)
+    parser.add_argument("--filters", type=int, default=20)
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         raise SystemExit("tmux is needed: apt-get install tmux")
