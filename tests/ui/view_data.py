@@ -16,7 +16,7 @@ from textual.pilot import Pilot
 from ringmaster_tui.ui.app import RingmasterApp
 from ringmaster_tui.ui.widgets.row_list import RowListView
 from tests.builders import ago, build_standard_board
-from tests.ui.helpers import loaded, until
+from tests.ui.helpers import loaded, until, view_read
 
 ViewT = TypeVar("ViewT", bound=RowListView[Any])
 
@@ -115,7 +115,7 @@ async def open_view(pilot: Pilot[Any], name: str, view_type: type[ViewT]) -> Vie
     await pilot.press(VIEW_KEYS[name])
     view = app.dashboard.views[name]
     assert isinstance(view, view_type)
-    await until(pilot, lambda: view.table.row_count == len(view.items) and view.snapshot)
+    await until(pilot, lambda: view_read(app, name) and view.table.row_count == len(view.items))
     await pilot.pause()
     return view
 
