@@ -142,41 +142,31 @@ def filter_targets(db: Path, how_many: int) -> list[FilterTarget]:
     return random.Random(5).sample(candidates, min(how_many, len(candidates)))
 
 
-def measure_filter(pane: Pane, targets: list[FilterTarget]) -> tuple[list[float], int]:
-    """`/`, then the text typed in one burst; until the board shows the card alone."""
+def measure_filter(
+    pane: Pane, targets: list[FilterTarget], *, last_key_alone: bool
+) -> tuple[list[float], int]:
+    """`/`, then each target's text, until the board shows the card alone.
+
+    `last_key_alone`: the text but its last key first; once that is on screen and a
+    typist's pause later, the last key, timed alone. Otherwise the whole text in one burst.
+    """
     delays: list[float] = []
     missed = 0
     for target in targets:
         pane.send_keys("/")
         time.sleep(0.3)
-        seen = typed_until(pane, target.typed, target.after)
+        if last_key_alone:
+            seen = typed_until(pane, target.typed[:-1], target.before)
+            if seen is not None:
+                time.sleep(KEYSTROKE_GAP)
+                seen = typed_until(pane, target.typed[-1], target.after)
+        else:
+            seen = typed_until(pane, target.typed, target.after)
         if seen is None:
             missed += 1
         else:
             delays.append(seen * 1000)
         pane.send_keys("Escape")  # clears the filter
-        time.sleep(0.7)
-    return delays, missed
-
-
-def measure_keystroke(pane: Pane, targets: list[FilterTarget]) -> tuple[list[float], int]:
-    """`/`, the text but its last key; once that is on screen and a typist's pause later,
-    the last key, until the board shows the card alone."""
-    delays: list[float] = []
-    missed = 0
-    for target in targets:
-        pane.send_keys("/")
-        time.sleep(0.3)
-        start, last = target.typed[:-1], target.typed[-1]
-        seen = typed_until(pane, start, target.before)
-        if seen is not None:
-            time.sleep(KEYSTROKE_GAP)
-            seen = typed_until(pane, last, target.after)
-        if seen is None:
-            missed += 1
-        else:
-            delays.append(seen * 1000)
-        pane.send_keys("Escape")
         time.sleep(0.7)
     return delays, missed
 
@@ -221,8 +211,8 @@ def measure(cached: Path, work: Path, args: argparse.Namespace) -> Figures:
         # keeps its selected card in view, which could scroll new cards out of it.
         delays, missed = measure_latency(db, pane.stream, args.changes)
         targets = filter_targets(db, args.filters)
-        keystrokes, keystroke_missed = measure_keystroke(pane, targets)
-        bursts, burst_missed = measure_filter(pane, targets)
+        keystrokes, keystroke_missed = measure_filter(pane, targets, last_key_alone=True)
+        bursts, burst_missed = measure_filter(pane, targets, last_key_alone=False)
         rss, peak = pane.memory_kib("VmRSS"), pane.memory_kib("VmHWM")
     return Figures(
         first_paint_ms=statistics.median(paints),

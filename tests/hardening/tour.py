@@ -88,13 +88,16 @@ async def tour(pilot: Pilot[Any], *, reviews: bool = True) -> Seen:
                 await pilot.press("escape")
             await pilot.press("escape")
             await pilot.pause()
-    for key, loaded in (("3", _error_loaded), ("4", _decision_loaded)):
-        await pilot.press(key)
-        await until(pilot, lambda key=key: view_read(app, "errors" if key == "3" else "decisions"))
-        if app.snapshot.errors if key == "3" else app.snapshot.decisions:
+    for name, opened, loaded in (
+        ("errors", "error", _error_loaded),
+        ("decisions", "decision", _decision_loaded),
+    ):
+        await pilot.press(VIEW_KEYS[name])
+        await until(pilot, lambda name=name: view_read(app, name))
+        if getattr(app.snapshot, name):
             await pilot.press("enter")
             await until(pilot, lambda loaded=loaded: loaded(app), timeout=20)
-            await seen.look(pilot, "error" if key == "3" else "decision")
+            await seen.look(pilot, opened)
             await pilot.press("escape")
     return seen
 

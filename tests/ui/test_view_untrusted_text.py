@@ -14,10 +14,10 @@ from tests.builders import DbBuilder
 from tests.ui.helpers import loaded, screen_text, terminal_output, until, view_read
 from tests.ui.snap_apps import make_app
 from tests.ui.test_untrusted_text import MARKUP, OSC_TITLE, SHOWN_OSC, assert_no_live_escape
+from tests.ui.view_data import VIEW_KEYS
 
 pytestmark = pytest.mark.anyio
 SIZE = (120, 40)
-NAMES = {"2": "loops", "3": "errors", "4": "decisions", "5": "alerts"}
 
 
 @pytest.fixture
@@ -47,19 +47,17 @@ def hostile_db(tmp_path: Path) -> Path:
     return db
 
 
-@pytest.mark.parametrize(
-    "key", ["2", "3", "4", "5"], ids=["loops", "errors", "decisions", "alerts"]
-)
-async def test_views_show_database_text_literally(hostile_db: Path, key: str) -> None:
+@pytest.mark.parametrize("name", VIEW_KEYS)
+async def test_views_show_database_text_literally(hostile_db: Path, name: str) -> None:
     async with make_app(hostile_db).run_test(size=SIZE) as pilot:
         app = await loaded(pilot)
-        await pilot.press(key)
-        await until(pilot, lambda: view_read(app, NAMES[key]))
+        await pilot.press(VIEW_KEYS[name])
+        await until(pilot, lambda: view_read(app, name))
         text = await screen_text(pilot)
         output = terminal_output(app)
 
     assert SHOWN_OSC in text
-    if key != "2":
+    if name != "loops":
         assert MARKUP in text
     assert_no_live_escape(output)
 
