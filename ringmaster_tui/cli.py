@@ -238,6 +238,7 @@ def status_object(snapshot: Snapshot, source: Source) -> dict[str, Any]:
         "unacknowledged_alerts": totals.unacknowledged_alerts,
         "critical_alerts": totals.critical_alerts,
         "unavailable": list(snapshot.unavailable),
+        "warning": source.warning,
     }
 
 
@@ -257,6 +258,8 @@ def print_status(source: Source, *, as_json: bool) -> None:
         print(json.dumps(status, indent=2))
         return
     print(f"{status['database']}  ({'read-write' if status['writable'] else 'read-only'})")
+    if status["warning"]:
+        print(f"WARNING: {status['warning']}")
     print("  ".join(f"{lane} {count}" for lane, count in status["lanes"].items()))
     print(
         f"active loops {status['active_loops']} · unresolved errors "

@@ -1,13 +1,15 @@
 """The change feed: tells its owner "the database changed, reload", and misses no commit.
 
-Two threads, no UI:
+Two threads, no UI, and no database connection: a connection held between reads keeps
+an orchestrator's -wal alive after it has closed (a backup restored over the file then
+meets that old -wal), so the feed reads the database's files instead:
 - the watcher turns file events in the database's folder (the file, its -wal and
   -journal, a replaced or deleted file) into a wake-up, and does nothing else;
-- the checker owns one raw connection, never inside a transaction, and asks
-  `PRAGMA data_version` whether another connection committed since it last looked.
+- the checker asks the database for its commit marker (a few stat() calls and the
+  headers SQLite rewrites at every commit) and compares it with the last one.
 A -wal event can arrive before its commit is visible, and the memory-mapped -shm file
 makes no events at all, so after each event the checker looks again a few times, and it
-polls on a short period anyway: a microsecond call. Every callback runs on the checker.
+polls on a short period anyway: a few microseconds. Every callback runs on the checker.
 
 While commits keep coming, the watcher stands down and the checker polls every few
 milliseconds instead: under a write burst the file events themselves (several per
@@ -20,12 +22,11 @@ from __future__ import annotations
 import enum
 import logging
 import os
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
 from watchfiles import Change, watch
 
@@ -39,9 +40,6 @@ STEP_MS = 5
 RECHECK_DELAYS = (0.005, 0.02, 0.05, 0.1, 0.2)
 # With no event at all, still look this often: the safety net for missed or absent events.
 POLL_SECONDS = 0.25
-# A locked database fails a check after this long instead of SQLite's usual 5 s, so the
-# thread stays responsive to stop().
-CHECK_BUSY_TIMEOUT_MS = 200
 # When watching the folder fails (it vanished, no inotify watches left), try again later.
 WATCH_RETRY_SECONDS = 5.0
 # While commits stream, the checker polls this often, and the watcher rests until none has
@@ -115,13 +113,21 @@ class Watchable(Protocol):
     @property
     def path(self) -> Path: ...
 
-    def raw_connection(self) -> sqlite3.Connection:
-        """A new connection in autocommit mode (no implicit BEGIN); never creates a file."""
+    @property
+    def warning(self) -> str | None:
+        """What reads miss, when they cannot see every commit; None when they can."""
+        ...
+
+    def commit_marker(self) -> object | None:
+        """A value that changes at every visible commit; None when the file is missing."""
+        ...
+
+    def check_files(self) -> None:
+        """Raise when the files cannot safely be read (say why in the exception)."""
         ...
 
     def follow_writer(self) -> bool:
-        """True when the database was read as a frozen file and is now read live (its
-        connections, this feed's too, must be made anew)."""
+        """True when the database was read as a frozen file and is now read live."""
         ...
 
 
@@ -133,17 +139,15 @@ class _Why(enum.Flag):
     POKE = enum.auto()  # the owner wrote itself
 
 
-class _FileId(NamedTuple):
-    device: int
-    inode: int
+# The marker before the first look, and after the file went missing or unsafe.
+_NEVER = object()
 
 
-def _file_id(path: Path) -> _FileId | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return _FileId(stat.st_dev, stat.st_ino)
+def _main_file(marker: object) -> object | None:
+    """The main file's identity in a marker (its first part's inode and device)."""
+    if isinstance(marker, tuple) and marker and isinstance(marker[0], tuple):
+        return marker[0][:2]
+    return None
 
 
 class _StopWhen:
@@ -163,18 +167,6 @@ def wal_size(path: Path) -> int:
         return os.stat(f"{path}-wal").st_size
     except OSError:
         return 0
-
-
-def _data_version(conn: sqlite3.Connection) -> int:
-    # fetchone() drains this one-row result, so the statement (and its implicit read
-    # transaction) is finished when it returns: nothing pins the WAL.
-    row = conn.execute("PRAGMA data_version").fetchone()
-    return int(row[0])
-
-
-def _is_busy(exc: sqlite3.Error) -> bool:
-    text = str(exc).lower()
-    return "locked" in text or "busy" in text
 
 
 class ChangeFeed:
@@ -214,9 +206,7 @@ class ChangeFeed:
         self._why = _Why.NONE  # guarded by _wake
         self._threads: list[threading.Thread] = []
         # Owned by the checker thread alone once it runs.
-        self._conn: sqlite3.Connection | None = None
-        self._file: _FileId | None = None
-        self._version = 0
+        self._marker: object = _NEVER
         self._status: str | None = None
 
     # --- the owner's side: any thread ---
@@ -308,85 +298,51 @@ class ChangeFeed:
         rechecks: list[float] = []  # when to look again after the last file event
         why = _Why.NONE
         last_commit = 0.0  # when a check last found a new commit
-        try:
-            while not self._stopping.is_set():
-                committed = False
-                try:
-                    committed = self._check(force=_Why.POKE in why)
-                except Exception:  # never let the thread die; the next check retries
-                    log.exception("change feed check failed")
-                now = time.monotonic()
-                if committed:
-                    last_commit = now
-                    self._watch_allowed.clear()  # a stream may be starting: poll it
-                elif not self._watch_allowed.is_set() and now - last_commit > STREAM_QUIET_SECONDS:
-                    self._watch_allowed.set()  # quiet again: back to file events
-                    why |= _Why.EVENT  # and look again meanwhile, as after an event
-                if _Why.EVENT in why:
-                    rechecks = [now + delay for delay in RECHECK_DELAYS]
-                else:
-                    rechecks = [due for due in rechecks if due > now]
-                timeout = rechecks[0] - now if rechecks else self._poll_seconds
-                if not self._watch_allowed.is_set():
-                    timeout = min(timeout, STREAM_POLL_SECONDS)
-                why = self._wait(timeout)
-        finally:
-            self._close()
+        while not self._stopping.is_set():
+            committed = False
+            try:
+                committed = self._check(force=_Why.POKE in why)
+            except Exception:  # never let the thread die; the next check retries
+                log.exception("change feed check failed")
+            now = time.monotonic()
+            if committed:
+                last_commit = now
+                self._watch_allowed.clear()  # a stream may be starting: poll it
+            elif not self._watch_allowed.is_set() and now - last_commit > STREAM_QUIET_SECONDS:
+                self._watch_allowed.set()  # quiet again: back to file events
+                why |= _Why.EVENT  # and look again meanwhile, as after an event
+            if _Why.EVENT in why:
+                rechecks = [now + delay for delay in RECHECK_DELAYS]
+            else:
+                rechecks = [due for due in rechecks if due > now]
+            timeout = rechecks[0] - now if rechecks else self._poll_seconds
+            if not self._watch_allowed.is_set():
+                timeout = min(timeout, STREAM_POLL_SECONDS)
+            why = self._wait(timeout)
 
     def _check(self, *, force: bool) -> bool:
         """Look once; True when another connection committed since the last look."""
-        file = _file_id(self._path)
-        if file is None:
-            self._close()
-            self._set_status(f"database is missing: {self._path} — waiting for it to come back")
+        try:
+            self._database.check_files()
+        except Exception as exc:  # replaced beside another file's -wal: say so, never read
+            self._set_status(str(exc))
+            self._marker = _NEVER  # once safe, a load follows
             return False
         if self._database.follow_writer():
-            self._close()  # a frozen read never changes: reopened below, it sees commits
-        # While the connection is open its file cannot be freed, so a new file at the
-        # path always has another inode: the identity alone tells a swap.
-        if self._conn is None or file != self._file:
-            if self._conn is not None:
-                self._set_status("database was replaced — reopening")
-            self._close()
-            if self._open(file):
-                self._set_status(None)
-                self._changed()
+            force = True  # a frozen read never changes: now it sees commits
+        marker = self._database.commit_marker()
+        if marker is None:
+            self._set_status(f"database is missing: {self._path} — waiting for it to come back")
+            self._marker = _NEVER
             return False
-        try:
-            version = _data_version(self._conn)
-        except sqlite3.Error as exc:
-            self._set_status(f"cannot read {self._path}: {exc} — retrying")
-            if not _is_busy(exc):
-                self._close()  # reopen at the next check; that reloads too
-            return False
-        self._set_status(None)
-        committed = version != self._version
+        previous, self._marker = self._marker, marker
+        if _main_file(previous) not in (None, _main_file(marker)):
+            self._set_status("database was replaced — reopening")
+        self._set_status(self._database.warning)
+        committed = marker != previous
         if committed or force:
-            self._version = version
             self._changed()
-        return committed
-
-    def _open(self, file: _FileId) -> bool:
-        conn: sqlite3.Connection | None = None
-        try:
-            conn = self._database.raw_connection()
-            conn.execute(f"PRAGMA busy_timeout = {CHECK_BUSY_TIMEOUT_MS}")
-            version = _data_version(conn)
-        except sqlite3.Error as exc:
-            if conn is not None:
-                conn.close()
-            self._set_status(f"cannot open {self._path}: {exc} — retrying")
-            return False
-        self._conn, self._file, self._version = conn, file, version
-        return True
-
-    def _close(self) -> None:
-        if self._conn is not None:
-            conn, self._conn = self._conn, None
-            try:
-                conn.close()
-            except sqlite3.Error:
-                log.debug("closing the feed's connection failed", exc_info=True)
+        return committed and previous is not _NEVER
 
     def _changed(self) -> None:
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +24,12 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool
 
+from ringmaster_tui.store.files import (
+    ReplacementGuard,
+    commit_marker,
+    side_path,
+    unread_wal_bytes,
+)
 from ringmaster_tui.store.schema import schema_sql
 
 log = logging.getLogger(__name__)
@@ -76,7 +83,13 @@ def _sqlite_uri(path: Path, mode: str) -> str:
 
 @dataclass(frozen=True)
 class Access:
-    """How a database is opened: read-write, read-only, or immutable as a last resort."""
+    """How a database is opened: writable or not, and how it is read.
+
+    Reads always go through read-only connections (`mode=ro`), even when writes are
+    allowed: a read-only connection cannot checkpoint, so reading never writes the file.
+    `immutable` reads a file no writer has open from a folder SQLite cannot write (it
+    cannot make the -shm file there): the file as it stands, without its -wal.
+    """
 
     mode: str  # "rw", "ro", "immutable"
     reason: str = ""
@@ -87,8 +100,8 @@ class Access:
         return self.mode == "rw"
 
     @property
-    def uri_mode(self) -> str:
-        return "immutable=1" if self.mode == "immutable" else f"mode={self.mode}"
+    def read_uri_mode(self) -> str:
+        return "immutable=1" if self.mode == "immutable" else "mode=ro"
 
 
 def _unwritable_reason(path: Path) -> str:
@@ -99,8 +112,46 @@ def _unwritable_reason(path: Path) -> str:
     return ""
 
 
+class SharedExclusive:
+    """A lock many may hold together (`shared`) or one alone (`exclusive`); a waiting
+    exclusive holder goes before new shared ones, so a stream of reads cannot starve it."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._shared = 0
+        self._exclusive = False
+        self._waiting = 0
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        with self._cond:
+            self._cond.wait_for(lambda: not self._exclusive and not self._waiting)
+            self._shared += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._shared -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        with self._cond:
+            self._waiting += 1
+            self._cond.wait_for(lambda: not self._exclusive and not self._shared)
+            self._waiting -= 1
+            self._exclusive = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._exclusive = False
+                self._cond.notify_all()
+
+
 class Database:
-    """One SQLite database file: a pooled-less engine and its transactions."""
+    """One SQLite database file: read-only connections for reads, read-write ones for the
+    writes the user asks for; no connection outlives its transaction."""
 
     def __init__(
         self, path: Path, access: Access, *, write_timeout: float = WRITE_RETRY_SECONDS
@@ -109,11 +160,17 @@ class Database:
         self.access = access
         self.write_timeout = write_timeout
         """The longest a write waits for other writers before it gives up."""
-        self.engine = self._make_engine()
+        self.guard = ReplacementGuard(path)
+        """Refuses a main file replaced while open until the old one's -wal and -shm go."""
+        self.engine = self._make_engine(access.read_uri_mode, reader=True)
+        self._writer: Engine | None = None
+        self._turns = SharedExclusive()
+        """Reads share it; a write's connection closes holding it alone."""
 
-    def _make_engine(self) -> Engine:
-        uri = _sqlite_uri(self.path, self.access.uri_mode)
-        # NullPool: no connection outlives its transaction, so no reader pins the WAL.
+    def _make_engine(self, uri_mode: str, *, reader: bool) -> Engine:
+        uri = _sqlite_uri(self.path, uri_mode)
+        # NullPool: no connection outlives its transaction, so none keeps a -wal alive
+        # after the orchestrator that wrote it has closed.
         engine = sa.create_engine(
             "sqlite+pysqlite://",
             creator=lambda: sqlite3.connect(
@@ -121,7 +178,6 @@ class Database:
             ),
             poolclass=NullPool,
         )
-        writable = self.access.writable
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
@@ -132,9 +188,9 @@ class Database:
             dbapi_conn.text_factory = _lenient_text
             cursor = dbapi_conn.cursor()
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA foreign_keys = ON")
-            if writable:
-                cursor.execute("PRAGMA journal_mode = WAL")
+            # Never the journal mode: it is the orchestrator's choice, and setting it
+            # writes the file (and fails on a full disk).
+            cursor.execute("PRAGMA query_only = ON" if reader else "PRAGMA foreign_keys = ON")
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -148,27 +204,50 @@ class Database:
     def writable(self) -> bool:
         return self.access.writable
 
+    @property
+    def warning(self) -> str | None:
+        """What the reads miss, when they cannot see every commit; None when they can."""
+        if self.access.mode != "immutable":
+            return None
+        unread = unread_wal_bytes(self.path)
+        if not unread:
+            return None
+        return (
+            f"{self.path.name}-wal holds {unread:,} bytes of commits that cannot be read "
+            f"(no -shm file, and SQLite cannot make one: {self.access.reason}); what is "
+            "shown is the file as last checkpointed and may be out of date"
+        )
+
+    def commit_marker(self) -> object | None:
+        """Changes at every visible commit; None when the file is missing (for the feed)."""
+        return commit_marker(self.path)
+
+    def check_files(self) -> None:
+        """Raise StaleFilesError while the file sits beside another file's -wal or -shm."""
+        self.guard.check()
+
     def follow_writer(self) -> bool:
         """Opened immutable (its folder is read-only and no writer had it open): once a
         writer has it open (its -shm file exists), read it the usual way, which sees
         new commits. True when it switched; the change feed asks at each check."""
-        if self.access.mode != "immutable" or not Path(f"{self.path}-shm").exists():
+        if self.access.mode != "immutable" or not side_path(self.path, "-shm").exists():
             return False
-        live = Access("ro", self.access.reason.removesuffix(NO_WRITER))
+        live = Access("ro", self.access.reason)
         try:
             _probe(self.path, live)
         except sqlite3.DatabaseError:
             return False  # the writer left again meanwhile: stay as we are
         stale, self.access = self.engine, live
-        self.engine = self._make_engine()
+        self.engine = self._make_engine(live.read_uri_mode, reader=True)
         stale.dispose()
         log.info("%s: a writer has it open now; reading it live", self.path)
         return True
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """One short read transaction; it ends when the block does."""
-        with self.engine.connect() as conn, conn.begin():
+        """One short read transaction on a read-only connection; it ends with the block."""
+        self.guard.check()
+        with self._turns.shared(), self.engine.connect() as conn, conn.begin():
             yield conn
 
     @contextmanager
@@ -179,14 +258,28 @@ class Database:
         """
         if not self.writable:
             raise ReadOnlyError(self.access.reason or "the database is open read-only")
-        with self.engine.connect() as conn:
+        self.guard.check()  # a write beside another file's -wal would corrupt the new file
+        if self._writer is None:
+            self._writer = self._make_engine("mode=rw", reader=False)
+        conn = self._writer.connect()
+        try:
             # On the driver's connection: a statement through SQLAlchemy would BEGIN first.
             dbapi_conn = conn.connection.dbapi_connection
             assert dbapi_conn is not None
             dbapi_conn.execute(f"PRAGMA busy_timeout = {max(1, busy_timeout_ms)}")
-            conn = conn.execution_options(sqlite_begin="IMMEDIATE")
-            with conn.begin():
-                yield conn
+            immediate = conn.execution_options(sqlite_begin="IMMEDIATE")
+            with immediate.begin():
+                yield immediate
+        except sa.exc.OperationalError as exc:
+            if _is_full(exc, self.path):
+                raise DiskFullError(_disk_full_message(self.path)) from exc
+            raise
+        finally:
+            # Closed while none of our reads is open: with no other program attached, this
+            # close is the last one, so SQLite copies the -wal back and removes it, and no
+            # -wal of ours is left for a file restored over this one to meet.
+            with self._turns.exclusive():
+                conn.close()
 
     def write_with_retry(self, work: Callable[[Connection], T]) -> T:
         """Run `work` in one write transaction, waiting at most `write_timeout` seconds in
@@ -211,16 +304,16 @@ class Database:
                 log.info("database busy (%s); trying the write again", exc.orig)
                 time.sleep(RETRY_PAUSE_SECONDS)
 
-    def raw_connection(self) -> sqlite3.Connection:
-        """A plain connection outside any transaction, e.g. to poll PRAGMA data_version."""
-        conn = sqlite3.connect(
-            _sqlite_uri(self.path, self.access.uri_mode),
+    def read_connection(self) -> sqlite3.Connection:
+        """A plain read-only connection outside any transaction (backup, check)."""
+        self.guard.check()
+        return sqlite3.connect(
+            _sqlite_uri(self.path, self.access.read_uri_mode),
             uri=True,
             timeout=BUSY_TIMEOUT_MS / 1000,
             check_same_thread=False,
             isolation_level=None,
         )
-        return conn
 
     def table_names(self) -> set[str]:
         with self.read() as conn:
@@ -229,6 +322,8 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._writer is not None:
+            self._writer.dispose()
 
 
 def _lenient_text(raw: bytes) -> str:
@@ -240,9 +335,43 @@ def _is_busy(exc: sa.exc.OperationalError) -> bool:
     return "locked" in text or "busy" in text
 
 
+def _is_full(exc: sa.exc.OperationalError, path: Path) -> bool:
+    # SQLite says "disk I/O error" when it cannot grow the -shm file on a full disk.
+    text = str(exc.orig).lower()
+    return "full" in text or ("i/o error" in text and _disk_full(path))
+
+
+class DiskFullError(Exception):
+    """The disk holding the database is full; the write was rolled back."""
+
+
+def _free_bytes(folder: Path) -> int | None:
+    try:
+        stat = os.statvfs(folder)
+    except OSError:
+        return None
+    return stat.f_bavail * stat.f_frsize
+
+
+# Less room than this and SQLite cannot make a -shm file (32 KiB) to read a WAL database.
+DISK_FULL_BYTES = 64 * 1024
+
+
+def _disk_full(path: Path) -> bool:
+    free = _free_bytes(path.parent)
+    return free is not None and free < DISK_FULL_BYTES
+
+
+def _disk_full_message(path: Path) -> str:
+    free = _free_bytes(path.parent)
+    room = f" ({free:,} bytes free)" if free is not None else ""
+    return f"the disk holding {path} is full{room}; nothing was written. Free some space"
+
+
 def _probe(path: Path, access: Access) -> None:
-    """Fail now, with SQLite's reason, if this database cannot be read this way."""
-    conn = sqlite3.connect(_sqlite_uri(path, access.uri_mode), uri=True, timeout=1)
+    """Fail now, with SQLite's reason, if this database cannot be read this way. Always
+    through a read-only connection: closing it never checkpoints, so nothing is written."""
+    conn = sqlite3.connect(_sqlite_uri(path, access.read_uri_mode), uri=True, timeout=1)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     finally:
@@ -262,6 +391,15 @@ def open_database(target: str | Path, *, read_only: bool = False) -> Database:
         )
     if path.is_dir():
         raise OpenError(f"{path}: is a folder; give the path of the database file")
+    if not os.access(path, os.R_OK):
+        raise OpenError(
+            f"{path}: you cannot read it (permission denied); ask its owner for read access"
+        )
+    if path.stat().st_size == 0:
+        raise OpenError(
+            f"{path}: is an empty file, not a database yet; "
+            f"`ringmaster-tui init {path}` makes one there"
+        )
     if read_only:
         access = Access("ro", "opened with --read-only")
     else:
@@ -274,23 +412,31 @@ def open_database(target: str | Path, *, read_only: bool = False) -> Database:
         access = _fallback_access(path, access, exc)
     why = f": {access.reason}" if access.reason else ""
     log.info("opened %s %s%s", path, _MODE_WORDS[access.mode], why)
-    return Database(path, access)
+    database = Database(path, access)
+    if database.warning:
+        log.warning("%s: %s", path, database.warning)
+    return database
 
 
-# Said after the reason a database is read-only when it is read as last saved.
-NO_WRITER = "; no writer has it open, so this is the file as last saved"
-_MODE_WORDS = {"rw": "read-write", "ro": "read-only", "immutable": "read-only (immutable)"}
+_MODE_WORDS = {"rw": "read-write", "ro": "read-only", "immutable": "read-only (as last saved)"}
 
 
 def _fallback_access(path: Path, access: Access, exc: sqlite3.DatabaseError) -> Access:
     message = str(exc)
     if "not a database" in message or "malformed" in message:
         raise OpenError(f"{path}: is not a SQLite database ({message}); check the path") from exc
-    if access.mode == "ro" and ("readonly" in message or "unable to open" in message):
+    if _disk_full(path):
+        # SQLite cannot make the -shm file a WAL database is read with. Read the file as
+        # it stands; the -wal's commits, if any, are said to be missing (Database.warning).
+        reason = access.reason or "the disk is full"
+        immutable = Access("immutable", reason)
+        _probe(path, immutable)
+        return immutable
+    if "readonly" in message or "unable to open" in message:
         # A WAL database with no writer attached and a folder we cannot write: SQLite
         # cannot create the -shm file. Read the file as it stands; the live feed reopens
         # normally once a writer appears.
-        immutable = Access("immutable", f"{access.reason}{NO_WRITER}")
+        immutable = Access("immutable", access.reason or _unwritable_reason(path))
         _probe(path, immutable)
         return immutable
     raise OpenError(f"{path}: cannot be opened ({message})") from exc

@@ -43,7 +43,7 @@ def backup(database: Database, destination: Path, *, force: bool = False) -> Bac
         raise OpenError(f"{destination}: the folder {destination.parent} does not exist")
     partial = destination.with_name(destination.name + ".partial")
     partial.unlink(missing_ok=True)
-    source = database.raw_connection()
+    source = database.read_connection()
     target = sqlite3.connect(partial)
     try:
         source.backup(target, pages=BACKUP_PAGES_PER_STEP)
@@ -211,7 +211,7 @@ def _difference(have: dict[str, set[str]], lack: dict[str, set[str]]) -> list[st
 
 
 def check(database: Database) -> HealthReport:
-    conn = database.raw_connection()
+    conn = database.read_connection()
     try:
         integrity = [str(r[0]) for r in conn.execute("PRAGMA integrity_check")]
         problems = [

@@ -25,6 +25,7 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.system_commands import SystemCommandsProvider
+from textual.timer import Timer
 from textual.worker import get_current_worker
 
 from ringmaster_tui.config import Settings
@@ -104,6 +105,9 @@ FIRST_PER_LANE = 30
 FIRST_LIST_LIMIT = 60
 # The deepest a lane or a list is read as the user scrolls down it; a filter finds the rest.
 MAX_READ_DEPTH = 1000
+# A load that failed (a lock, a replaced file) is tried again this often: what cleared
+# the problem need not have changed the files the change feed watches.
+LOAD_RETRY_SECONDS = 1.0
 
 
 def utc_now() -> datetime:
@@ -164,6 +168,9 @@ class RingmasterApp(App[int]):
         """Tune the garbage collector once the dashboard is up (see settle_heap); for a
         real run only: frozen objects are never collected, tests make many apps."""
         self._load_error = ""
+        self._retry_timer: Timer | None = None
+        self._feed_problem: str | None = None
+        """What the change feed last said is wrong with the files (None: nothing)."""
         self._arrivals = ArrivalWatch()
         """Which pending decisions and critical alerts were seen, to announce new ones."""
         self.dashboard = DashboardScreen(read_only=not source.writable)
@@ -233,12 +240,14 @@ class RingmasterApp(App[int]):
 
     @on(SnapshotLoaded)
     def _show_snapshot(self, message: SnapshotLoaded) -> None:
+        if not self.screen_stack:
+            return  # the app is closing; a last load came in as its screens went
         log_unavailable(self.snapshot, message.snapshot)
         first = self.snapshot is None
         self.snapshot = message.snapshot
         if self._load_error:
             self._load_error = ""
-            self.dashboard.totals_bar.show_problem(None)
+            self.dashboard.totals_bar.show_problem(self._feed_problem)
         self.dashboard.show_snapshot(message.snapshot)
         self._announce(message.snapshot)
         if isinstance(self.screen, DecisionScreen):  # it tells when settled meanwhile
@@ -251,6 +260,8 @@ class RingmasterApp(App[int]):
 
     @on(LoadFailed)
     def _report_load_failure(self, message: LoadFailed) -> None:
+        if self._retry_timer is None:
+            self._retry_timer = self.set_timer(LOAD_RETRY_SECONDS, self._retry_load)
         # Once per distinct failure: a locked database fails every load until it is free.
         if message.error == self._load_error:
             return
@@ -263,12 +274,17 @@ class RingmasterApp(App[int]):
             markup=False,
         )
 
+    def _retry_load(self) -> None:
+        self._retry_timer = None
+        self.request_reload()
+
     def _feed_status(self, problem: str | None) -> None:
         self.post_message(DatabaseStatus(problem))  # called on the feed's thread
 
     @on(DatabaseStatus)
     def _show_database_status(self, message: DatabaseStatus) -> None:
         log.info("database status: %s", message.problem or "ok")
+        self._feed_problem = message.problem
         self.dashboard.totals_bar.show_problem(message.problem)
         if message.problem:
             self.notify(make_visible(message.problem), severity="warning", markup=False)

@@ -51,6 +51,18 @@ class TerminalSession:
             self._read(0.05)
         raise AssertionError(f"never drawn: {texts!r}; drawn: {self.drawn_since_mark()[-3000:]!r}")
 
+    def wait_for_any(self, *texts: str, timeout: float = 30.0) -> str:
+        """Read until one of `texts` was drawn since the mark; what was drawn."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            drawn = self.drawn_since_mark()
+            if any(text in drawn for text in texts):
+                return drawn
+            if self.process.poll() is not None:
+                break
+            self._read(0.05)
+        raise AssertionError(f"none drawn: {texts!r}; drawn: {self.drawn_since_mark()[-3000:]!r}")
+
     def type(self, keys: bytes) -> None:
         self._mark = len(self._chunks)
         os.write(self._master, keys)

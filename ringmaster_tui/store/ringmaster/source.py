@@ -45,6 +45,10 @@ class RingmasterSource:
     def read_only_reason(self) -> str:
         return self.database.access.reason
 
+    @property
+    def warning(self) -> str | None:
+        return self.database.warning
+
     def snapshot(self, query: BoardQuery, now: datetime) -> Snapshot:
         with self.database.read() as conn:
             snapshot = SnapshotReader(conn, query, now, self._summaries).snapshot()
