@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from ringmaster_tui.config import Settings, data_dir
 from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
-from ringmaster_tui.logs import setup_logging
+from ringmaster_tui.logs import LogFileError, setup_logging
 from ringmaster_tui.store import housekeeping
 from ringmaster_tui.store.engine import (
     OpenError,
@@ -162,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parsed = _command_parsers()[args[0]].parse_args(args[1:])
             return commands[args[0]](parsed)
         return cmd_open(_open_parser().parse_args(args))
-    except (OpenError, CommandError) as exc:
+    except (OpenError, CommandError, LogFileError) as exc:
         log.error("%s", exc)
         print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_FAILED
