@@ -5,6 +5,8 @@ seeded simulator run again on its own database. The installed command, as a user
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -51,7 +53,7 @@ def test_the_dashboard_with_an_unwritable_log_says_so_before_it_starts(
     assert result.stdout == "", "no UI was started"
 
 
-@pytest.mark.parametrize("command", ["demo"])
+@pytest.mark.parametrize("command", ["demo", "simulate"])
 def test_demo_and_simulate_with_an_unwritable_log_do_nothing_and_say_so(
     tmp_path: Path, command: str
 ) -> None:
@@ -65,3 +67,41 @@ def test_demo_and_simulate_with_an_unwritable_log_do_nothing_and_say_so(
     line = one_line(result.stderr)
     assert str(log) in line and reason in line
     assert not db.exists(), "nothing was made before the log was known to work"
+
+
+def _without_decisions(db: Path) -> None:
+    """A Ringmaster database the simulator cannot write: its first change fails."""
+    build_standard_board(db).close()
+    with closing(sqlite3.connect(db)) as conn:
+        conn.execute("DROP TABLE decisions")
+        conn.commit()
+
+
+def test_a_simulator_that_stops_on_an_error_exits_non_zero_with_one_line(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "board.db"
+    _without_decisions(db)
+
+    # The duration only bounds a run that would go wrong: it fails on its first change.
+    result = run_cli("simulate", db, "--rate", "50", "--duration", "60")
+
+    assert result.returncode == EXIT_FAILED
+    line = one_line(result.stderr)
+    assert "no such table: decisions" in line
+    assert "--log" in line, "it says where the traceback can be had"
+    assert "Done" not in result.stdout
+
+
+def test_the_simulator_logs_the_traceback_of_what_stopped_it(tmp_path: Path) -> None:
+    db = tmp_path / "board.db"
+    _without_decisions(db)
+    log = tmp_path / "sim.log"
+
+    result = run_cli("simulate", db, "--duration", "60", "--log", log)
+
+    assert result.returncode == EXIT_FAILED
+    assert "no such table: decisions" in one_line(result.stderr)
+    text = log.read_text()
+    assert "Traceback (most recent call last)" in text
+    assert "no such table: decisions" in text
