@@ -105,3 +105,19 @@ def test_the_simulator_logs_the_traceback_of_what_stopped_it(tmp_path: Path) -> 
     text = log.read_text()
     assert "Traceback (most recent call last)" in text
     assert "no such table: decisions" in text
+
+
+def test_simulate_with_the_same_seed_twice_on_one_database_writes_both_times(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "sim.db"
+
+    # The first makes a demo database with seed 1, then simulates with seed 1 on it;
+    # the second simulates with seed 1 again, on what the first left.
+    for _ in range(2):
+        result = run_cli("simulate", db, "--seed", "1", "--rate", "50", "--duration", "1")
+        assert (result.returncode, result.stderr) == (0, ""), result.stderr
+        assert "Done:" in result.stdout
+
+    with closing(sqlite3.connect(db)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]

@@ -117,15 +117,16 @@ def run_simulation(
 
     Attempts commit to demo repositories: a project's own when it is one, else a new
     one under `repo_root` (none without it). With a `seed`, the same kinds of change
-    happen in the same order. Timestamps and commit dates come from `clock`, read once
-    or twice a change: the real clock unless a test injects its own, so that nothing it
-    checks depends on how fast the machine runs.
+    happen in the same order, and copies of one database get the same rows; run again
+    on the database it wrote to, it writes rows with new ids (see database_mark).
+    Timestamps and commit dates come from `clock`, read once or twice a change: the
+    real clock unless a test injects its own, so nothing it checks depends on speed.
     """
     if rate <= 0:
         raise ValueError("rate must be a positive number of changes per second")
     rnd = random.Random(seed)
     stop = stop or threading.Event()
-    simulator = _Simulator(open_database(db_path), repo_root, clock)
+    database = open_database(db_path)
     kinds, weights = list(CHANGE_WEIGHTS), list(CHANGE_WEIGHTS.values())
     tally: Counter[str] = Counter()
     made: list[str] = []
@@ -134,6 +135,7 @@ def run_simulation(
     deadline = None if duration is None else started + duration
     next_at = started
     try:
+        simulator = _Simulator(database, repo_root, clock)
         while (
             not stop.is_set()
             and (steps is None or len(made) < steps)
@@ -155,8 +157,25 @@ def run_simulation(
                 wait = min(wait, deadline - time.monotonic())
             stop.wait(max(0.0, wait))
     finally:
-        simulator.database.dispose()
+        database.dispose()
     return SimulationReport.of(tally, made)
+
+
+def database_mark(database: Database) -> str:
+    """What the database holds, told cheaply: the last rowid of each table with ids.
+
+    Equal for copies of one database; different once a run has added rows to it.
+    """
+    present = database.table_names()
+    with database.read() as conn:
+        last = {
+            name: conn.execute(
+                sa.select(sa.func.max(sa.literal_column("rowid"))).select_from(table)
+            ).scalar()
+            for name, table in sorted(TABLES.items())
+            if name in present and "id" in table.c
+        }
+    return ",".join(f"{name}:{rowid or 0}" for name, rowid in last.items())
 
 
 Result = tuple[str | None, Counter[str]]
@@ -181,14 +200,18 @@ class _Simulator:
         self.database = database
         self.repo_root = repo_root
         self.clock = clock
+        self.mark = database_mark(database)
 
     def write(self, rnd: random.Random, work: Work) -> Result:
         """Run `work` in one write transaction, after settling expired decisions."""
         seed = rnd.getrandbits(64)
 
         def transaction(conn: Connection) -> Result:
-            # A retried transaction starts its random source over: same rows again.
-            rows = Rows(conn, random.Random(seed))
+            # A retried transaction starts its random sources over: same rows again. Ids
+            # come from the seed and the database's mark, so a seed run again on the
+            # database it wrote to draws new ones (Rows still checks each one).
+            ids = random.Random(f"{self.mark}/{seed}")
+            rows = Rows(conn, random.Random(seed), ids)
             now = self.clock()
             rows.auto_resolve_expired(now)
             return work(rows, now), rows.tally
