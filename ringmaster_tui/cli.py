@@ -314,6 +314,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
         print(f"Simulating at {args.rate:g} changes/s on {path} (Ctrl-C stops)", flush=True)
+        log.info("simulating at %g changes/s on %s (seed %s)", args.rate, path, args.seed)
         runner.start()
         while runner.is_alive():
             runner.join(timeout=0.2)
@@ -322,6 +323,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if failures:
         where = f"its traceback is in {args.log}" if args.log else "--log FILE keeps its traceback"
         raise CommandError(f"the simulator stopped on an error: {_reason(failures[0])} ({where})")
+    log.info("simulator done: %s", reports[0])
     print(f"Done: {reports[0]}")
     return 0
 
@@ -354,18 +356,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     path = demo_database_path(args.db)
     repos = fresh_demo_database(path, args.seed)
     print(f"Demo database: {path} (Ctrl-C stops)", flush=True)
+    command = [sys.executable, "-m", "ringmaster_tui", "simulate", str(path)]
+    command += ["--rate", str(args.rate), "--repos", str(repos)]
+    if args.log:
+        # Its output goes nowhere (the dashboard owns the terminal): what it did, and
+        # what stopped it, go to the same log, appended by two processes.
+        command += ["--log", str(args.log)]
     simulator = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ringmaster_tui",
-            "simulate",
-            str(path),
-            "--rate",
-            str(args.rate),
-            "--repos",
-            str(repos),
-        ],
+        command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
