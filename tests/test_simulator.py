@@ -78,7 +78,7 @@ class Run:
     started: str
     """The run's start, as a timestamp: rows made after it are the simulator's."""
     last: str
-    """The clock's last reading in the run: every write so far settled decisions due by it."""
+    """The clock's last reading, taken by the run's last write: it settled all due by then."""
     before: dict[str, int]
     """Row counts (and the last transition's rowid) before the run."""
     pending_before: set[str]
@@ -349,8 +349,8 @@ def test_a_seed_run_again_on_its_own_database_writes_new_rows(
     create_demo_database(db, seed=demo_seed, now=DEMO_NOW)
     written = [ids_of(db)]
 
-    for run in range(3):
-        clock = SteppingClock(DEMO_NOW + timedelta(hours=1 + run))
+    for n in range(3):
+        clock = SteppingClock(DEMO_NOW + timedelta(hours=1 + n))
         report = run_simulation(db, rate=UNPACED, steps=40, seed=1, clock=clock)
         assert report.changes > 0
         written.append(ids_of(db))
