@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from ringmaster_tui.config import Settings, data_dir
 from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
-from ringmaster_tui.logs import setup_logging
+from ringmaster_tui.logs import LogFileError, setup_logging
 from ringmaster_tui.store import housekeeping
 from ringmaster_tui.store.engine import (
     OpenError,
@@ -100,6 +100,7 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     simulate.add_argument("--duration", type=float, help="stop after this many seconds")
     simulate.add_argument("--seed", type=int, help="seed for a repeatable run")
     simulate.add_argument("--repos", type=Path, help="folder for the demo git repositories")
+    _log_flag(simulate)
 
     demo = argparse.ArgumentParser(
         prog=f"{PROG} demo", description="a fresh demo database, a live simulator, the dashboard"
@@ -162,7 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parsed = _command_parsers()[args[0]].parse_args(args[1:])
             return commands[args[0]](parsed)
         return cmd_open(_open_parser().parse_args(args))
-    except (OpenError, CommandError) as exc:
+    except (OpenError, CommandError, LogFileError) as exc:
         log.error("%s", exc)
         print(f"{PROG}: {exc}", file=sys.stderr)
         return EXIT_FAILED
@@ -274,6 +275,7 @@ def print_status(source: Source, *, as_json: bool) -> None:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
+    setup_logging(args.log)
     if args.rate <= 0:
         raise CommandError("--rate must be a positive number of changes per second")
     from ringmaster_tui.sim.demo import create_demo_database
@@ -288,32 +290,51 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         # Fail here, with a clear line, on anything that is not a Ringmaster database.
         open_source(path, user="simulator").database.dispose()
     stop = threading.Event()
-    print(f"Simulating at {args.rate:g} changes/s on {path} (Ctrl-C stops)", flush=True)
     reports: list[SimulationReport] = []
+    failures: list[Exception] = []
+
+    def simulate() -> None:
+        try:
+            reports.append(
+                run_simulation(
+                    path,
+                    rate=args.rate,
+                    duration=args.duration,
+                    seed=args.seed,
+                    stop=stop,
+                    repo_root=repos,
+                )
+            )
+        except Exception as exc:
+            # Kept for the main thread to report as one line; the traceback goes to --log.
+            log.exception("the simulator stopped on an error")
+            failures.append(exc)
+
     # The simulator runs on a thread so Ctrl-C here can ask it to stop between
     # transactions and still print what it did.
-    runner = threading.Thread(
-        target=lambda: reports.append(
-            run_simulation(
-                path,
-                rate=args.rate,
-                duration=args.duration,
-                seed=args.seed,
-                stop=stop,
-                repo_root=repos,
-            )
-        ),
-        daemon=True,
-    )
+    runner = threading.Thread(target=simulate, name="simulator", daemon=True)
+    # Installed before "Simulating" is printed: a Ctrl-C from then on stops it cleanly.
     previous = signal.signal(signal.SIGINT, lambda *_: stop.set())
     try:
+        print(f"Simulating at {args.rate:g} changes/s on {path} (Ctrl-C stops)", flush=True)
+        log.info("simulating at %g changes/s on %s (seed %s)", args.rate, path, args.seed)
         runner.start()
         while runner.is_alive():
             runner.join(timeout=0.2)
     finally:
         signal.signal(signal.SIGINT, previous)
-    print(f"Done: {reports[0] if reports else 'stopped'}")
+    if failures:
+        where = f"its traceback is in {args.log}" if args.log else "--log FILE keeps its traceback"
+        raise CommandError(f"the simulator stopped on an error: {_reason(failures[0])} ({where})")
+    log.info("simulator done: %s", reports[0])
+    print(f"Done: {reports[0]}")
     return 0
+
+
+def _reason(exc: Exception) -> str:
+    """The first line of what went wrong, or the kind of error when it says nothing."""
+    lines = str(getattr(exc, "orig", None) or exc).splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def demo_database_path(requested: Path | None) -> Path:
@@ -338,18 +359,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     path = demo_database_path(args.db)
     repos = fresh_demo_database(path, args.seed)
     print(f"Demo database: {path} (Ctrl-C stops)", flush=True)
+    command = [sys.executable, "-m", "ringmaster_tui", "simulate", str(path)]
+    command += ["--rate", str(args.rate), "--repos", str(repos)]
+    if args.log:
+        # Its output goes nowhere (the dashboard owns the terminal): what it did, and
+        # what stopped it, go to the same log, appended by two processes.
+        command += ["--log", str(args.log)]
     simulator = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ringmaster_tui",
-            "simulate",
-            str(path),
-            "--rate",
-            str(args.rate),
-            "--repos",
-            str(repos),
-        ],
+        command,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

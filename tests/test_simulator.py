@@ -14,7 +14,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
@@ -33,6 +33,31 @@ from ringmaster_tui.store.source import open_source
 
 DEMO_NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+# As fast as the machine goes: runs are counted in steps, never timed.
+UNPACED = 1_000_000.0
+# A guard against a hang, not a measure of speed: what is waited for comes in well under.
+PATIENCE_SECONDS = 60.0
+
+
+class SteppingClock:
+    """The simulator's injected clock: each reading is `step` after the one before."""
+
+    def __init__(self, start: datetime, step: timedelta = timedelta(seconds=1)) -> None:
+        self.start = start
+        self.step = step
+        self.last = start - step
+
+    def __call__(self) -> datetime:
+        self.last += self.step
+        return self.last
+
+
+def wait_until(condition: Callable[[], bool], what: str) -> None:
+    """Poll `condition` until it holds; fail, saying `what` never happened, on a hang."""
+    deadline = time.monotonic() + PATIENCE_SECONDS
+    while not condition():
+        assert time.monotonic() < deadline, f"never happened: {what}"
+        time.sleep(0.02)
 
 
 def rows(db: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -52,6 +77,8 @@ class Run:
     db: Path
     started: str
     """The run's start, as a timestamp: rows made after it are the simulator's."""
+    last: str
+    """The clock's last reading, taken by the run's last write: it settled all due by then."""
     before: dict[str, int]
     """Row counts (and the last transition's rowid) before the run."""
     pending_before: set[str]
@@ -59,21 +86,23 @@ class Run:
 
 
 TABLES = ("cards", "attempts", "errors", "deployments", "decisions", "alerts")
+RUN_STEPS = 300
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory: pytest.TempPathFactory) -> Run:
-    """A demo database with repositories, after a fast three-second simulator run."""
+    """A demo database with repositories, after a simulator run of RUN_STEPS changes."""
     base = tmp_path_factory.mktemp("sim")
     db, repos = base / "demo.db", base / "repos"
-    # A day old: every decision the demo left pending has timed out when the run starts.
-    create_demo_database(db, repo_root=repos, now=datetime.now(UTC) - timedelta(days=1))
+    create_demo_database(db, repo_root=repos, now=DEMO_NOW)
     before = {table: count(db, table) for table in TABLES}
     before["rowid"] = rows(db, "SELECT max(rowid) FROM state_transitions")[0][0]
     pending = {r[0] for r in rows(db, "SELECT id FROM decisions WHERE status = 'pending'")}
-    started = sqlite_timestamp(datetime.now(UTC))
-    report = run_simulation(db, rate=200, duration=3, seed=1, repo_root=repos)
-    return Run(db, started, before, pending, report)
+    # A day after the demo: every decision it left pending has timed out when the run starts.
+    clock = SteppingClock(DEMO_NOW + timedelta(days=1))
+    started = sqlite_timestamp(clock.start)
+    report = run_simulation(db, rate=UNPACED, steps=RUN_STEPS, seed=1, repo_root=repos, clock=clock)
+    return Run(db, started, sqlite_timestamp(clock.last), before, pending, report)
 
 
 def test_the_trigger_table_names_exactly_the_system_transitions() -> None:
@@ -203,7 +232,8 @@ def test_timed_out_decisions_are_settled_with_their_default(run: Run) -> None:
     overdue = rows(
         run.db,
         "SELECT count(*) FROM decisions WHERE status = 'pending' AND datetime(requested_at, "
-        "'+' || timeout_minutes || ' minutes') < datetime('now', '-5 seconds')",
+        "'+' || timeout_minutes || ' minutes') <= ?",
+        run.last,
     )[0][0]
 
     assert len(settled) == len(run.pending_before) >= 4
@@ -236,27 +266,57 @@ def test_every_timestamp_is_in_sqlite_format(run: Run) -> None:
                 assert value is None or TIMESTAMP.fullmatch(value), (table, column, value)
 
 
-def test_stop_ends_a_run_within_a_second_and_leaves_no_transaction(tmp_path: Path) -> None:
+def test_stop_ends_a_run_at_once_and_leaves_no_transaction(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     create_demo_database(db, now=DEMO_NOW)
+    watcher = sqlite3.connect(db, isolation_level=None)
+    version = watcher.execute("PRAGMA data_version").fetchone()[0]
     stop = threading.Event()
     reports: list[SimulationReport] = []
+    # One change an hour: after its first, the run waits for the next or for `stop`.
     runner = threading.Thread(
-        target=lambda: reports.append(run_simulation(db, rate=50, stop=stop, seed=3))
+        target=lambda: reports.append(run_simulation(db, rate=1 / 3600, stop=stop, seed=3))
     )
     runner.start()
-    time.sleep(0.5)
+    wait_until(
+        lambda: watcher.execute("PRAGMA data_version").fetchone()[0] != version,
+        "the simulator committed its first change",
+    )
+    watcher.close()
 
-    asked = time.monotonic()
     stop.set()
-    runner.join(timeout=1)
+    # Far less than the hour it would wait if `stop` did not cut its wait short.
+    runner.join(timeout=PATIENCE_SECONDS)
 
-    assert not runner.is_alive() and time.monotonic() - asked < 1
-    assert reports[0].changes > 0
+    assert not runner.is_alive()
+    assert reports[0].changes == len(reports[0].log) == 1
     conn = sqlite3.connect(db, isolation_level=None, timeout=0)
     conn.execute("BEGIN IMMEDIATE")  # fails at once if a write transaction were still open
     conn.execute("ROLLBACK")
     conn.close()
+
+
+# The tables the simulator adds rows to with ids of its own making (a move's audit row
+# takes the schema's default id, SQLite's random one, as a person's move does).
+WRITTEN = (
+    "cards",
+    "acceptance_criteria",
+    "card_dependencies",
+    "attempts",
+    "prompt_metrics",
+    "loop_snapshots",
+    "errors",
+    "deployments",
+    "decisions",
+    "alerts",
+)
+
+
+def ids_of(db: Path) -> dict[str, list[str]]:
+    return {
+        table: [r[0] for r in rows(db, f"SELECT id FROM {table} ORDER BY rowid")]
+        for table in WRITTEN
+    }
 
 
 def test_the_same_seed_makes_the_same_changes(tmp_path: Path) -> None:
@@ -265,14 +325,41 @@ def test_the_same_seed_makes_the_same_changes(tmp_path: Path) -> None:
         shutil.copy(tmp_path / "a.db", tmp_path / f"{name}.db")
 
     logs = [
-        run_simulation(tmp_path / f"{name}.db", rate=1000, duration=1, seed=seed).log
+        run_simulation(
+            tmp_path / f"{name}.db",
+            rate=UNPACED,
+            steps=60,
+            seed=seed,
+            clock=SteppingClock(DEMO_NOW + timedelta(hours=1)),
+        ).log
         for name, seed in (("a", 42), ("b", 42), ("c", 43))
     ]
 
-    same = min(len(logs[0]), len(logs[1]))
-    assert same >= 30
-    assert logs[0][:same] == logs[1][:same]
-    assert logs[0][:same] != logs[2][:same]
+    assert len(logs[0]) == 60
+    assert logs[0] == logs[1]
+    assert logs[0] != logs[2]
+    assert ids_of(tmp_path / "a.db") == ids_of(tmp_path / "b.db"), "the same rows, too"
+
+
+@pytest.mark.parametrize("demo_seed", [1, 7])
+def test_a_seed_run_again_on_its_own_database_writes_new_rows(
+    tmp_path: Path, demo_seed: int
+) -> None:
+    db = tmp_path / "demo.db"
+    create_demo_database(db, seed=demo_seed, now=DEMO_NOW)
+    written = [ids_of(db)]
+
+    for n in range(3):
+        clock = SteppingClock(DEMO_NOW + timedelta(hours=1 + n))
+        report = run_simulation(db, rate=UNPACED, steps=40, seed=1, clock=clock)
+        assert report.changes > 0
+        written.append(ids_of(db))
+
+    assert rows(db, "PRAGMA integrity_check") == [("ok",)]
+    for before, after in pairwise(written):
+        # Every row written before is still there, and each run added rows of its own.
+        assert all(after[t][: len(before[t])] == before[t] for t in WRITTEN)
+        assert sum(len(after[t]) for t in WRITTEN) > sum(len(before[t]) for t in WRITTEN)
 
 
 SIMULATE_IN_ANOTHER_PROCESS = """
@@ -305,18 +392,21 @@ def test_a_second_process_simulates_while_this_one_reads(
 ) -> None:
     db, process = writer
     source = open_source(db, read_only=True, user="reader")
-    boards = set()
-    deadline = time.monotonic() + 2.5
-    while time.monotonic() < deadline and process.poll() is None:
+    boards: set[tuple[tuple[str, int], ...]] = set()
+
+    def board_changed_again() -> bool:
+        assert process.poll() is None, "the writer ended by itself"
         snapshot = source.snapshot(BoardQuery(), DEMO_NOW)
         boards.add(tuple(sorted(snapshot.states.items())))
-        time.sleep(0.05)
+        return len(boards) > 3
+
+    # However long the writer takes to start, the reader sees the board change under it.
+    wait_until(board_changed_again, "the reader saw the board change while the writer ran")
     source.database.dispose()
 
     # Ctrl-C, whatever the writer is doing: it leaves whole changes only.
     process.send_signal(signal.SIGINT)
-    assert process.wait(timeout=10) == 0
-    assert len(boards) > 3, "the reader saw the board change while the writer ran"
+    assert process.wait(timeout=PATIENCE_SECONDS) == 0
     assert rows(db, "PRAGMA integrity_check") == [("ok",)]
     for card_id, state, previous in rows(db, "SELECT id, state, previous_state FROM cards"):
         latest = rows(

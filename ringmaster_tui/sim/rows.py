@@ -1,8 +1,9 @@
 """Writing an orchestrator's rows, inside a write transaction someone else opened.
 
-The demo data and the simulator write through these same helpers. Ids are UUIDs drawn
-from the random source, as Ringmaster writes them, so a seeded run writes the same rows.
-`tally` counts what was written, under SimulationReport's field names.
+The demo data and the simulator write through these same helpers. Ids are UUIDs, as
+Ringmaster writes them, drawn from a random source, so a seeded run writes the same rows;
+one a table already holds is drawn again, since a database may hold the rows of a run
+from the same seed. `tally` counts what was written, under SimulationReport's field names.
 
 The cards table has an AFTER UPDATE trigger that stamps updated_at with the real clock,
 so the demo inserts each card with its final figures and never updates it; only the
@@ -57,16 +58,29 @@ class CardRef:
 
 
 class Rows:
-    def __init__(self, conn: Connection, rnd: random.Random) -> None:
+    def __init__(
+        self, conn: Connection, rnd: random.Random, ids: random.Random | None = None
+    ) -> None:
+        """`rnd` makes up the rows; new ids come from `ids`, or from `rnd` without it."""
         self.conn = conn
         self.rnd = rnd
+        self.ids = rnd if ids is None else ids
         self.tally: Counter[str] = Counter()
 
     def insert(self, table: str, **values: Any) -> str:
-        values.setdefault("id", random_uuid(self.rnd))
+        if "id" not in values:
+            values["id"] = self.new_id(table)
         # Values as parameters, not in the statement: its compiled form is cached.
         self.conn.execute(sa.insert(TABLES[table]), values)
         return str(values["id"])
+
+    def new_id(self, table: str) -> str:
+        """A random UUID that no row of `table` has (looked up by its primary key)."""
+        column = TABLES[table].c.id
+        while True:
+            candidate = random_uuid(self.ids)
+            if self.conn.execute(sa.select(column).where(column == candidate)).first() is None:
+                return candidate
 
     # --- projects and cards ---
 

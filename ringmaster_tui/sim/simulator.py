@@ -97,6 +97,10 @@ class SimulationReport:
         return f"{self.changes} changes: " + (", ".join(counted) or "nothing written")
 
 
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 def run_simulation(
     db_path: Path,
     *,
@@ -105,34 +109,47 @@ def run_simulation(
     seed: int | None = None,
     stop: threading.Event | None = None,
     repo_root: Path | None = None,
+    steps: int | None = None,
+    clock: Callable[[], datetime] = utc_now,
 ) -> SimulationReport:
-    """Make about `rate` changes a second until `duration` seconds pass or `stop` is set.
+    """Make about `rate` changes a second until `duration` seconds pass, `steps` changes
+    (idle ones included) are made, or `stop` is set.
 
     Attempts commit to demo repositories: a project's own when it is one, else a new
     one under `repo_root` (none without it). With a `seed`, the same kinds of change
-    happen in the same order; timestamps and commit shas follow the real clock.
+    happen in the same order, and copies of one database get the same rows; run again
+    on the database it wrote to, it writes rows with new ids (see database_mark).
+    Timestamps and commit dates come from `clock`, read once or twice a change: the
+    real clock unless a test injects its own, so nothing it checks depends on speed.
     """
     if rate <= 0:
         raise ValueError("rate must be a positive number of changes per second")
     rnd = random.Random(seed)
     stop = stop or threading.Event()
-    simulator = _Simulator(open_database(db_path), repo_root)
+    database = open_database(db_path)
     kinds, weights = list(CHANGE_WEIGHTS), list(CHANGE_WEIGHTS.values())
     tally: Counter[str] = Counter()
-    changes: list[str] = []
+    made: list[str] = []
     interval = 1.0 / rate
     started = time.monotonic()
     deadline = None if duration is None else started + duration
     next_at = started
     try:
-        while not stop.is_set() and (deadline is None or time.monotonic() < deadline):
+        simulator = _Simulator(database, repo_root, clock)
+        while (
+            not stop.is_set()
+            and (steps is None or len(made) < steps)
+            and (deadline is None or time.monotonic() < deadline)
+        ):
             kind = rnd.choices(kinds, weights)[0]
             # Each change draws from its own source, so what one change finds in the
             # database does not shift the random numbers of the next.
             effect, counts = CHANGES[kind](simulator, random.Random(rnd.getrandbits(64)))
             tally.update(counts)
             tally["changes" if effect else "idle"] += 1
-            changes.append(effect or f"{kind}: idle")
+            made.append(effect or f"{kind}: idle")
+            if steps is not None and len(made) >= steps:
+                break
             # Keep the average rate, without a burst to catch up after a slow change.
             next_at = max(next_at + interval, time.monotonic() - interval)
             wait = next_at - time.monotonic()
@@ -140,8 +157,25 @@ def run_simulation(
                 wait = min(wait, deadline - time.monotonic())
             stop.wait(max(0.0, wait))
     finally:
-        simulator.database.dispose()
-    return SimulationReport.of(tally, changes)
+        database.dispose()
+    return SimulationReport.of(tally, made)
+
+
+def database_mark(database: Database) -> str:
+    """What the database holds, told cheaply: the last rowid of each table with ids.
+
+    Equal for copies of one database; different once a run has added rows to it.
+    """
+    present = database.table_names()
+    with database.read() as conn:
+        last = {
+            name: conn.execute(
+                sa.select(sa.func.max(sa.literal_column("rowid"))).select_from(table)
+            ).scalar()
+            for name, table in sorted(TABLES.items())
+            if name in present and "id" in table.c
+        }
+    return ",".join(f"{name}:{rowid or 0}" for name, rowid in last.items())
 
 
 Result = tuple[str | None, Counter[str]]
@@ -160,18 +194,25 @@ class _Card:
 
 
 class _Simulator:
-    def __init__(self, database: Database, repo_root: Path | None) -> None:
+    def __init__(
+        self, database: Database, repo_root: Path | None, clock: Callable[[], datetime]
+    ) -> None:
         self.database = database
         self.repo_root = repo_root
+        self.clock = clock
+        self.mark = database_mark(database)
 
     def write(self, rnd: random.Random, work: Work) -> Result:
         """Run `work` in one write transaction, after settling expired decisions."""
         seed = rnd.getrandbits(64)
 
         def transaction(conn: Connection) -> Result:
-            # A retried transaction starts its random source over: same rows again.
-            rows = Rows(conn, random.Random(seed))
-            now = datetime.now(UTC)
+            # A retried transaction starts its random sources over: same rows again. Ids
+            # come from the seed and the database's mark, so a seed run again on the
+            # database it wrote to draws new ones (Rows still checks each one).
+            ids = random.Random(f"{self.mark}/{seed}")
+            rows = Rows(conn, random.Random(seed), ids)
+            now = self.clock()
             rows.auto_resolve_expired(now)
             return work(rows, now), rows.tally
 
@@ -291,7 +332,7 @@ def _finish_attempt(simulator: _Simulator, rnd: random.Random) -> Result:
     if not running:
         return None, Counter()
     target = rnd.choice(running)
-    now = datetime.now(UTC)
+    now = simulator.clock()
     started = parse_timestamp(target.started_at) or now
     failed = rnd.random() < (0.35 if target.state == sm.ERROR_FIXING else 0.25)
     work = plan_work(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from contextlib import closing
 from pathlib import Path
 
@@ -67,6 +68,24 @@ def test_without_the_flag_nothing_is_logged(tmp_path: Path) -> None:
     # SQLite's own -wal and -shm files, and nothing else.
     assert {p.name for p in tmp_path.iterdir()} <= {"board.db", "board.db-wal", "board.db-shm"}
     assert "loading a snapshot failed" not in app.raw and "Traceback" not in app.raw
+
+
+def test_the_demo_logs_what_its_simulator_did_too(tmp_path: Path) -> None:
+    db, log = tmp_path / "demo.db", tmp_path / "demo.log"
+
+    with TerminalSession("demo", "--db", db, "--rate", "30", "--log", log) as app:
+        app.wait_for("BOARD", "DRAFT")
+        # Its simulator is another process, appending to the same log once it starts.
+        deadline = time.monotonic() + 60
+        while "simulating at" not in (log.read_text() if log.exists() else ""):
+            assert time.monotonic() < deadline, "the simulator never logged"
+            time.sleep(0.05)
+        assert app.quit() == 0
+
+    text = log.read_text()
+    assert f"dashboard on {db}" in text
+    assert f"simulating at 30 changes/s on {db}" in text
+    assert "simulator done: " in text, "it stopped cleanly when the demo ended"
 
 
 def _drop_cards(db: Path) -> None:
