@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.timefmt import sqlite_timestamp
-from ringmaster_tui.store.engine import create_database
+from ringmaster_tui.sources.ringmaster.schema import create_ringmaster_database
 
 # The "big" database: years of a busy orchestrator.
 BIG: dict[str, int] = {
@@ -89,7 +89,7 @@ def generate(
     def moment() -> str:
         return sqlite_timestamp(now - span * rnd.random() ** 2)
 
-    create_database(path).dispose()
+    create_ringmaster_database(path).dispose()
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = OFF")
     conn.execute("PRAGMA synchronous = OFF")

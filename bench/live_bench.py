@@ -33,7 +33,7 @@ from pathlib import Path
 import terminal_driver
 from terminal_driver import SIZE, ScreenStream, app_in_tmux, percentile
 
-from ringmaster_tui.sim.demo import create_demo_database
+from ringmaster_tui.sources.ringmaster.sim.demo import create_demo_database
 
 TMUX_SOCKET = "ringmaster-live-bench"
 SEEN_TIMEOUT = 2.0  # a change not on screen this long after its commit counts as missed

@@ -19,7 +19,7 @@ from pathlib import Path
 from generate import BIG, generate
 
 from ringmaster_tui.domain.snapshot import BoardQuery
-from ringmaster_tui.store.source import open_source
+from ringmaster_tui.sources.registry import open_source
 
 SMALL = {name: max(1, count * 200 // 100_000) for name, count in BIG.items()}
 # The small board with the big one's history: what is shown stays, history grows.
@@ -44,7 +44,7 @@ def time_loads(path: Path, repeat: int, query: BoardQuery) -> list[float]:
         started = time.perf_counter()
         source.snapshot(query, now)
         timings.append(time.perf_counter() - started)
-    source.database.dispose()
+    source.close()
     return timings
 
 

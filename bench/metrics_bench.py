@@ -22,7 +22,7 @@ from pathlib import Path
 from loader_bench import BIG, SMALL, database, describe
 
 from ringmaster_tui.domain.timefmt import sqlite_timestamp
-from ringmaster_tui.store.source import open_source
+from ringmaster_tui.sources.registry import open_source
 
 LAYERS = ("system", "project", "card", "history", "errors", "tools")
 
@@ -67,7 +67,7 @@ def time_reads(path: Path, repeat: int, project_id: str | None) -> list[float]:
         started = time.perf_counter()
         source.metrics(project_id, now)
         timings.append(time.perf_counter() - started)
-    source.database.dispose()
+    source.close()
     return timings
 
 

@@ -29,8 +29,8 @@ from textual.widgets import Input
 
 from ringmaster_tui.config import Settings
 from ringmaster_tui.review import OutputIndex, Review, file_patch, load_commit_review
-from ringmaster_tui.store.engine import create_database
-from ringmaster_tui.store.source import open_source
+from ringmaster_tui.sources.registry import open_source
+from ringmaster_tui.sources.ringmaster.schema import create_ringmaster_database
 from ringmaster_tui.ui.app import RingmasterApp
 from ringmaster_tui.ui.messages import OpenReview
 from ringmaster_tui.ui.screens.review import ReviewScreen
@@ -79,7 +79,7 @@ def code(lines: int, word: str) -> str:
 
 
 def database(path: Path, repo: Path, sha: str, output: str) -> Path:
-    create_database(path).dispose()
+    create_ringmaster_database(path).dispose()
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("INSERT INTO projects (id, name, repository_url) VALUES ('p', 'bench', 'x')")
     conn.execute(
@@ -145,7 +145,7 @@ async def measure(db: Path, repeat: int, steps: dict[str, Step]) -> dict[str, li
                 timings["open"].append(opening)
             app.pop_screen()
             await pilot.pause()
-    source.database.dispose()
+    source.close()
     return timings
 
 

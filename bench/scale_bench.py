@@ -39,7 +39,7 @@ from live_bench import measure_latency
 from terminal_driver import SIZE, Pane, app_in_tmux, percentile
 
 from ringmaster_tui.domain import states as sm
-from ringmaster_tui.store.schema import schema_sql
+from ringmaster_tui.sources.ringmaster.schema import schema_sql
 
 TMUX_SOCKET = "ringmaster-scale-bench"
 SMALL_CARDS = 200

@@ -25,16 +25,16 @@ import sqlalchemy as sa
 from ringmaster_tui.config import Settings, data_dir
 from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
+from ringmaster_tui.engines import OpenError
 from ringmaster_tui.logs import LogFileError, setup_logging
-from ringmaster_tui.store import housekeeping
-from ringmaster_tui.store.engine import (
-    OpenError,
-    create_database,
-    open_database,
-    path_from_target,
+from ringmaster_tui.sources.base import NoRetention, RetentionPolicy, SimulationRequest, Source
+from ringmaster_tui.sources.registry import (
+    KINDS,
+    check_database,
+    create_source_database,
+    kind_named,
+    open_source,
 )
-from ringmaster_tui.store.housekeeping import RetentionPolicy
-from ringmaster_tui.store.source import Source, open_source
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,18 @@ def _common_flags(parser: argparse.ArgumentParser) -> None:
         "--no-bell",
         action="store_true",
         help="no terminal bell for a new critical alert or decision",
+    )
+
+
+def _source_flag(parser: argparse.ArgumentParser, *, default: str | None = None) -> None:
+    names = [kind.name for kind in KINDS]
+    parser.add_argument(
+        "--source",
+        choices=names,
+        default=default,
+        metavar="KIND",
+        help=f"the kind of database ({', '.join(names)}; "
+        + (f"default: {default})" if default else "default: told by its tables)"),
     )
 
 
@@ -79,6 +91,7 @@ def _open_parser() -> argparse.ArgumentParser:
         help="database path or sqlite:/// URL (default: $RINGMASTER_DB or ~/.ringmaster/data.db)",
     )
     _common_flags(parser)
+    _source_flag(parser)
     _log_flag(parser)
     return parser
 
@@ -86,11 +99,13 @@ def _open_parser() -> argparse.ArgumentParser:
 def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     init = argparse.ArgumentParser(prog=f"{PROG} init", description="create a new database")
     init.add_argument("db", help="path of the database to create")
+    _source_flag(init, default=KINDS[0].name)
 
     status = argparse.ArgumentParser(prog=f"{PROG} status", description="print a summary")
     status.add_argument("db", nargs="?", help="database path (default: as for opening)")
     status.add_argument("--json", action="store_true", help="one JSON object")
     _common_flags(status)
+    _source_flag(status)
 
     simulate = argparse.ArgumentParser(
         prog=f"{PROG} simulate", description="write to a database as a live orchestrator would"
@@ -100,6 +115,7 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     simulate.add_argument("--duration", type=float, help="stop after this many seconds")
     simulate.add_argument("--seed", type=int, help="seed for a repeatable run")
     simulate.add_argument("--repos", type=Path, help="folder for the demo git repositories")
+    _source_flag(simulate)
     _log_flag(simulate)
 
     demo = argparse.ArgumentParser(
@@ -110,6 +126,7 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     demo.add_argument("--seed", type=int, default=7, help="seed for the demo data")
     demo.add_argument("--duration", type=float, help="stop after this many seconds")
     _common_flags(demo)
+    _source_flag(demo, default=KINDS[0].name)
     _log_flag(demo)
     backup = argparse.ArgumentParser(
         prog=f"{PROG} backup", description="a consistent copy, taken while loops keep writing"
@@ -117,6 +134,7 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     backup.add_argument("db", help="database to copy")
     backup.add_argument("dest", type=Path, help="where to write the copy")
     backup.add_argument("--force", action="store_true", help="overwrite DEST if it exists")
+    _source_flag(backup)
 
     prune = argparse.ArgumentParser(
         prog=f"{PROG} prune", description="apply the retention policy (dry run by default)"
@@ -130,12 +148,14 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     prune.add_argument("--keep-snapshots", type=int, default=defaults.keep_snapshots)
     prune.add_argument("--metrics-days", type=int, default=defaults.metrics_days)
     prune.add_argument("--heartbeat-minutes", type=int, default=defaults.heartbeat_minutes)
+    _source_flag(prune)
 
     check = argparse.ArgumentParser(
         prog=f"{PROG} check", description="integrity, foreign keys, WAL size, schema"
     )
     check.add_argument("db", help="database to check")
     check.add_argument("--json", action="store_true", help="one JSON object")
+    _source_flag(check)
     return {
         "init": init,
         "status": status,
@@ -193,32 +213,32 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings(**overrides)
 
 
-def _open(settings: Settings) -> Source:
-    return open_source(settings.db, read_only=settings.read_only, user=settings.user)
+def _open(settings: Settings, kind: str | None = None) -> Source:
+    return open_source(settings.db, read_only=settings.read_only, user=settings.user, kind=kind)
 
 
 def cmd_open(args: argparse.Namespace) -> int:
     setup_logging(args.log)
     settings = _settings(args)
-    return _run_dashboard(_open(settings), settings, quit_after=None)
+    return _run_dashboard(_open(settings, args.source), settings, quit_after=None)
 
 
 def _run_dashboard(source: Source, settings: Settings, *, quit_after: float | None) -> int:
     # Imported here: `status`, `simulate` and the others start without loading Textual.
     from ringmaster_tui.ui.app import run_app
 
-    log.info("dashboard on %s as %s", source.path, settings.user)
+    log.info("dashboard on %s as %s", source.label, settings.user)
     try:
         return run_app(source, settings, quit_after=quit_after)
     finally:
-        source.database.dispose()
+        source.close()
         log.info("dashboard closed")
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    db = create_database(args.db)
-    print(f"Created {db.path} with the ringmaster-tui schema.")
-    db.dispose()
+    kind = kind_named(args.source)
+    label = create_source_database(args.db, kind)
+    print(f"Created {label} with the {kind.title} schema.")
     return 0
 
 
@@ -226,7 +246,8 @@ def status_object(snapshot: Snapshot, source: Source) -> dict[str, Any]:
     """What `status --json` prints: counts by lane and state, and the header's totals."""
     totals = snapshot.totals
     return {
-        "database": str(source.path),
+        "database": source.label,
+        "source": source.kind,
         "writable": source.writable,
         "lanes": {
             lane.name: lane.count for lane in snapshot.lanes if lane.name != sm.ARCHIVED_LANE
@@ -244,9 +265,11 @@ def status_object(snapshot: Snapshot, source: Source) -> dict[str, Any]:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    source = _open(_settings(args))
-    print_status(source, as_json=args.json)
-    source.database.dispose()
+    source = _open(_settings(args), args.source)
+    try:
+        print_status(source, as_json=args.json)
+    finally:
+        source.close()
     return 0
 
 
@@ -278,33 +301,27 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     setup_logging(args.log)
     if args.rate <= 0:
         raise CommandError("--rate must be a positive number of changes per second")
-    from ringmaster_tui.sim.demo import create_demo_database
-    from ringmaster_tui.sim.simulator import SimulationReport, run_simulation
-
-    path = path_from_target(args.db)
+    path = Path(args.db).expanduser()
     repos = args.repos or path.parent / f"{path.stem}-repos"
     if not path.exists():
-        create_demo_database(path, seed=args.seed or 7, repo_root=repos)
-        print(f"Created a demo database at {path}")
+        kind = kind_named(args.source or KINDS[0].name)
+        kind.create_demo(path, seed=args.seed or 7, repo_root=repos)
+        print(f"Created a {kind.title} demo database at {path}")
     else:
-        # Fail here, with a clear line, on anything that is not a Ringmaster database.
-        open_source(path, user="simulator").database.dispose()
+        # Fail here, with a clear line, on anything that is not a database of a known kind.
+        found = open_source(path, user="simulator", kind=args.source)
+        found.close()
+        kind = kind_named(found.kind)
     stop = threading.Event()
-    reports: list[SimulationReport] = []
+    reports: list[str] = []
     failures: list[Exception] = []
+    request = SimulationRequest(
+        rate=args.rate, stop=stop, duration=args.duration, seed=args.seed, repo_root=repos
+    )
 
     def simulate() -> None:
         try:
-            reports.append(
-                run_simulation(
-                    path,
-                    rate=args.rate,
-                    duration=args.duration,
-                    seed=args.seed,
-                    stop=stop,
-                    repo_root=repos,
-                )
-            )
+            reports.append(kind.simulate(path, request))
         except Exception as exc:
             # Kept for the main thread to report as one line; the traceback goes to --log.
             log.exception("the simulator stopped on an error")
@@ -341,26 +358,24 @@ def demo_database_path(requested: Path | None) -> Path:
     return requested or data_dir() / "demo.db"
 
 
-def fresh_demo_database(path: Path, seed: int) -> Path:
+def fresh_demo_database(path: Path, seed: int, kind_name: str = KINDS[0].name) -> Path:
     """Replace any previous demo database at `path` (and its repositories) with a new one."""
-    from ringmaster_tui.sim.demo import create_demo_database
-
     path.parent.mkdir(parents=True, exist_ok=True)
     for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         leftover.unlink(missing_ok=True)
     repos = path.parent / f"{path.stem}-repos"
     shutil.rmtree(repos, ignore_errors=True)
-    create_demo_database(path, seed=seed, repo_root=repos)
+    kind_named(kind_name).create_demo(path, seed=seed, repo_root=repos)
     return repos
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     setup_logging(args.log)
     path = demo_database_path(args.db)
-    repos = fresh_demo_database(path, args.seed)
+    repos = fresh_demo_database(path, args.seed, args.source)
     print(f"Demo database: {path} (Ctrl-C stops)", flush=True)
     command = [sys.executable, "-m", "ringmaster_tui", "simulate", str(path)]
-    command += ["--rate", str(args.rate), "--repos", str(repos)]
+    command += ["--rate", str(args.rate), "--repos", str(repos), "--source", args.source]
     if args.log:
         # Its output goes nowhere (the dashboard owns the terminal): what it did, and
         # what stopped it, go to the same log, appended by two processes.
@@ -372,7 +387,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     )
     try:
         settings = _settings(args).model_copy(update={"db": str(path)})
-        return _run_dashboard(_open(settings), settings, quit_after=args.duration)
+        return _run_dashboard(_open(settings, args.source), settings, quit_after=args.duration)
     finally:
         # SIGINT lets the simulator finish its transaction and any git commit it is in.
         simulator.send_signal(signal.SIGINT)
@@ -383,10 +398,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    database = open_source(args.db, read_only=True, user="backup").database
-    result = housekeeping.backup(database, args.dest, force=args.force)
-    database.dispose()
-    print(f"Backed up {database.path} to {result.destination} ({result.pages} pages).")
+    source = open_source(args.db, read_only=True, user="backup", kind=args.source)
+    try:
+        result = source.backup(args.dest, force=args.force)
+    finally:
+        source.close()
+    print(f"Backed up {source.label} to {result.destination} ({result.pages} pages).")
     if result.integrity != "ok":
         print(f"The copy FAILED its integrity check: {result.integrity}", file=sys.stderr)
         return EXIT_FAILED
@@ -401,28 +418,23 @@ def cmd_prune(args: argparse.Namespace) -> int:
         metrics_days=args.metrics_days,
         heartbeat_minutes=args.heartbeat_minutes,
     )
-    now = datetime.now(UTC)
-    database = open_source(args.db, read_only=not args.apply, user="retention").database
-    if args.apply:
-        if not database.writable:
-            raise CommandError(f"{database.path}: {database.access.reason}; nothing was pruned")
-        plan = housekeeping.apply_retention(database, policy, now)
-        verb = "Done"
-    else:
-        with database.read() as conn:
-            plan = housekeeping.plan_retention(conn, policy, now)
-        verb = "Dry run (add --apply to do it)"
-    database.dispose()
-    print(f"{verb}:")
-    for kind, count in plan.counts().items():
+    source = open_source(args.db, read_only=not args.apply, user="retention", kind=args.source)
+    try:
+        if args.apply and not source.writable:
+            raise CommandError(f"{source.label}: {source.read_only_reason}; nothing was pruned")
+        counts = source.prune(policy, datetime.now(UTC), apply=args.apply)
+    except NoRetention as exc:
+        raise CommandError(f"{source.label}: {exc}") from exc
+    finally:
+        source.close()
+    print("Done:" if args.apply else "Dry run (add --apply to do it):")
+    for kind, count in counts.items():
         print(f"  {kind}: {count}")
     return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    database = open_database(args.db, read_only=True)
-    report = housekeeping.check(database)
-    database.dispose()
+    report = check_database(args.db, kind=args.source)
     if args.json:
         print(json.dumps({**report.__dict__, "healthy": report.healthy}, indent=2))
     else:
@@ -436,6 +448,6 @@ def cmd_check(args: argparse.Namespace) -> int:
         for item in report.missing:
             print(f"missing: {item}")
         for item in report.extra:
-            print(f"not in schema.sql: {item}")
+            print(f"not in the schema: {item}")
         print("healthy" if report.healthy else "NOT healthy")
     return 0 if report.healthy else EXIT_FAILED

@@ -9,7 +9,13 @@ from pathlib import Path
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from ringmaster_tui.store.engine import default_database_path
+
+def default_database_path() -> Path:
+    """$RINGMASTER_DB, else Ringmaster's own default."""
+    env = os.environ.get("RINGMASTER_DB")
+    if env:
+        return Path(env).expanduser()
+    return Path.home() / ".ringmaster" / "data.db"
 
 
 def login_name() -> str:

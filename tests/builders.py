@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ringmaster_tui.domain.timefmt import sqlite_timestamp
-from ringmaster_tui.store.engine import create_database
+from ringmaster_tui.sources.ringmaster.schema import create_ringmaster_database
 
 NOW = datetime(2026, 1, 15, 12, 0, 0, tzinfo=UTC)
 
@@ -29,7 +29,7 @@ class DbBuilder:
     def __init__(self, path: Path) -> None:
         self.path = path
         if not path.exists():
-            create_database(path).dispose()
+            create_ringmaster_database(path).dispose()
         self.conn = sqlite3.connect(path, isolation_level=None)
         self.conn.execute("PRAGMA foreign_keys = ON")
         self._ids = count(1)

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ringmaster_tui.store.source import Source, open_source
+from ringmaster_tui.sources.base import Source
+from ringmaster_tui.sources.registry import open_source
 from tests.builders import build_standard_board
 
 
@@ -20,17 +21,17 @@ def board(tmp_path: Path) -> Source:
 
 
 def card_state(source: Source, title: str) -> str:
-    conn = sqlite3.connect(source.path)
+    conn = sqlite3.connect(source.engine.path)
     return str(conn.execute("SELECT state FROM cards WHERE title = ?", (title,)).fetchone()[0])
 
 
 def card_id(source: Source, title: str) -> str:
-    conn = sqlite3.connect(source.path)
+    conn = sqlite3.connect(source.engine.path)
     return str(conn.execute("SELECT id FROM cards WHERE title = ?", (title,)).fetchone()[0])
 
 
 def transitions(source: Source) -> list[tuple[str, str, str, dict[str, str]]]:
-    conn = sqlite3.connect(source.path)
+    conn = sqlite3.connect(source.engine.path)
     rows = conn.execute(
         "SELECT from_state, to_state, trigger, metadata FROM state_transitions ORDER BY rowid"
     )
@@ -48,7 +49,7 @@ def test_approve_plan_moves_the_card_and_records_who(board: Source) -> None:
     assert (from_state, to_state, trigger) == ("planning", "coding", "approve_plan")
     assert meta["by"] == "ann"
     assert meta["via"] == "ringmaster-tui"
-    conn = sqlite3.connect(board.path)
+    conn = sqlite3.connect(board.engine.path)
     previous, changed_at = conn.execute(
         "SELECT previous_state, state_changed_at FROM cards WHERE title = 'Plan with criteria'"
     ).fetchone()
@@ -79,7 +80,7 @@ def test_approve_review_refused_without_pull_request(board: Source) -> None:
 
 def test_lost_race_writes_nothing(board: Source) -> None:
     target = card_id(board, "Review me")
-    conn = sqlite3.connect(board.path)
+    conn = sqlite3.connect(board.engine.path)
     conn.execute("UPDATE cards SET state = 'coding' WHERE id = ?", (target,))
     conn.commit()
 
@@ -133,7 +134,7 @@ def test_read_only_never_writes(tmp_path: Path) -> None:
 
 
 def test_acknowledge_resolve_and_decide_are_compare_and_set(board: Source) -> None:
-    conn = sqlite3.connect(board.path)
+    conn = sqlite3.connect(board.engine.path)
     alert_ids = [r[0] for r in conn.execute("SELECT id FROM alerts WHERE acknowledged = 0")]
     error_id = conn.execute("SELECT id FROM errors WHERE resolved = 0").fetchone()[0]
     decision_id = conn.execute("SELECT id FROM decisions WHERE status = 'pending'").fetchone()[0]
@@ -157,7 +158,7 @@ def test_acknowledge_resolve_and_decide_are_compare_and_set(board: Source) -> No
 
 
 def test_a_write_waits_for_a_busy_database_then_succeeds(board: Source) -> None:
-    blocker = sqlite3.connect(board.path, isolation_level=None, check_same_thread=False)
+    blocker = sqlite3.connect(board.engine.path, isolation_level=None, check_same_thread=False)
     blocker.execute("BEGIN IMMEDIATE")
     released = threading.Timer(0.5, lambda: blocker.execute("COMMIT"))
     released.start()

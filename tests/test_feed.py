@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from ringmaster_tui.live import ChangeFeed, RefreshGate
-from ringmaster_tui.live import feed as feed_module
-from ringmaster_tui.store.engine import Database, create_database, open_database
+from ringmaster_tui.engines.sqlite import feed as feed_module
+from ringmaster_tui.engines.sqlite.engine import SqliteEngine, open_sqlite
+from ringmaster_tui.engines.sqlite.feed import SqliteChangeFeed
+from ringmaster_tui.live import RefreshGate
+from ringmaster_tui.sources.ringmaster.schema import create_ringmaster_database
 
 # Each commit sets a counter (one project's description) and prints when it committed.
 # time.monotonic() is CLOCK_MONOTONIC, one clock for every process on the machine.
@@ -54,7 +56,7 @@ STALE_LIMIT_SECONDS = 1.0
 
 
 def _new_database(path: Path, counter: int = 0) -> None:
-    create_database(path).dispose()
+    create_ringmaster_database(path).dispose()
     conn = sqlite3.connect(path)
     conn.execute(
         "INSERT INTO projects (id, name, repository_url, description) VALUES ('p', 'p', 'u', ?)",
@@ -80,7 +82,7 @@ def _remove(path: Path) -> None:
 class Owner:
     """Reloads as the app does: the gate, a loader thread, one short read per load."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: SqliteEngine) -> None:
         self.database = database
         self.gate = RefreshGate()
         self.loads: list[tuple[float, int]] = []  # (when the load ended, counter seen)
@@ -127,11 +129,11 @@ def _wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> bool:
 
 
 @pytest.fixture
-def live(tmp_path: Path) -> Iterator[tuple[Database, Owner, ChangeFeed]]:
+def live(tmp_path: Path) -> Iterator[tuple[SqliteEngine, Owner, SqliteChangeFeed]]:
     _new_database(tmp_path / "live.db")
-    database = open_database(tmp_path / "live.db")
+    database = open_sqlite(tmp_path / "live.db")
     owner = Owner(database)
-    feed = ChangeFeed(database, owner.on_change, owner.on_status)
+    feed = SqliteChangeFeed(database, owner.on_change, owner.on_status)
     feed.start()
     assert _wait_for(lambda: owner.shows(0)), "the first on_change comes once the feed watches"
     yield database, owner, feed
@@ -145,9 +147,9 @@ def live(tmp_path: Path) -> Iterator[tuple[Database, Owner, ChangeFeed]]:
 @pytest.mark.parametrize("watch_files", [True, False], ids=["events", "poll-only"])
 def test_no_commit_of_a_racing_writer_is_missed(tmp_path: Path, watch_files: bool) -> None:
     _new_database(tmp_path / "race.db")
-    database = open_database(tmp_path / "race.db")
+    database = open_sqlite(tmp_path / "race.db")
     owner = Owner(database)
-    feed = ChangeFeed(database, owner.on_change, owner.on_status, watch_files=watch_files)
+    feed = SqliteChangeFeed(database, owner.on_change, owner.on_status, watch_files=watch_files)
     feed.start()
     try:
         assert _wait_for(lambda: owner.shows(0))
@@ -186,7 +188,7 @@ def test_no_commit_of_a_racing_writer_is_missed(tmp_path: Path, watch_files: boo
 
 
 def test_a_stream_of_commits_is_polled_and_the_watch_resumes_after_it(
-    live: tuple[Database, Owner, ChangeFeed],
+    live: tuple[SqliteEngine, Owner, SqliteChangeFeed],
 ) -> None:
     # File events cost a writer in a burst far more than polling does: the watcher rests
     # while commits stream, and none is missed either way.
@@ -216,9 +218,9 @@ def test_an_event_that_comes_before_its_commit_is_followed_up(
     """
     monkeypatch.setattr(feed_module, "RECHECK_DELAYS", (0.5, 1.0, 3.0))  # roomy for CI
     _new_database(tmp_path / "early.db")
-    database = open_database(tmp_path / "early.db")
+    database = open_sqlite(tmp_path / "early.db")
     owner = Owner(database)
-    feed = ChangeFeed(database, owner.on_change, watch_files=False, poll_seconds=60)
+    feed = SqliteChangeFeed(database, owner.on_change, watch_files=False, poll_seconds=60)
     feed.start()
     try:
         assert _wait_for(lambda: owner.shows(0))
@@ -232,7 +234,9 @@ def test_an_event_that_comes_before_its_commit_is_followed_up(
         database.dispose()
 
 
-def test_poke_reloads_after_our_own_write(live: tuple[Database, Owner, ChangeFeed]) -> None:
+def test_poke_reloads_after_our_own_write(
+    live: tuple[SqliteEngine, Owner, SqliteChangeFeed],
+) -> None:
     database, owner, feed = live
     loads = len(owner.loads)
     with database.write() as conn:
@@ -247,14 +251,14 @@ def test_poke_reloads_after_our_own_write(live: tuple[Database, Owner, ChangeFee
 
 def test_a_failing_callback_does_not_stop_the_feed(tmp_path: Path) -> None:
     _new_database(tmp_path / "x.db")
-    database = open_database(tmp_path / "x.db")
+    database = open_sqlite(tmp_path / "x.db")
     calls: list[float] = []
 
     def explode() -> None:
         calls.append(time.monotonic())
         raise RuntimeError("the owner's bug")
 
-    feed = ChangeFeed(database, explode)
+    feed = SqliteChangeFeed(database, explode)
     feed.start()
     try:
         assert _wait_for(lambda: len(calls) == 1)
@@ -325,7 +329,7 @@ def test_gate_under_a_burst_while_a_slow_load_runs() -> None:
 
 
 def test_a_replaced_database_is_reopened(
-    tmp_path: Path, live: tuple[Database, Owner, ChangeFeed]
+    tmp_path: Path, live: tuple[SqliteEngine, Owner, SqliteChangeFeed]
 ) -> None:
     database, owner, _ = live
     _new_database(tmp_path / "other.db", counter=77)
@@ -346,7 +350,7 @@ def test_a_replaced_database_is_reopened(
 
 
 def test_a_deleted_database_is_awaited_and_reopened(
-    live: tuple[Database, Owner, ChangeFeed],
+    live: tuple[SqliteEngine, Owner, SqliteChangeFeed],
 ) -> None:
     database, owner, _ = live
 
@@ -362,7 +366,7 @@ def test_a_deleted_database_is_awaited_and_reopened(
 
 
 def test_a_database_deleted_and_recreated_at_once_is_followed(
-    live: tuple[Database, Owner, ChangeFeed],
+    live: tuple[SqliteEngine, Owner, SqliteChangeFeed],
 ) -> None:
     """Too fast for a check to see it missing: the new file's identity tells."""
     database, owner, _ = live
@@ -379,13 +383,13 @@ def test_a_locked_database_is_read_once_the_lock_goes(tmp_path: Path) -> None:
     """The loads fail while the lock holds (the app says so and retries); the locker's
     last commit and close change the files, and the feed reloads."""
     _new_database(tmp_path / "locked.db")
-    database = open_database(tmp_path / "locked.db")
+    database = open_sqlite(tmp_path / "locked.db")
     owner = Owner(database)
     locker = subprocess.Popen(
         [sys.executable, "-c", LOCKER, str(database.path)], stdout=subprocess.PIPE, text=True
     )
     assert locker.stdout is not None and locker.stdout.readline().strip() == "locked"
-    feed = ChangeFeed(database, owner.on_change, owner.on_status)
+    feed = SqliteChangeFeed(database, owner.on_change, owner.on_status)
     feed.start()
     try:
         assert _wait_for(lambda: owner.changes >= 1)
@@ -401,7 +405,7 @@ def test_a_locked_database_is_read_once_the_lock_goes(tmp_path: Path) -> None:
 # --- stopping ---
 
 
-def test_stop_is_prompt(live: tuple[Database, Owner, ChangeFeed]) -> None:
+def test_stop_is_prompt(live: tuple[SqliteEngine, Owner, SqliteChangeFeed]) -> None:
     _, _, feed = live
     started = time.monotonic()
 

@@ -10,8 +10,9 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from ringmaster_tui.store.engine import open_database
-from ringmaster_tui.store.housekeeping import RetentionPolicy, apply_retention
+from ringmaster_tui.engines.sqlite.engine import open_sqlite
+from ringmaster_tui.sources.base import RetentionPolicy
+from ringmaster_tui.sources.ringmaster.retention import apply_retention
 from tests.builders import NOW, DbBuilder, ago, build_standard_board
 from tests.test_status import run_cli
 
@@ -120,7 +121,7 @@ def test_prune_apply_removes_exactly_the_expired_rows(tmp_path: Path) -> None:
     db = tmp_path / "r.db"
     _retention_fixture(db).close()
 
-    plan = apply_retention(open_database(db), RetentionPolicy(), NOW + timedelta(seconds=1))
+    plan = apply_retention(open_sqlite(db), RetentionPolicy(), NOW + timedelta(seconds=1))
 
     assert plan.archive_cards == ["old-done"]
     assert sorted(plan.delete_snapshots) == sorted(f"many-{i}" for i in range(1, 6))

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import event
 
 from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
-from ringmaster_tui.store.source import Source, open_source
+from ringmaster_tui.sources.base import Source
+from ringmaster_tui.sources.registry import open_source
 from tests.builders import NOW, DbBuilder, ago, build_standard_board
 
 
@@ -98,7 +99,7 @@ def test_marks_errors_and_blockers(board: Source) -> None:
 
 
 def test_text_filter_matches_title_and_description(board: Source, tmp_path: Path) -> None:
-    conn = sqlite3.connect(board.path)
+    conn = sqlite3.connect(board.engine.path)
     conn.execute("UPDATE cards SET description = 'uses 100% of the CPU' WHERE title = 'Deploying'")
     conn.commit()
 
@@ -209,7 +210,7 @@ def test_urgent_holds_pending_decisions_and_critical_alerts_whatever_the_filters
 
 
 def test_error_and_decision_in_full(board: Source) -> None:
-    conn = sqlite3.connect(board.path)
+    conn = sqlite3.connect(board.engine.path)
     conn.execute(
         "UPDATE errors SET stack_trace = ?, context = ? WHERE message = 'Timeout in CI'",
         ("Traceback (most recent call last):\n  ...", '{"job": 7'),
@@ -260,7 +261,7 @@ def test_broken_json_options_are_kept_raw(tmp_path: Path) -> None:
 
 
 def test_database_without_coordination_tables(board: Source) -> None:
-    conn = sqlite3.connect(board.path)
+    conn = sqlite3.connect(board.engine.path)
     conn.execute("DROP TABLE decisions")
     conn.execute("DROP TABLE alerts")
     conn.commit()
@@ -274,7 +275,7 @@ def test_database_without_coordination_tables(board: Source) -> None:
 
 
 def test_card_detail_has_everything_newest_history_first(board: Source) -> None:
-    b = DbBuilder(board.path)
+    b = DbBuilder(board.engine.path)
     b.transition("card-8", "planning", "coding", trigger="approve_plan", created_at=ago(hours=5))
     b.transition("card-8", "draft", "planning", trigger="start_planning", created_at=ago(hours=6))
     b.close()
@@ -307,11 +308,11 @@ def _refresh_statements(source: Source, query: BoardQuery) -> list[tuple[str, An
         if statement.lstrip().upper().startswith("SELECT"):
             seen.append((statement, parameters))
 
-    event.listen(source.database.engine, "before_cursor_execute", record)
+    event.listen(source.engine.reader, "before_cursor_execute", record)
     try:
         source.snapshot(query, NOW)
     finally:
-        event.remove(source.database.engine, "before_cursor_execute", record)
+        event.remove(source.engine.reader, "before_cursor_execute", record)
     return seen
 
 
@@ -341,7 +342,7 @@ def test_every_refresh_query_uses_an_index(board: Source, query: BoardQuery) -> 
     """No query on the refresh path walks a whole table of history."""
     statements = _refresh_statements(board, query)
     assert len(statements) > 10
-    conn = sqlite3.connect(board.path)
+    conn = sqlite3.connect(board.engine.path)
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     for statement, parameters in statements:
         plan = conn.execute(f"EXPLAIN QUERY PLAN {statement}", parameters).fetchall()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from ringmaster_tui.domain.metrics import METRICS_DAYS, Metrics
-from ringmaster_tui.store.source import open_source
+from ringmaster_tui.sources.registry import open_source
 from tests.builders import NOW, ago
 from tests.metrics_data import build_metrics_board, card
 
@@ -21,7 +21,7 @@ def read(db: Path, project_id: str | None = None) -> Metrics:
     try:
         return source.metrics(project_id, NOW)
     finally:
-        source.database.dispose()
+        source.close()
 
 
 @pytest.fixture

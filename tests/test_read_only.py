@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from ringmaster_tui.live.feed import ChangeFeed
-from ringmaster_tui.store.engine import open_database
-from ringmaster_tui.store.source import open_source
+from ringmaster_tui.engines.sqlite.engine import open_sqlite
+from ringmaster_tui.engines.sqlite.feed import SqliteChangeFeed
+from ringmaster_tui.sources.registry import open_source
 from tests.builders import build_standard_board
 from tests.test_status import run_cli
 
@@ -76,10 +76,10 @@ def test_a_file_read_as_last_saved_is_read_live_once_a_writer_opens_it(
     # With no writer attached, SQLite cannot read a WAL database from a read-only folder
     # the usual way (it cannot make the -shm file): it is read as a frozen file, which
     # never sees a commit. The change feed switches to a live read when a writer comes.
-    database = open_database(read_only_folder / "board.db")
+    database = open_sqlite(read_only_folder / "board.db")
     assert database.access.mode == "immutable"
     seen = threading.Event()
-    feed = ChangeFeed(database, seen.set)
+    feed = SqliteChangeFeed(database, seen.set)
     feed.start()
     writer = sqlite3.connect(read_only_folder.parent / "data" / "board.db", isolation_level=None)
     try:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from ringmaster_tui.domain.review import DiffStats, parse_diff_stats
-from ringmaster_tui.store.ringmaster import review_queries
-from ringmaster_tui.store.source import open_source
+from ringmaster_tui.sources.registry import open_source
+from ringmaster_tui.sources.ringmaster import review_queries
 from tests.builders import DbBuilder, ago, build_standard_board
 
 
@@ -38,7 +38,7 @@ def test_an_attempt_comes_with_its_output_errors_paths_and_sibling_commits(
     source = open_source(db, user="ann")
     data = source.attempt_review(second)
     assert source.attempt_review("no-such-attempt") is None
-    source.database.dispose()
+    source.close()
 
     assert data is not None
     assert (data.card_id, data.card_title) == (card, "Fix flaky test")
@@ -71,7 +71,7 @@ def test_a_huge_output_is_cut_and_flagged(tmp_path: Path, monkeypatch: pytest.Mo
 
     source = open_source(db, user="ann")
     loud, silent = source.attempt_review(attempt), source.attempt_review(quiet)
-    source.database.dispose()
+    source.close()
 
     assert loud is not None and loud.output == ("0123456789" * 3)[:25] and loud.output_cut
     assert silent is not None and silent.output == "" and not silent.output_cut

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from ringmaster_tui.store.ringmaster.models import Base
-from ringmaster_tui.store.schema import schema_sql
+from ringmaster_tui.sources.ringmaster.models import Base
+from ringmaster_tui.sources.ringmaster.schema import schema_sql
 
 SEED_TABLES = {
     "projects",

@@ -26,10 +26,10 @@ import pytest
 from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.snapshot import BoardQuery
 from ringmaster_tui.domain.timefmt import parse_timestamp, sqlite_timestamp
-from ringmaster_tui.sim import lifecycle, texts
-from ringmaster_tui.sim.demo import create_demo_database
-from ringmaster_tui.sim.simulator import SimulationReport, run_simulation
-from ringmaster_tui.store.source import open_source
+from ringmaster_tui.sources.registry import open_source
+from ringmaster_tui.sources.ringmaster.sim import lifecycle, texts
+from ringmaster_tui.sources.ringmaster.sim.demo import create_demo_database
+from ringmaster_tui.sources.ringmaster.sim.simulator import SimulationReport, run_simulation
 
 DEMO_NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
 TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
@@ -366,7 +366,7 @@ SIMULATE_IN_ANOTHER_PROCESS = """
 import signal
 import sys
 from pathlib import Path
-from ringmaster_tui.sim.simulator import run_simulation
+from ringmaster_tui.sources.ringmaster.sim.simulator import run_simulation
 # Ctrl-C raises KeyboardInterrupt even if this test runs where SIGINT is ignored.
 signal.signal(signal.SIGINT, signal.default_int_handler)
 try:
@@ -402,7 +402,7 @@ def test_a_second_process_simulates_while_this_one_reads(
 
     # However long the writer takes to start, the reader sees the board change under it.
     wait_until(board_changed_again, "the reader saw the board change while the writer ran")
-    source.database.dispose()
+    source.close()
 
     # Ctrl-C, whatever the writer is doing: it leaves whole changes only.
     process.send_signal(signal.SIGINT)
@@ -435,7 +435,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_demo_fills_every_lane_and_state(demo: Path) -> None:
     source = open_source(demo, read_only=True, user="t")
     snapshot = source.snapshot(BoardQuery(show_archived=True), DEMO_NOW)
-    source.database.dispose()
+    source.close()
 
     assert all(lane.count > 0 for lane in snapshot.lanes), snapshot.lanes
     assert set(snapshot.states) == set(sm.STATES)

@@ -1,5 +1,6 @@
-"""Live updates: the change feed that tells the app to reload, and the gate that coalesces."""
+"""Live updates, engine-neutral: the gate that coalesces reloads and the pacing of loads.
+Each engine's change feed (engines/*/feed.py) tells when to reload."""
 
-from ringmaster_tui.live.feed import ChangeFeed, RefreshGate
+from ringmaster_tui.live.gate import RefreshGate
 
-__all__ = ["ChangeFeed", "RefreshGate"]
+__all__ = ["RefreshGate"]

@@ -31,10 +31,10 @@ from textual.worker import get_current_worker
 from ringmaster_tui.config import Settings
 from ringmaster_tui.domain.outcome import Outcome
 from ringmaster_tui.domain.snapshot import LIST_VIEWS, BoardQuery, CardSummary, Snapshot
-from ringmaster_tui.live.feed import ChangeFeed, RefreshGate, wal_size
+from ringmaster_tui.live.gate import RefreshGate
 from ringmaster_tui.live.pacing import pause_between_loads, pause_between_metrics_reads
 from ringmaster_tui.resources import resource_path
-from ringmaster_tui.store.source import Source
+from ringmaster_tui.sources.base import Source
 from ringmaster_tui.ui import review_jobs
 from ringmaster_tui.ui.arrivals import ArrivalWatch, announcements
 from ringmaster_tui.ui.card_actions import Intent, PlannedMove, UndoStack, force_move, plan_move
@@ -159,9 +159,7 @@ class RingmasterApp(App[int]):
         self.undo_stack = UndoStack()
         self._reload_gate = RefreshGate()
         self._metrics_gate = RefreshGate()
-        self._feed = (
-            ChangeFeed(source.database, self.request_reload, self._feed_status) if live else None
-        )
+        self._feed = source.change_feed(self.request_reload, self._feed_status) if live else None
         """Reloads after every commit of any writer; None in tests that reload by hand."""
         self._quit_after = quit_after
         self._tune_gc = tune_gc
@@ -175,7 +173,7 @@ class RingmasterApp(App[int]):
         """Which pending decisions and critical alerts were seen, to announce new ones."""
         self.dashboard = DashboardScreen(read_only=not source.writable)
         """The main screen (header of totals, views, footer); always at the bottom."""
-        self.sub_title = str(source.path)
+        self.sub_title = source.label
         if not animate:
             # Snapshots and tests: nothing may move between two screenshots.
             self.animation_level = "none"
@@ -215,7 +213,7 @@ class RingmasterApp(App[int]):
 
     @work(thread=True, group="snapshot", exit_on_error=False)
     def _load_snapshots(self) -> None:
-        wal_seen = wal_size(self.source.path)
+        wal_seen = self.source.backlog_bytes()
         previous = self.snapshot
         unchanged_loads = 0  # in a row: commits that changed nothing shown
         while True:
@@ -233,7 +231,7 @@ class RingmasterApp(App[int]):
                 previous = snapshot
             if not self._reload_gate.done():
                 return  # a lone change, or the end of a stream
-            wal = wal_size(self.source.path)
+            wal = self.source.backlog_bytes()
             load_seconds = time.monotonic() - started
             time.sleep(pause_between_loads(load_seconds, unchanged_loads, wal - wal_seen))
             wal_seen = max(wal, wal_seen)

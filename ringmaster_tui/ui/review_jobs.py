@@ -17,7 +17,7 @@ from ringmaster_tui.review import (
     load_comparison,
     problem_of,
 )
-from ringmaster_tui.store.source import Source
+from ringmaster_tui.sources.base import Source
 from ringmaster_tui.ui.highlight import PLAIN_LEXER, SAMPLE_LINES, lexer_name_for
 from ringmaster_tui.ui.messages import DiffLoaded, PatchLoaded, ReviewDataLoaded
 

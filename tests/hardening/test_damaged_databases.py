@@ -10,7 +10,7 @@ import pytest
 
 from ringmaster_tui.domain.snapshot import BoardQuery
 from ringmaster_tui.domain.timefmt import parse_timestamp
-from ringmaster_tui.store.source import open_source
+from ringmaster_tui.sources.registry import open_source
 from tests.hardening import databases
 from tests.hardening.tour import dump, tour
 from tests.test_status import run_cli

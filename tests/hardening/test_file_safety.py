@@ -24,10 +24,11 @@ from pathlib import Path
 
 import pytest
 
-from ringmaster_tui.live.feed import ChangeFeed
-from ringmaster_tui.store.engine import DiskFullError, open_database
-from ringmaster_tui.store.files import StaleFilesError
-from ringmaster_tui.store.source import open_source
+from ringmaster_tui.engines.errors import DiskFullError
+from ringmaster_tui.engines.sqlite.engine import open_sqlite
+from ringmaster_tui.engines.sqlite.feed import SqliteChangeFeed
+from ringmaster_tui.engines.sqlite.files import StaleFilesError
+from ringmaster_tui.sources.registry import open_source
 from tests.builders import build_standard_board
 from tests.hardening.pty_session import TerminalSession
 from tests.test_status import run_cli
@@ -178,7 +179,7 @@ def test_a_write_keeps_the_journal_mode_the_orchestrator_chose(tmp_path: Path) -
     try:
         outcome = source.transition("card-3", "draft", "start_planning", "planning")
     finally:
-        source.database.dispose()
+        source.close()
 
     assert outcome.ok, outcome.message
     assert journal_mode(db) == "delete"
@@ -209,8 +210,8 @@ def test_an_orchestrator_that_closes_takes_its_wal_with_it(tmp_path: Path) -> No
     copies its -wal back and removes it, as it does with no dashboard at all."""
     db = tmp_path / "board.db"
     build_standard_board(db).close()
-    database = open_database(db)
-    feed = ChangeFeed(database, lambda: None)
+    database = open_sqlite(db)
+    feed = SqliteChangeFeed(database, lambda: None)
     feed.start()
     try:
         orchestrator = orchestrate(db, 2000)
@@ -307,16 +308,16 @@ def test_a_replaced_file_beside_the_old_wal_is_never_read(
     db, orchestrator, restored = replaced_under_a_running_orchestrator
     source = open_source(db, user="ann")
     statuses: list[str | None] = []
-    feed = ChangeFeed(source.database, lambda: None, statuses.append)
+    feed = SqliteChangeFeed(source.engine, lambda: None, statuses.append)
     feed.start()
     try:
-        with source.database.read() as conn:  # seen once, with its -wal
+        with source.engine.read() as conn:  # seen once, with its -wal
             conn.exec_driver_sql("SELECT count(*) FROM cards").scalar()
         os.replace(db.with_name("backup.db"), db)
 
         wait_until(lambda: any(s and "was replaced, but" in s for s in statuses), "the warning")
         expected = re.escape("x.db-wal of the file it replaced is still beside it")
-        with pytest.raises(StaleFilesError, match=expected), source.database.read():
+        with pytest.raises(StaleFilesError, match=expected), source.engine.read():
             pass
         with pytest.raises(StaleFilesError):
             source.transition("card-3", "draft", "start_planning", "planning")
@@ -328,11 +329,11 @@ def test_a_replaced_file_beside_the_old_wal_is_never_read(
         assert orchestrator.wait(timeout=30) == 0
         move_away_the_old_side_files(db)
         wait_until(lambda: statuses[-1] is None, "the new file accepted")
-        with source.database.read() as conn:
+        with source.engine.read() as conn:
             assert conn.exec_driver_sql("SELECT count(*) FROM cards").scalar() == 15
     finally:
         feed.stop()
-        source.database.dispose()
+        source.close()
     assert digest(db) == restored
 
 
@@ -453,7 +454,7 @@ def test_a_full_disk_is_read_and_said_to_be_full(small_disk: Path) -> None:
     try:
         outcome = source.transition("card-3", "draft", "start_planning", "planning")
     finally:
-        source.database.dispose()
+        source.close()
     assert not outcome.ok
     assert "the disk is full" in outcome.message
     assert digest(small_disk) == before
@@ -470,7 +471,7 @@ def test_a_write_on_a_full_disk_says_so(small_disk: Path) -> None:
             with pytest.raises(DiskFullError, match=r"the disk holding .* is full"):
                 source.transition("card-3", "draft", "start_planning", "planning")
         finally:
-            source.database.dispose()
+            source.close()
         row = orchestrator.execute("SELECT state FROM cards WHERE id = 'card-3'").fetchone()
     assert row == ("draft",), "nothing was written"
 

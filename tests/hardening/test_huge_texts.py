@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from ringmaster_tui.domain.snapshot import BoardQuery
-from ringmaster_tui.store.ringmaster.loader import DETAIL_TEXT_CHARS, MESSAGE_CHARS, TITLE_CHARS
-from ringmaster_tui.store.source import open_source
+from ringmaster_tui.sources.registry import open_source
+from ringmaster_tui.sources.ringmaster.loader import DETAIL_TEXT_CHARS, MESSAGE_CHARS, TITLE_CHARS
 from tests.hardening import databases
 from tests.hardening.tour import dump, tour
 from tests.ui.snap_apps import make_app

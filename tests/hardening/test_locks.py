@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from ringmaster_tui.store.engine import WriteBusyError
-from ringmaster_tui.store.source import open_source
+from ringmaster_tui.engines.sqlite.engine import WriteBusyError
+from ringmaster_tui.sources.registry import open_source
 from tests.builders import build_standard_board
 from tests.hardening.tour import dump
 from tests.ui.helpers import Notes, board, card_id, loaded, settle, state_of
@@ -52,7 +52,7 @@ def db(tmp_path: Path) -> Path:
 
 def test_a_write_waits_for_a_short_lock(db: Path) -> None:
     source = open_source(db, user="ann")
-    source.database.write_timeout = 5.0
+    source.engine.write_timeout = 5.0
 
     with lock_held(db, 1.0):
         started = time.monotonic()
@@ -69,7 +69,7 @@ def test_a_write_waits_for_a_short_lock(db: Path) -> None:
 
 def test_a_write_gives_up_after_its_bound(db: Path) -> None:
     source = open_source(db, user="ann")
-    source.database.write_timeout = 1.0
+    source.engine.write_timeout = 1.0
     before = dump(db)
 
     with lock_held(db, 4.0):
@@ -87,7 +87,7 @@ def test_a_write_gives_up_after_its_bound(db: Path) -> None:
 @pytest.mark.anyio
 async def test_the_user_is_told_why_the_write_failed(db: Path, notes: Notes) -> None:
     app = make_app(db)
-    app.source.database.write_timeout = 0.5
+    app.source.engine.write_timeout = 0.5
 
     async with app.run_test(size=(100, 30), message_hook=notes.hook) as pilot:
         await loaded(pilot)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ringmaster_tui.config import Settings
-from ringmaster_tui.store.source import open_source
+from ringmaster_tui.sources.registry import open_source
 from ringmaster_tui.ui.app import RingmasterApp
 from tests.builders import NOW, DbBuilder, ago, build_standard_board
 

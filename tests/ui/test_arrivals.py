@@ -10,7 +10,7 @@ import pytest
 
 from ringmaster_tui.cli import _command_parsers, _open_parser, _settings
 from ringmaster_tui.config import Settings
-from ringmaster_tui.store.source import open_source
+from ringmaster_tui.sources.registry import open_source
 from ringmaster_tui.ui.app import RingmasterApp
 from tests.builders import NOW, DbBuilder, ago
 from tests.ui.helpers import Notes, loaded

@@ -19,7 +19,7 @@ import pytest
 from textual.pilot import Pilot
 
 from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
-from ringmaster_tui.store.source import Source
+from ringmaster_tui.sources.base import Source
 from ringmaster_tui.ui.app import RingmasterApp
 from tests.builders import NOW, DbBuilder, build_standard_board
 from tests.ui.helpers import board, card_id, loaded, screen_text, selected_title, until

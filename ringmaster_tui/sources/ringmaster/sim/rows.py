@@ -25,11 +25,11 @@ from sqlalchemy.engine import Connection
 
 from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.timefmt import sqlite_timestamp
-from ringmaster_tui.sim import lifecycle, texts
-from ringmaster_tui.sim.agent import AgentWork
-from ringmaster_tui.sim.gitrepo import Commit
-from ringmaster_tui.store.ringmaster.models import TABLES
-from ringmaster_tui.store.ringmaster.transitions import move_card
+from ringmaster_tui.sources.ringmaster.models import TABLES
+from ringmaster_tui.sources.ringmaster.sim import lifecycle, texts
+from ringmaster_tui.sources.ringmaster.sim.agent import AgentWork
+from ringmaster_tui.sources.ringmaster.sim.gitrepo import Commit
+from ringmaster_tui.sources.ringmaster.transitions import move_card
 
 projects = TABLES["projects"]
 cards = TABLES["cards"]

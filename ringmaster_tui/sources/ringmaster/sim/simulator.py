@@ -1,6 +1,6 @@
 """Write to a database as a live orchestrator would, at a given rate, until told to stop.
 
-Each change is one write transaction (Database.write_with_retry): stopping, Ctrl-C or a
+Each change is one write transaction (Engine.write_with_retry): stopping, Ctrl-C or a
 crash leaves either the whole change or none of it. A git commit happens before the
 transaction that records it, so no write lock is held while git runs.
 
@@ -28,12 +28,12 @@ from sqlalchemy.engine import Connection, Row
 
 from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.timefmt import parse_timestamp, sqlite_timestamp
-from ringmaster_tui.sim import lifecycle, texts
-from ringmaster_tui.sim.agent import plan_work
-from ringmaster_tui.sim.gitrepo import DemoRepo, GitError
-from ringmaster_tui.sim.rows import CardRef, Rows
-from ringmaster_tui.store.engine import Database, open_database
-from ringmaster_tui.store.ringmaster.models import TABLES
+from ringmaster_tui.engines import Engine, open_engine
+from ringmaster_tui.sources.ringmaster.models import TABLES
+from ringmaster_tui.sources.ringmaster.sim import lifecycle, texts
+from ringmaster_tui.sources.ringmaster.sim.agent import plan_work
+from ringmaster_tui.sources.ringmaster.sim.gitrepo import DemoRepo, GitError
+from ringmaster_tui.sources.ringmaster.sim.rows import CardRef, Rows
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ def run_simulation(
         raise ValueError("rate must be a positive number of changes per second")
     rnd = random.Random(seed)
     stop = stop or threading.Event()
-    database = open_database(db_path)
+    database = open_engine(db_path)
     kinds, weights = list(CHANGE_WEIGHTS), list(CHANGE_WEIGHTS.values())
     tally: Counter[str] = Counter()
     made: list[str] = []
@@ -161,7 +161,7 @@ def run_simulation(
     return SimulationReport.of(tally, made)
 
 
-def database_mark(database: Database) -> str:
+def database_mark(database: Engine) -> str:
     """What the database holds, told cheaply: the last rowid of each table with ids.
 
     Equal for copies of one database; different once a run has added rows to it.
@@ -195,7 +195,7 @@ class _Card:
 
 class _Simulator:
     def __init__(
-        self, database: Database, repo_root: Path | None, clock: Callable[[], datetime]
+        self, database: Engine, repo_root: Path | None, clock: Callable[[], datetime]
     ) -> None:
         self.database = database
         self.repo_root = repo_root

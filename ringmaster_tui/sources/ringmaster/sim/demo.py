@@ -24,11 +24,11 @@ from typing import Any
 
 from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.timefmt import sqlite_timestamp
-from ringmaster_tui.sim import lifecycle, texts
-from ringmaster_tui.sim.agent import AgentWork, plan_work
-from ringmaster_tui.sim.gitrepo import Commit, DemoRepo, GitError
-from ringmaster_tui.sim.rows import CardRef, Rows, pull_request_url, random_uuid
-from ringmaster_tui.store.engine import create_database
+from ringmaster_tui.sources.ringmaster.schema import create_ringmaster_database
+from ringmaster_tui.sources.ringmaster.sim import lifecycle, texts
+from ringmaster_tui.sources.ringmaster.sim.agent import AgentWork, plan_work
+from ringmaster_tui.sources.ringmaster.sim.gitrepo import Commit, DemoRepo, GitError
+from ringmaster_tui.sources.ringmaster.sim.rows import CardRef, Rows, pull_request_url, random_uuid
 
 log = logging.getLogger(__name__)
 
@@ -174,13 +174,12 @@ def create_demo_database(
     per project) under `repo_root` when given. Every timestamp is relative to `now`."""
     now = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     rnd = random.Random(seed)
-    database = create_database(db_path)
+    database = create_ringmaster_database(db_path)
     try:
         repos = _repositories(repo_root, now)
         cards = _plan_cards(rnd, now)
         _do_the_work(rnd, cards, repos)
-        with database.write() as conn:
-            _write(Rows(conn, rnd), rnd, cards, repos, now)
+        database.write_with_retry(lambda conn: _write(Rows(conn, rnd), rnd, cards, repos, now))
     finally:
         database.dispose()
 

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ringmaster_tui.store.ringmaster.models import TABLES
+from ringmaster_tui.sources.ringmaster.models import TABLES
 
 NOW = sa.func.datetime("now")
 

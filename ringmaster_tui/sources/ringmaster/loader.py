@@ -40,8 +40,8 @@ from ringmaster_tui.domain.snapshot import (
     Urgent,
 )
 from ringmaster_tui.domain.timefmt import deadline_of, parse_timestamp
-from ringmaster_tui.store.present import null_missing, present_schema
-from ringmaster_tui.store.ringmaster import models as m
+from ringmaster_tui.engines.present import null_missing, present_schema
+from ringmaster_tui.sources.ringmaster import models as m
 
 # Long texts are cut in SQL so a 100,000-character title never leaves the database whole.
 TITLE_CHARS = 300

@@ -23,6 +23,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from ringmaster_tui.engines.errors import StaleFilesError
+
 log = logging.getLogger(__name__)
 
 SIDE_SUFFIXES = ("-wal", "-shm")
@@ -96,11 +98,6 @@ def unread_wal_bytes(path: Path) -> int:
     except OSError:
         return 0
     return max(0, size - WAL_HEADER_BYTES)
-
-
-class StaleFilesError(Exception):
-    """The main file was replaced but the -wal or -shm of the file it replaced is still
-    there: reading them together would show, and writing would make, a corrupt database."""
 
 
 @dataclass(frozen=True)

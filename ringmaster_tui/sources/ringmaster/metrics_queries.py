@@ -25,9 +25,9 @@ from ringmaster_tui.domain.metrics import (
     Metrics,
     ProjectStats,
 )
-from ringmaster_tui.store.present import present_schema
-from ringmaster_tui.store.ringmaster import models as m
-from ringmaster_tui.store.ringmaster.loader import TITLE_CHARS, AnyRow, cut_text, execute
+from ringmaster_tui.engines.present import present_schema
+from ringmaster_tui.sources.ringmaster import models as m
+from ringmaster_tui.sources.ringmaster.loader import TITLE_CHARS, AnyRow, cut_text, execute
 
 ACTIVITY_LIMIT = 30
 PROJECT_LIMIT = 200

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -16,59 +16,74 @@ from ringmaster_tui.domain.snapshot import (
     ErrorDetail,
     Snapshot,
 )
-from ringmaster_tui.store.engine import Database
-from ringmaster_tui.store.ringmaster.actions import Actions
-from ringmaster_tui.store.ringmaster.loader import SnapshotReader, SummaryCache
-from ringmaster_tui.store.ringmaster.metrics_queries import read_metrics
-from ringmaster_tui.store.ringmaster.review_queries import read_attempt_review
-
-# Without these the board has nothing to show; every other table is optional.
-RINGMASTER_TABLES: tuple[str, ...] = ("projects", "cards")
+from ringmaster_tui.engines.base import BackupResult, ChangeFeed, Engine, HealthReport
+from ringmaster_tui.sources.base import RetentionPolicy
+from ringmaster_tui.sources.ringmaster.actions import Actions
+from ringmaster_tui.sources.ringmaster.loader import SnapshotReader, SummaryCache
+from ringmaster_tui.sources.ringmaster.metrics_queries import read_metrics
+from ringmaster_tui.sources.ringmaster.retention import apply_retention, plan_retention
+from ringmaster_tui.sources.ringmaster.review_queries import read_attempt_review
+from ringmaster_tui.sources.ringmaster.schema import schema_sql
 
 
 class RingmasterSource:
-    def __init__(self, database: Database, user: str) -> None:
-        self.database = database
-        self._actions = Actions(database, user)
+    kind = "ringmaster"
+
+    def __init__(self, engine: Engine, user: str) -> None:
+        self.engine = engine
+        self._actions = Actions(engine, user)
         self._summaries = SummaryCache()
         """The last snapshot's lane cards, reused by the next (one loader at a time)."""
 
     @property
-    def path(self) -> Path:
-        return self.database.path
+    def label(self) -> str:
+        return self.engine.label
 
     @property
     def writable(self) -> bool:
-        return self.database.writable
+        return self.engine.writable
 
     @property
     def read_only_reason(self) -> str:
-        return self.database.access.reason
+        return self.engine.read_only_reason
 
     @property
     def warning(self) -> str | None:
-        return self.database.warning
+        return self.engine.warning
+
+    def change_feed(
+        self,
+        on_change: Callable[[], None],
+        on_status: Callable[[str | None], None] | None = None,
+    ) -> ChangeFeed:
+        return self.engine.change_feed(on_change, on_status)
+
+    def backlog_bytes(self) -> int:
+        return self.engine.backlog_bytes()
+
+    def close(self) -> None:
+        self.engine.dispose()
 
     def snapshot(self, query: BoardQuery, now: datetime) -> Snapshot:
-        with self.database.read() as conn:
+        with self.engine.read() as conn:
             snapshot = SnapshotReader(conn, query, now, self._summaries).snapshot()
         self._summaries.next_snapshot()
         return snapshot
 
     def card_detail(self, card_id: str, now: datetime) -> CardDetail | None:
-        with self.database.read() as conn:
+        with self.engine.read() as conn:
             return SnapshotReader(conn, BoardQuery(), now).card_detail(card_id)
 
     def error_detail(self, error_id: str, now: datetime) -> ErrorDetail | None:
-        with self.database.read() as conn:
+        with self.engine.read() as conn:
             return SnapshotReader(conn, BoardQuery(), now).error_detail(error_id)
 
     def decision_detail(self, decision_id: str, now: datetime) -> DecisionDetail | None:
-        with self.database.read() as conn:
+        with self.engine.read() as conn:
             return SnapshotReader(conn, BoardQuery(), now).decision_detail(decision_id)
 
     def metrics(self, project_id: str | None, now: datetime) -> Metrics:
-        with self.database.read() as conn:
+        with self.engine.read() as conn:
             return read_metrics(conn, project_id, now)
 
     def transition(self, card_id: str, seen_state: str, trigger: str, to_state: str) -> Outcome:
@@ -87,5 +102,17 @@ class RingmasterSource:
         return self._actions.decide(decision_id, choice, comment)
 
     def attempt_review(self, attempt_id: str) -> AttemptReviewData | None:
-        with self.database.read() as conn:
+        with self.engine.read() as conn:
             return read_attempt_review(conn, attempt_id)
+
+    def backup(self, destination: Path, *, force: bool = False) -> BackupResult:
+        return self.engine.backup(destination, force=force)
+
+    def health(self) -> HealthReport:
+        return self.engine.health(schema_sql())
+
+    def prune(self, policy: RetentionPolicy, now: datetime, *, apply: bool) -> dict[str, int]:
+        if apply:
+            return apply_retention(self.engine, policy, now).counts()
+        with self.engine.read() as conn:
+            return plan_retention(conn, policy, now).counts()

@@ -48,67 +48,9 @@ STREAM_POLL_SECONDS = 0.005
 STREAM_QUIET_SECONDS = 0.5
 
 
-class RefreshGate:
-    """Coalesces reload requests: at most one load in flight and one pending, at any rate.
-
-    A pure state machine (a lock; no threads, no timers), used like this:
-
-        if gate.request():       # a change was seen; True: start a loader now
-            start_loader()
-
-        def loader():            # on a worker thread
-            while True:
-                gate.begin()     # before the load's read transaction starts
-                load()
-                if not gate.done():
-                    break        # False: nothing asked for since begin()
-
-    Requests that arrive before `begin()` are covered by the load that follows it; those
-    that arrive during the load make `done()` ask for exactly one more. A loader that
-    never calls `begin()` stays correct, at the cost of an occasional extra load.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._busy = False  # a load is scheduled or running
-        self._dirty = False  # a request came in that the current load may not cover
-
-    def request(self) -> bool:
-        """A change was seen. True: the caller must start a load; False: one will run."""
-        with self._lock:
-            if self._busy:
-                self._dirty = True
-                return False
-            self._busy = True
-            self._dirty = False
-            return True
-
-    def begin(self) -> None:
-        """A load starts now: it sees every change requested so far."""
-        with self._lock:
-            self._busy = True
-            self._dirty = False
-
-    def done(self) -> bool:
-        """A load ended. True: the caller must load again (begin() first)."""
-        with self._lock:
-            if self._dirty:
-                self._dirty = False
-                return True
-            self._busy = False
-            return False
-
-    @property
-    def busy(self) -> bool:
-        with self._lock:
-            return self._busy
-
-
 class Watchable(Protocol):
-    """What the feed needs of a database; `store.engine.Database` is one.
-
-    A protocol rather than an import, so `live` does not depend on `store`.
-    """
+    """What the feed needs of a database: the SQLite engine (a protocol, not an import,
+    as the engine imports this module)."""
 
     @property
     def path(self) -> Path: ...
@@ -161,15 +103,7 @@ class _StopWhen:
         return self._stopping.is_set() or not self._watch_allowed.is_set()
 
 
-def wal_size(path: Path) -> int:
-    """The size of the database's -wal file in bytes; 0 when there is none."""
-    try:
-        return os.stat(f"{path}-wal").st_size
-    except OSError:
-        return 0
-
-
-class ChangeFeed:
+class SqliteChangeFeed:
     """Calls `on_change()` after every commit to the database, from its own thread.
 
     - The first `on_change()` comes as soon as the feed has its connection: an owner may

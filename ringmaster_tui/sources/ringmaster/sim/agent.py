@@ -10,8 +10,8 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ringmaster_tui.sim import lifecycle, texts
-from ringmaster_tui.sim.gitrepo import Commit
+from ringmaster_tui.sources.ringmaster.sim import lifecycle, texts
+from ringmaster_tui.sources.ringmaster.sim.gitrepo import Commit
 
 
 @dataclass(frozen=True)

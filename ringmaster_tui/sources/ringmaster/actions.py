@@ -16,9 +16,9 @@ from sqlalchemy.engine import Connection
 
 from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.outcome import Moved, Outcome
-from ringmaster_tui.store.engine import Database
-from ringmaster_tui.store.ringmaster import models as m
-from ringmaster_tui.store.ringmaster.transitions import NOW, move_card
+from ringmaster_tui.engines.base import Engine
+from ringmaster_tui.sources.ringmaster import models as m
+from ringmaster_tui.sources.ringmaster.transitions import NOW, move_card
 
 cards = m.TABLES["cards"]
 criteria = m.TABLES["acceptance_criteria"]
@@ -34,7 +34,7 @@ APP_NAME = "ringmaster-tui"
 class Actions:
     """The writes one user makes; who they are is recorded with each."""
 
-    def __init__(self, db: Database, user: str) -> None:
+    def __init__(self, db: Engine, user: str) -> None:
         self.db = db
         self.user = user
 
@@ -169,6 +169,6 @@ class Actions:
         return self._run(what, work)
 
 
-def _read_only(db: Database) -> Outcome:
-    log.info("write refused: %s is read-only (%s)", db.path, db.access.reason)
-    return Outcome(ok=False, message=f"Read-only: {db.access.reason or 'writes are disabled'}.")
+def _read_only(db: Engine) -> Outcome:
+    log.info("write refused: %s is read-only (%s)", db.label, db.read_only_reason)
+    return Outcome(ok=False, message=f"Read-only: {db.read_only_reason or 'writes are disabled'}.")

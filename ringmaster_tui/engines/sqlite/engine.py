@@ -1,8 +1,9 @@
-"""Opening a database: engines, PRAGMAs, read-only opening, transactions, retries.
+"""The SQLite engine: opening a database file, PRAGMAs, read-only opening, transactions.
 
-Every connection this app makes goes through here, so the rules are in one place:
-WAL and foreign keys on, a busy timeout, reads in short deferred transactions, writes
-in BEGIN IMMEDIATE, and a read-only mode that never writes.
+Every connection to a SQLite file goes through here, so the rules are in one place:
+reads through read-only connections in short deferred transactions, writes in BEGIN
+IMMEDIATE with foreign keys on and bounded retries, the journal mode left as the file's
+owner chose it, and no connection kept open between two of them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -24,13 +25,16 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool
 
-from ringmaster_tui.store.files import (
+from ringmaster_tui.engines.base import BackupResult, HealthReport
+from ringmaster_tui.engines.errors import DiskFullError, OpenError, ReadOnlyError, WriteBusyError
+from ringmaster_tui.engines.sqlite import maintenance
+from ringmaster_tui.engines.sqlite.feed import SqliteChangeFeed
+from ringmaster_tui.engines.sqlite.files import (
     ReplacementGuard,
     commit_marker,
     side_path,
     unread_wal_bytes,
 )
-from ringmaster_tui.store.schema import schema_sql
 
 log = logging.getLogger(__name__)
 
@@ -41,25 +45,6 @@ WRITE_RETRY_SECONDS = 10.0
 RETRY_PAUSE_SECONDS = 0.05
 
 T = TypeVar("T")
-
-
-class OpenError(Exception):
-    """A database that cannot be opened; the message names the path and what to do."""
-
-
-class ReadOnlyError(Exception):
-    """A write was asked of a database opened read-only."""
-
-
-class WriteBusyError(Exception):
-    """Another writer held the database longer than a write may wait; nothing was written."""
-
-
-def default_database_path() -> Path:
-    env = os.environ.get("RINGMASTER_DB")
-    if env:
-        return Path(env).expanduser()
-    return Path.home() / ".ringmaster" / "data.db"
 
 
 def path_from_target(target: str) -> Path:
@@ -149,9 +134,11 @@ class SharedExclusive:
                 self._cond.notify_all()
 
 
-class Database:
+class SqliteEngine:
     """One SQLite database file: read-only connections for reads, read-write ones for the
     writes the user asks for; no connection outlives its transaction."""
+
+    kind: ClassVar[str] = "sqlite"
 
     def __init__(
         self, path: Path, access: Access, *, write_timeout: float = WRITE_RETRY_SECONDS
@@ -162,7 +149,8 @@ class Database:
         """The longest a write waits for other writers before it gives up."""
         self.guard = ReplacementGuard(path)
         """Refuses a main file replaced while open until the old one's -wal and -shm go."""
-        self.engine = self._make_engine(access.read_uri_mode, reader=True)
+        self.reader = self._make_engine(access.read_uri_mode, reader=True)
+        """SQLAlchemy's engine for the reads (read-only connections)."""
         self._writer: Engine | None = None
         self._turns = SharedExclusive()
         """Reads share it; a write's connection closes holding it alone."""
@@ -201,8 +189,26 @@ class Database:
         return engine
 
     @property
+    def label(self) -> str:
+        return str(self.path)
+
+    @property
     def writable(self) -> bool:
         return self.access.writable
+
+    @property
+    def read_only_reason(self) -> str:
+        return self.access.reason
+
+    def change_feed(
+        self,
+        on_change: Callable[[], None],
+        on_status: Callable[[str | None], None] | None = None,
+    ) -> SqliteChangeFeed:
+        return SqliteChangeFeed(self, on_change, on_status)
+
+    def backlog_bytes(self) -> int:
+        return wal_size(self.path)
 
     @property
     def warning(self) -> str | None:
@@ -237,8 +243,8 @@ class Database:
             _probe(self.path, live)
         except sqlite3.DatabaseError:
             return False  # the writer left again meanwhile: stay as we are
-        stale, self.access = self.engine, live
-        self.engine = self._make_engine(live.read_uri_mode, reader=True)
+        stale, self.access = self.reader, live
+        self.reader = self._make_engine(live.read_uri_mode, reader=True)
         stale.dispose()
         log.info("%s: a writer has it open now; reading it live", self.path)
         return True
@@ -247,7 +253,7 @@ class Database:
     def read(self) -> Iterator[Connection]:
         """One short read transaction on a read-only connection; it ends with the block."""
         self.guard.check()
-        with self._turns.shared(), self.engine.connect() as conn, conn.begin():
+        with self._turns.shared(), self.reader.connect() as conn, conn.begin():
             yield conn
 
     @contextmanager
@@ -320,10 +326,24 @@ class Database:
             rows = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")
             return {row[0] for row in rows}
 
+    def backup(self, destination: Path, *, force: bool = False) -> BackupResult:
+        return maintenance.backup(self, destination, force=force)
+
+    def health(self, expected_ddl: str) -> HealthReport:
+        return maintenance.check(self, expected_ddl)
+
     def dispose(self) -> None:
-        self.engine.dispose()
+        self.reader.dispose()
         if self._writer is not None:
             self._writer.dispose()
+
+
+def wal_size(path: Path) -> int:
+    """The size of the database's -wal file in bytes; 0 when there is none."""
+    try:
+        return os.stat(side_path(path, "-wal")).st_size
+    except OSError:
+        return 0
 
 
 def _lenient_text(raw: bytes) -> str:
@@ -339,10 +359,6 @@ def _is_full(exc: sa.exc.OperationalError, path: Path) -> bool:
     # SQLite says "disk I/O error" when it cannot grow the -shm file on a full disk.
     text = str(exc.orig).lower()
     return "full" in text or ("i/o error" in text and _disk_full(path))
-
-
-class DiskFullError(Exception):
-    """The disk holding the database is full; the write was rolled back."""
 
 
 def _free_bytes(folder: Path) -> int | None:
@@ -378,7 +394,7 @@ def _probe(path: Path, access: Access) -> None:
         conn.close()
 
 
-def open_database(target: str | Path, *, read_only: bool = False) -> Database:
+def open_sqlite(target: str | Path, *, read_only: bool = False) -> SqliteEngine:
     """Open an existing database, read-write when allowed, else read-only.
 
     Raises OpenError with one line naming the path and what to do.
@@ -412,10 +428,10 @@ def open_database(target: str | Path, *, read_only: bool = False) -> Database:
         access = _fallback_access(path, access, exc)
     why = f": {access.reason}" if access.reason else ""
     log.info("opened %s %s%s", path, _MODE_WORDS[access.mode], why)
-    database = Database(path, access)
-    if database.warning:
-        log.warning("%s: %s", path, database.warning)
-    return database
+    engine = SqliteEngine(path, access)
+    if engine.warning:
+        log.warning("%s: %s", path, engine.warning)
+    return engine
 
 
 _MODE_WORDS = {"rw": "read-write", "ro": "read-only", "immutable": "read-only (as last saved)"}
@@ -442,8 +458,9 @@ def _fallback_access(path: Path, access: Access, exc: sqlite3.DatabaseError) -> 
     raise OpenError(f"{path}: cannot be opened ({message})") from exc
 
 
-def create_database(target: str | Path) -> Database:
-    """Create the schema in a new or empty database file; refuse one that holds data."""
+def create_sqlite(target: str | Path, ddl: str) -> SqliteEngine:
+    """Run `ddl` (a source's schema script) in a new or empty database file; refuse one
+    that holds data."""
     path = path_from_target(str(target))
     if path.exists() and path.stat().st_size > 0:
         existing = _existing_tables(path)
@@ -456,10 +473,10 @@ def create_database(target: str | Path) -> Database:
         raise OpenError(f"{path}: the folder {path.parent} does not exist")
     conn = sqlite3.connect(path)
     try:
-        conn.executescript(schema_sql())
+        conn.executescript(ddl)
     finally:
         conn.close()
-    return Database(path, Access("rw"))
+    return SqliteEngine(path, Access("rw"))
 
 
 def _existing_tables(path: Path) -> list[str]:

@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ringmaster_tui.domain.review import AttemptCommit, AttemptError, AttemptReviewData
-from ringmaster_tui.store.present import present_schema
-from ringmaster_tui.store.ringmaster import models as m
-from ringmaster_tui.store.ringmaster.loader import attempt_view, cut_text, execute
+from ringmaster_tui.engines.present import present_schema
+from ringmaster_tui.sources.ringmaster import models as m
+from ringmaster_tui.sources.ringmaster.loader import attempt_view, cut_text, execute
 
 OUTPUT_MAX_CHARS = 64 * 1024 * 1024
 TEXT_MAX_CHARS = 200_000

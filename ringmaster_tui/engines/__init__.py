@@ -1,0 +1,71 @@
+"""Engines: the kinds of database a source can live on. One place picks the engine for a
+target (a path or a URL); nothing else branches on the kind of database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from ringmaster_tui.engines.base import ChangeFeed, Engine
+from ringmaster_tui.engines.errors import (
+    DiskFullError,
+    OpenError,
+    ReadOnlyError,
+    StaleFilesError,
+    WriteBusyError,
+)
+
+__all__ = [
+    "ChangeFeed",
+    "DiskFullError",
+    "Engine",
+    "OpenError",
+    "ReadOnlyError",
+    "StaleFilesError",
+    "WriteBusyError",
+    "create_database",
+    "engine_kind",
+    "open_engine",
+]
+
+SQLITE = "sqlite"
+
+
+def engine_kind(target: str | Path) -> str:
+    """Which engine serves `target`: a path or sqlite:/// URL is SQLite."""
+    text = str(target)
+    if "://" not in text:
+        return SQLITE
+    scheme = text.split("://", 1)[0].lower()
+    if scheme.startswith("libsql"):
+        raise OpenError(
+            f"{scheme}:// (a remote Turso database) cannot be opened directly; open a local "
+            "libSQL file (an embedded replica) by its path instead"
+        )
+    try:
+        backend = sa.engine.make_url(text).get_backend_name()
+    except sa.exc.ArgumentError as exc:
+        raise OpenError(f"cannot read the database URL ({exc})") from exc
+    if backend == SQLITE:
+        return SQLITE
+    raise OpenError(
+        f"cannot open a {backend} database; ringmaster-tui reads SQLite databases "
+        "(a path or sqlite:///PATH)"
+    )
+
+
+def open_engine(target: str | Path, *, read_only: bool = False) -> Engine:
+    """Open an existing database on the engine its target names."""
+    engine_kind(target)  # refuses what no engine serves, with its own message
+    from ringmaster_tui.engines.sqlite.engine import open_sqlite
+
+    return open_sqlite(target, read_only=read_only)
+
+
+def create_database(target: str | Path, ddl: str) -> Engine:
+    """Create a new database at `target` from `ddl` (a source's schema for that engine)."""
+    engine_kind(target)
+    from ringmaster_tui.engines.sqlite.engine import create_sqlite
+
+    return create_sqlite(target, ddl)

@@ -1,0 +1,1 @@
+"""The SQLite engine: a database file, its -wal and -shm, watched without a connection."""
