@@ -18,7 +18,7 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
 from textual.message import Message
@@ -68,6 +68,7 @@ from ringmaster_tui.ui.messages import (
     SnapshotLoaded,
     UndoRequested,
 )
+from ringmaster_tui.ui.paste_routing import PasteGuardApp
 from ringmaster_tui.ui.safe_text import make_visible, safe_text
 from ringmaster_tui.ui.screens.card_detail import CardDetailScreen
 from ringmaster_tui.ui.screens.confirm import ConfirmScreen
@@ -114,7 +115,8 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class RingmasterApp(App[int]):
+# PasteGuardApp: a paste is text in a field, never keys (ui/paste_routing.py).
+class RingmasterApp(PasteGuardApp[int]):
     TITLE = "ringmaster-tui"
     CSS_PATH: ClassVar[list[str | PurePath]] = [STYLES / name for name in STYLE_FILES]
     COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {

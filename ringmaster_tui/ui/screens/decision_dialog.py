@@ -27,6 +27,7 @@ from ringmaster_tui.ui.formatting import MISSING, countdown
 from ringmaster_tui.ui.messages import Decide, DecisionDetailLoaded, DecisionWritten
 from ringmaster_tui.ui.safe_text import make_visible, safe_text
 from ringmaster_tui.ui.widgets.json_text import json_renderable
+from ringmaster_tui.ui.widgets.paste_input import PasteInput
 
 PENDING = "pending"
 # Options 1-9 have a key; any further ones are reached with the arrows.
@@ -89,7 +90,8 @@ class DecisionScreen(ModalScreen[None]):
         self._context_box = Static(Text("Loading…", style="dim"), id="decision-context")
         self._options = ChoiceList(id="decision-options")
         self._raw_options = Static("", id="decision-raw-options")
-        self._comment = Input(
+        # Its pastes are shown and written as visible text on one line (paste_input).
+        self._comment = PasteInput(
             id="decision-comment", placeholder="comment (optional; tab)", compact=True
         )
         self._picked = Static("", id="decision-picked")

@@ -1,13 +1,15 @@
-"""The text field of a filter: an Input whose styles alone set its size."""
+"""The text field of a filter: an Input whose styles alone set its size, and whose pastes
+are visible text on one line (see paste_input)."""
 
 from __future__ import annotations
 
 from textual.geometry import Size
 from textual.reactive import Reactive
-from textual.widgets import Input
+
+from ringmaster_tui.ui.widgets.paste_input import PasteInput
 
 
-class FilterInput(Input):
+class FilterInput(PasteInput):
     """An Input that never lays out the screen as it is typed into.
 
     Input sets its virtual size to the width of its text at each key, and Widget declares
