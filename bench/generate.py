@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.timefmt import sqlite_timestamp
+from ringmaster_tui.sources.ringmaster import workflow as sm
 from ringmaster_tui.sources.ringmaster.schema import create_ringmaster_database
 
 # The "big" database: years of a busy orchestrator.

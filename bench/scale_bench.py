@@ -38,7 +38,7 @@ from generate import BIG, generate
 from live_bench import measure_latency
 from terminal_driver import SIZE, Pane, app_in_tmux, percentile
 
-from ringmaster_tui.domain import states as sm
+from ringmaster_tui.sources.ringmaster import workflow as sm
 from ringmaster_tui.sources.ringmaster.schema import schema_sql
 
 TMUX_SOCKET = "ringmaster-scale-bench"

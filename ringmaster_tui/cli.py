@@ -23,8 +23,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from ringmaster_tui.config import Settings, data_dir
-from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
+from ringmaster_tui.domain.workflow import HIDDEN_LANE
 from ringmaster_tui.engines import OpenError
 from ringmaster_tui.logs import LogFileError, setup_logging
 from ringmaster_tui.sources.base import NoRetention, RetentionPolicy, SimulationRequest, Source
@@ -249,9 +249,7 @@ def status_object(snapshot: Snapshot, source: Source) -> dict[str, Any]:
         "database": source.label,
         "source": source.kind,
         "writable": source.writable,
-        "lanes": {
-            lane.name: lane.count for lane in snapshot.lanes if lane.name != sm.ARCHIVED_LANE
-        },
+        "lanes": {lane.name: lane.count for lane in snapshot.lanes if lane.name != HIDDEN_LANE},
         "states": dict(sorted(snapshot.states.items())),
         "cards": totals.cards,
         "active_loops": totals.active_loops,

@@ -184,7 +184,7 @@ def test_coordination_tables_have_every_seed_column_and_a_card(
 
 
 def test_checks_list_every_state(both: tuple[dict[str, Any], dict[str, Any]]) -> None:
-    from ringmaster_tui.domain.states import STATES
+    from ringmaster_tui.sources.ringmaster.workflow import STATES
 
     from_sql, _ = both
     (state_check,) = from_sql["tables"]["cards"]["checks"]

@@ -23,10 +23,10 @@ from typing import Any
 
 import pytest
 
-from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.snapshot import BoardQuery
 from ringmaster_tui.domain.timefmt import parse_timestamp, sqlite_timestamp
 from ringmaster_tui.sources.registry import open_source
+from ringmaster_tui.sources.ringmaster import workflow as sm
 from ringmaster_tui.sources.ringmaster.sim import lifecycle, texts
 from ringmaster_tui.sources.ringmaster.sim.demo import create_demo_database
 from ringmaster_tui.sources.ringmaster.sim.simulator import SimulationReport, run_simulation

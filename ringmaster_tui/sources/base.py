@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from ringmaster_tui.domain.capabilities import Capabilities
 from ringmaster_tui.domain.metrics import Metrics
 from ringmaster_tui.domain.outcome import Moved, Outcome
 from ringmaster_tui.domain.review import AttemptReviewData
@@ -25,6 +26,7 @@ from ringmaster_tui.domain.snapshot import (
     ErrorDetail,
     Snapshot,
 )
+from ringmaster_tui.domain.workflow import Workflow
 from ringmaster_tui.engines.base import BackupResult, ChangeFeed, Engine, HealthReport
 
 
@@ -37,6 +39,12 @@ class Source(Protocol):
 
     kind: str
     """The source kind's name ("ringmaster"), as `--source` and `status --json` say it."""
+
+    workflow: Workflow
+    """Its cards' states, the board's lanes and the moves a person may make."""
+
+    capabilities: Capabilities
+    """The views it offers, and the extras it has."""
 
     @property
     def label(self) -> str:

@@ -80,7 +80,7 @@ from ringmaster_tui.ui.screens.help import HelpScreen
 from ringmaster_tui.ui.screens.project_picker import ProjectChoice, ProjectPickerScreen
 from ringmaster_tui.ui.screens.review import ReviewScreen
 from ringmaster_tui.ui.textual_cycles import break_paint_cycles
-from ringmaster_tui.ui.views import VIEWS, view_spec
+from ringmaster_tui.ui.views import ViewSpec, view_specs
 from ringmaster_tui.ui.widgets.metrics_view import MetricsLoaded, MetricsView
 
 log = logging.getLogger(__name__)
@@ -129,7 +129,6 @@ class RingmasterApp(PasteGuardApp[int]):
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("p", "pick_project", "Project", id="app.project"),
         Binding("q", "quit", "Quit", id="app.quit"),
-        *(spec.binding() for spec in VIEWS),
     ]
 
     def __init__(
@@ -173,12 +172,29 @@ class RingmasterApp(PasteGuardApp[int]):
         """What the change feed last said is wrong with the files (None: nothing)."""
         self._arrivals = ArrivalWatch()
         """Which pending decisions and critical alerts were seen, to announce new ones."""
-        self.dashboard = DashboardScreen(read_only=not source.writable)
+        specs = view_specs(source.capabilities)
+        self._bind_views(specs)
+        self.dashboard = DashboardScreen(specs, source.workflow, read_only=not source.writable)
         """The main screen (header of totals, views, footer); always at the bottom."""
         self.sub_title = source.label
         if not animate:
             # Snapshots and tests: nothing may move between two screenshots.
             self.animation_level = "none"
+
+    def _bind_views(self, specs: tuple[ViewSpec, ...]) -> None:
+        """Keys 1-9 switch to the views this source offers, under their titles there:
+        bound per app, as each source offers its own. They come right after the app's
+        own keys, where the help lists them."""
+        bindings = self._bindings.key_to_bindings
+        ours = {b.key for b in self.BINDINGS if isinstance(b, Binding)}
+        existing = list(bindings.items())
+        last_ours = max(i for i, (key, _) in enumerate(existing) if key in ours)
+        bindings.clear()
+        for index, (key, found) in enumerate(existing):
+            bindings[key] = found
+            if index == last_ours:
+                for spec in specs:
+                    bindings.setdefault(spec.key, []).append(spec.binding())
 
     def get_default_screen(self) -> Screen[None]:
         return self.dashboard
@@ -379,7 +395,7 @@ class RingmasterApp(PasteGuardApp[int]):
         if message.intent is Intent.FORCE:
             self._pick_force_target(message.card)
             return
-        planned = plan_move(message.intent, message.card)
+        planned = plan_move(self.source.workflow, message.intent, message.card)
         if isinstance(planned, str):
             self._show_refusal(planned)
         else:
@@ -390,7 +406,7 @@ class RingmasterApp(PasteGuardApp[int]):
             if target is not None:
                 self._confirm_force(card, target)
 
-        self.push_screen(ForcePickerScreen(card), picked)
+        self.push_screen(ForcePickerScreen(card, self.source.workflow), picked)
 
     def _confirm_force(self, card: CardSummary, target: str) -> None:
         question = Text("Move “")
@@ -401,7 +417,11 @@ class RingmasterApp(PasteGuardApp[int]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._write_move(force_move(card, target))
+                planned = force_move(self.source.workflow, card, target)
+                if isinstance(planned, str):
+                    self._show_refusal(planned)
+                else:
+                    self._write_move(planned)
 
         self.push_screen(ConfirmScreen("Force a transition", question), answered)
 
@@ -581,15 +601,12 @@ class RingmasterApp(PasteGuardApp[int]):
     # --- keys of the whole app ---
 
     def action_show_view(self, view_id: str) -> None:
-        spec = view_spec(view_id)
-        if spec is None:
+        if view_id not in self.dashboard.specs:
             return
         log.info("view: %s", view_id)
         while len(self.screen_stack) > 1:  # views live on the dashboard, under any dialog
             self.pop_screen()
-        if not self.dashboard.show_view(view_id):
-            self.notify(f"The {spec.title} view is coming soon.")
-            return
+        self.dashboard.show_view(view_id)
         lists = LIST_VIEWS & {view_id}
         if lists != self.board_query.lists:  # the new view's list is read from now on
             self._change_query(lists=lists)

@@ -1,6 +1,7 @@
-"""What a key press on a card means: the transition to ask the source for, or why none.
+"""What a key press on a card means: the move to ask the source for, or why none.
 
-No widgets and no database: the app turns a plan into a write in a worker.
+No widgets and no database: the app turns a plan into a write in a worker. The moves
+come from the source's workflow (domain/workflow.py).
 """
 
 from __future__ import annotations
@@ -8,26 +9,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.outcome import Moved
 from ringmaster_tui.domain.snapshot import CardSummary
+from ringmaster_tui.domain.workflow import Intent as MoveIntent
+from ringmaster_tui.domain.workflow import Workflow
 from ringmaster_tui.ui.safe_text import make_visible
 
 
 class Intent(StrEnum):
-    """What the user asked for with a card key."""
+    """What the user asked for with a card key: a workflow intent, or force."""
 
-    APPROVE = "approve"
-    REJECT = "reject"
-    ARCHIVE = "archive"
+    APPROVE = MoveIntent.APPROVE.value
+    REJECT = MoveIntent.REJECT.value
+    ARCHIVE = MoveIntent.ARCHIVE.value
     FORCE = "force"
-
-
-_TRIGGERS: dict[Intent, tuple[sm.UserTrigger, ...]] = {
-    Intent.APPROVE: sm.APPROVE_INTENT,
-    Intent.REJECT: sm.REJECT_INTENT,
-    Intent.ARCHIVE: sm.ARCHIVE_INTENT,
-}
 
 
 @dataclass(frozen=True)
@@ -40,29 +35,30 @@ class PlannedMove:
     to_state: str
 
 
-def plan_move(intent: Intent, card: CardSummary) -> PlannedMove | str:
+def plan_move(workflow: Workflow, intent: Intent, card: CardSummary) -> PlannedMove | str:
     """The move `intent` means for `card`, or a sentence saying why there is none.
 
     Force is not planned here: it needs the target the user picks.
     """
-    trigger = sm.trigger_for(_TRIGGERS.get(intent, ()), card.state)
-    if trigger is None:
+    move = None if intent is Intent.FORCE else workflow.move_for(MoveIntent(intent), card.state)
+    if move is None:
         return (
             f"Nothing to {intent} for “{make_visible(card.title)[:60]}” in "
-            f"{make_visible(card.state)}; {_what_intent_does(intent)}"
+            f"{make_visible(card.state)}; {_what_intent_does(workflow, intent)}"
         )
-    return PlannedMove(card.id, card.state, trigger.name, trigger.to_state)
+    return PlannedMove(card.id, card.state, move.trigger, move.to_state)
 
 
-def force_move(card: CardSummary, to_state: str) -> PlannedMove:
-    return PlannedMove(card.id, card.state, sm.FORCE, to_state)
+def force_move(workflow: Workflow, card: CardSummary, to_state: str) -> PlannedMove | str:
+    if workflow.force_trigger is None:
+        return "This kind of database allows no forced moves."
+    return PlannedMove(card.id, card.state, workflow.force_trigger, to_state)
 
 
-def _what_intent_does(intent: Intent) -> str:
-    moves = ", ".join(
-        f"{'/'.join(t.from_states)} → {t.to_state}" for t in _TRIGGERS.get(intent, ())
-    )
-    return f"{intent} moves {moves}." if moves else "pick a target state."
+def _what_intent_does(workflow: Workflow, intent: Intent) -> str:
+    moves = () if intent is Intent.FORCE else workflow.moves_for(MoveIntent(intent))
+    described = ", ".join(f"{'/'.join(m.from_states)} → {m.to_state}" for m in moves)
+    return f"{intent} moves {described}." if described else "pick a target state."
 
 
 class UndoStack:

@@ -1,7 +1,7 @@
 """The dashboard's views and the keys that switch to them.
 
-Adding a view: write a DashboardView subclass and give its ViewSpec a `make`; the
-dashboard mounts it, the header stays shared, keys 1-6 and the palette pick it up.
+A source offers views (domain/capabilities.py) in the order of keys 1-9; each view id
+has a widget here. Adding a view: write a DashboardView subclass and add its maker.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
+from ringmaster_tui.domain.capabilities import Capabilities
+from ringmaster_tui.domain.workflow import Workflow
 from ringmaster_tui.ui.widgets.alerts_view import AlertsView
 from ringmaster_tui.ui.widgets.board import BoardView
 from ringmaster_tui.ui.widgets.dashboard_view import DashboardView
@@ -19,14 +21,24 @@ from ringmaster_tui.ui.widgets.errors_view import ErrorsView
 from ringmaster_tui.ui.widgets.loops_view import LoopsView
 from ringmaster_tui.ui.widgets.metrics_view import MetricsView
 
+ViewMaker = Callable[[Workflow], DashboardView]
+
+MAKERS: dict[str, ViewMaker] = {
+    "board": lambda workflow: BoardView(workflow, id="board"),
+    "loops": lambda workflow: LoopsView(workflow, id="loops"),
+    "errors": lambda _: ErrorsView(id="errors"),
+    "decisions": lambda _: DecisionsView(id="decisions"),
+    "alerts": lambda _: AlertsView(id="alerts"),
+    "metrics": lambda _: MetricsView(id="metrics"),
+}
+
 
 @dataclass(frozen=True)
 class ViewSpec:
     key: str
     view_id: str
     title: str
-    make: Callable[[], DashboardView] | None = None
-    """Builds the view; None while the view is still to come."""
+    make: ViewMaker
 
     def binding(self) -> Binding:
         return Binding(
@@ -38,15 +50,10 @@ class ViewSpec:
         )
 
 
-VIEWS: tuple[ViewSpec, ...] = (
-    ViewSpec("1", "board", "Board", lambda: BoardView(id="board")),
-    ViewSpec("2", "loops", "Loops", lambda: LoopsView(id="loops")),
-    ViewSpec("3", "errors", "Errors", lambda: ErrorsView(id="errors")),
-    ViewSpec("4", "decisions", "Decisions", lambda: DecisionsView(id="decisions")),
-    ViewSpec("5", "alerts", "Alerts", lambda: AlertsView(id="alerts")),
-    ViewSpec("6", "metrics", "Metrics", lambda: MetricsView(id="metrics")),
-)
-
-
-def view_spec(view_id: str) -> ViewSpec | None:
-    return next((spec for spec in VIEWS if spec.view_id == view_id), None)
+def view_specs(capabilities: Capabilities) -> tuple[ViewSpec, ...]:
+    """The views a source offers that the dashboard can show, keyed 1, 2, 3, ..."""
+    offered = [offer for offer in capabilities.views if offer.view_id in MAKERS]
+    return tuple(
+        ViewSpec(str(n), offer.view_id, offer.title, MAKERS[offer.view_id])
+        for n, offer in enumerate(offered[:9], start=1)
+    )

@@ -14,10 +14,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.outcome import Moved, Outcome
 from ringmaster_tui.engines.base import Engine
 from ringmaster_tui.sources.ringmaster import models as m
+from ringmaster_tui.sources.ringmaster import workflow as sm
 from ringmaster_tui.sources.ringmaster.transitions import NOW, move_card
 
 cards = m.TABLES["cards"]
@@ -92,14 +92,14 @@ class Actions:
     def _refusal(
         self, conn: Connection, card_id: str, trigger: str, pull_request_url: str | None
     ) -> str | None:
-        user_trigger = sm.trigger_named(trigger)
-        if user_trigger is None:
+        move = sm.WORKFLOW.move_named(trigger)
+        if move is None:
             return None  # force and undo carry their own confirmation
         criteria_count = conn.execute(
             sa.select(sa.func.count()).where(criteria.c.card_id == card_id)
         ).scalar_one()
         facts = sm.CardFacts(acceptance_criteria=criteria_count, pull_request_url=pull_request_url)
-        return user_trigger.refusal(facts)
+        return sm.refusal(move, facts)
 
     def undo(self, moved: Moved) -> Outcome:
         """Move the card back, if it is still where this app put it; recorded as `undo`."""

@@ -16,7 +16,6 @@ from typing import Any, TypeAlias
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
-from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.snapshot import (
     AlertView,
     AttemptView,
@@ -42,6 +41,7 @@ from ringmaster_tui.domain.snapshot import (
 from ringmaster_tui.domain.timefmt import deadline_of, parse_timestamp
 from ringmaster_tui.engines.present import null_missing, present_schema
 from ringmaster_tui.sources.ringmaster import models as m
+from ringmaster_tui.sources.ringmaster import workflow as sm
 
 # Long texts are cut in SQL so a 100,000-character title never leaves the database whole.
 TITLE_CHARS = 300
@@ -661,12 +661,7 @@ class SnapshotReader:
         return rows[:limit]
 
     def lanes(self, counts: dict[str, int]) -> tuple[LaneView, ...]:
-        groups: list[tuple[str, tuple[str, ...]]] = [(ln.name, ln.states) for ln in sm.LANES]
-        unknown = tuple(s for s in counts if not sm.is_known_state(s))
-        if unknown:
-            groups.append((sm.OTHER_LANE, tuple(sorted(unknown))))
-        if self.query.show_archived:
-            groups.append((sm.ARCHIVED_LANE, (sm.ARCHIVED,)))
+        groups = sm.WORKFLOW.lane_groups(counts, show_hidden=self.query.show_archived)
         depths = {name: self.query.depth_of(name) for name, _ in groups}
         limits = {s: depths[name] for name, st in groups for s in st if counts.get(s)}
         by_state = self._top_cards(limits)

@@ -15,7 +15,6 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.metrics import (
     METRICS_DAYS,
     Activity,
@@ -27,6 +26,7 @@ from ringmaster_tui.domain.metrics import (
 )
 from ringmaster_tui.engines.present import present_schema
 from ringmaster_tui.sources.ringmaster import models as m
+from ringmaster_tui.sources.ringmaster import workflow as sm
 from ringmaster_tui.sources.ringmaster.loader import TITLE_CHARS, AnyRow, cut_text, execute
 
 ACTIVITY_LIMIT = 30

@@ -21,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from ringmaster_tui.domain.states import STATES
+from ringmaster_tui.sources.ringmaster.workflow import STATES
 
 _RANDOM_ID = text("(lower(hex(randomblob(16))))")
 _NOW = text("(datetime('now'))")

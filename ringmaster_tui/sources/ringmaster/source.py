@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
+from ringmaster_tui.domain.capabilities import Capabilities, ViewOffer
 from ringmaster_tui.domain.metrics import Metrics
 from ringmaster_tui.domain.outcome import Moved, Outcome
 from ringmaster_tui.domain.review import AttemptReviewData
@@ -24,10 +25,25 @@ from ringmaster_tui.sources.ringmaster.metrics_queries import read_metrics
 from ringmaster_tui.sources.ringmaster.retention import apply_retention, plan_retention
 from ringmaster_tui.sources.ringmaster.review_queries import read_attempt_review
 from ringmaster_tui.sources.ringmaster.schema import schema_sql
+from ringmaster_tui.sources.ringmaster.workflow import WORKFLOW
+
+CAPABILITIES = Capabilities(
+    views=(
+        ViewOffer("board", "Board"),
+        ViewOffer("loops", "Loops"),
+        ViewOffer("errors", "Errors"),
+        ViewOffer("decisions", "Decisions"),
+        ViewOffer("alerts", "Alerts"),
+        ViewOffer("metrics", "Metrics"),
+    ),
+    review=True,
+)
 
 
 class RingmasterSource:
     kind = "ringmaster"
+    workflow = WORKFLOW
+    capabilities = CAPABILITIES
 
     def __init__(self, engine: Engine, user: str) -> None:
         self.engine = engine

@@ -9,7 +9,8 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
 
 from ringmaster_tui.domain.snapshot import LIST_VIEWS, Snapshot
-from ringmaster_tui.ui.views import VIEWS, view_spec
+from ringmaster_tui.domain.workflow import Workflow
+from ringmaster_tui.ui.views import ViewSpec
 from ringmaster_tui.ui.widgets.board import BoardView
 from ringmaster_tui.ui.widgets.dashboard_view import DashboardView
 from ringmaster_tui.ui.widgets.totals_bar import TotalsBar
@@ -18,12 +19,12 @@ from ringmaster_tui.ui.widgets.totals_bar import TotalsBar
 class DashboardScreen(Screen[None]):
     HELP_GROUP: ClassVar[str] = "Dashboard"
 
-    def __init__(self, *, read_only: bool) -> None:
+    def __init__(self, specs: tuple[ViewSpec, ...], workflow: Workflow, *, read_only: bool) -> None:
         super().__init__(id="dashboard")
         self.totals_bar = TotalsBar(read_only=read_only)
-        self.views: dict[str, DashboardView] = {
-            spec.view_id: spec.make() for spec in VIEWS if spec.make is not None
-        }
+        self.specs = {spec.view_id: spec for spec in specs}
+        """The views the source offers, by id."""
+        self.views: dict[str, DashboardView] = {spec.view_id: spec.make(workflow) for spec in specs}
         self._snapshot: Snapshot | None = None
         self._shown: dict[str, Snapshot] = {}
         """The snapshot each view shows: a hidden view catches up when it is shown."""
@@ -62,9 +63,9 @@ class DashboardScreen(Screen[None]):
         view.show_snapshot(snapshot)
 
     def show_view(self, view_id: str) -> bool:
-        """Switch to a view; False when that view does not exist yet."""
-        spec = view_spec(view_id)
-        if spec is None or view_id not in self.views:
+        """Switch to a view; False when the source offers no such view."""
+        spec = self.specs.get(view_id)
+        if spec is None:
             return False
         self._bring_up_to_date(view_id)
         self.query_one(ContentSwitcher).current = view_id

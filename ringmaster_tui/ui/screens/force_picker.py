@@ -13,8 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.snapshot import CardSummary
+from ringmaster_tui.domain.workflow import Workflow
 from ringmaster_tui.ui.safe_text import safe_text
 
 
@@ -28,9 +28,10 @@ class ForcePickerScreen(ModalScreen[str | None]):
         Binding("k", "cursor('up')", "Up", show=False, id="move.up"),
     ]
 
-    def __init__(self, card: CardSummary) -> None:
+    def __init__(self, card: CardSummary, workflow: Workflow) -> None:
         super().__init__(id="force-picker")
         self.card = card
+        self.workflow = workflow
 
     def compose(self) -> ComposeResult:
         title = Text("Force “")
@@ -42,14 +43,17 @@ class ForcePickerScreen(ModalScreen[str | None]):
             yield Label(title, classes="dialog-title")
             yield OptionList(
                 *(
-                    Option(Text(f"{state}  ({sm.lane_of(state)})"), id=state)
-                    for state in sm.force_targets(self.card.state)
+                    Option(Text(f"{state}  ({self.workflow.lane_of(state)})"), id=state)
+                    for state in self.workflow.force_targets(self.card.state)
                 ),
                 id="force-targets",
                 markup=False,
             )
             yield Label(
-                Text("enter picks, then you confirm · escape cancels · recorded as force"),
+                Text(
+                    "enter picks, then you confirm · escape cancels · recorded as "
+                    f"{self.workflow.force_trigger}"
+                ),
                 classes="dialog-hint",
             )
 

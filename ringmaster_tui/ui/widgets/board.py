@@ -18,8 +18,8 @@ from textual.css.scalar import Scalar
 from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList
 
-from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.snapshot import CardSummary, Snapshot
+from ringmaster_tui.domain.workflow import HIDDEN_LANE, OTHER_LANE, Workflow
 from ringmaster_tui.ui.card_actions import Intent
 from ringmaster_tui.ui.messages import (
     CardIntent,
@@ -48,8 +48,6 @@ FILTER_SETTLE_SECONDS = 0.015
 # that reaches the app in two pieces does not pay for that scan on the way.
 SHORT_FILTER_CHARS = 3
 SHORT_FILTER_SETTLE_SECONDS = 0.15
-# Every lane a snapshot can hold; OTHER and ARCHIVED stay hidden until a snapshot has them.
-ALL_LANES: tuple[str, ...] = (*sm.LANE_NAMES, sm.OTHER_LANE, sm.ARCHIVED_LANE)
 
 
 class BoardView(DashboardView):
@@ -64,10 +62,14 @@ class BoardView(DashboardView):
         Binding("escape", "clear_filter", "Clear filter", id="board.clear_filter"),
     ]
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, workflow: Workflow, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.columns: dict[str, LaneColumn] = {name: LaneColumn(name) for name in ALL_LANES}
-        for name in (sm.OTHER_LANE, sm.ARCHIVED_LANE):
+        # Every lane a snapshot can hold; OTHER and ARCHIVED stay hidden until one has them.
+        self.columns: dict[str, LaneColumn] = {
+            lane.name: LaneColumn(lane, shows_state=workflow.shows_state(lane.name))
+            for lane in workflow.all_lanes()
+        }
+        for name in (OTHER_LANE, HIDDEN_LANE):
             self.columns[name].display = False
         self._current_lane: str | None = None
         self._shown_filter = ""

@@ -15,16 +15,11 @@ from textual.message import Message
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.snapshot import CardSummary, LaneView
+from ringmaster_tui.domain.workflow import Lane
 from ringmaster_tui.ui.formatting import money
 from ringmaster_tui.ui.safe_text import safe_text
 from ringmaster_tui.ui.widgets.read_ahead import ReadsAhead
-
-# Lanes whose cards can be in several states, so each card says which.
-_MULTI_STATE_LANES = frozenset(lane.name for lane in sm.LANES if len(lane.states) > 1) | {
-    sm.OTHER_LANE
-}
 
 # A card's two lines and the rule under it.
 CARD_LINES = 3
@@ -145,13 +140,14 @@ class LaneList(ReadsAhead, OptionList):
 class LaneColumn(Vertical):
     """A lane of the board; updated in place when its cards change."""
 
-    def __init__(self, lane_name: str) -> None:
-        super().__init__(id=f"lane-{lane_name.lower()}", classes="lane")
-        self.lane_name = lane_name
+    def __init__(self, lane: Lane, *, shows_state: bool) -> None:
+        super().__init__(id=f"lane-{lane.css_id}", classes=f"lane -tone-{lane.tone}")
+        self.lane_name = lane.name
         self.lane: LaneView | None = None
-        self.cards_list = LaneList(id=f"cards-{lane_name.lower()}")
-        self.header = Label(Text(lane_name), classes="lane-header")
-        self._shows_state = lane_name in _MULTI_STATE_LANES
+        self.cards_list = LaneList(id=f"cards-{lane.css_id}")
+        self.header = Label(Text(lane.name), classes="lane-header")
+        self._shows_state = shows_state
+        """The lane holds several states, so each card says which."""
 
     def compose(self) -> ComposeResult:
         yield self.header

@@ -11,17 +11,15 @@ from typing import ClassVar
 
 from rich.text import Text
 
-from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.snapshot import LoopView, Snapshot
 from ringmaster_tui.domain.timefmt import age
+from ringmaster_tui.domain.workflow import Workflow
 from ringmaster_tui.ui.formatting import MISSING, milliseconds, money, money_spent, sparkline
 from ringmaster_tui.ui.messages import OpenCard
 from ringmaster_tui.ui.widgets.row_list import Cells, Column, RowListView
 
 STALLED_MARK = "⚠ STALLED"
 LOOP_MARK = "↻"
-# How a loop's state reads in its narrow column.
-SHORT_STATES: dict[str, str] = {sm.CODING: "coding", sm.ERROR_FIXING: "fixing"}
 # The sparkline shows this many of the latest attempts (its column's width).
 SPARK_WIDTH = 12
 
@@ -43,6 +41,10 @@ class LoopsView(RowListView[LoopView]):
     HELP_GROUP: ClassVar[str] = "Loops"
     FILTER_FIELD: ClassVar[str] = "loop_text"
     FILTER_HINT: ClassVar[str] = "filter loops by card title (enter keeps, esc clears)"
+
+    def __init__(self, workflow: Workflow, *, id: str) -> None:
+        super().__init__(id=id)
+        self.workflow = workflow
 
     def items_of(self, snapshot: Snapshot) -> tuple[LoopView, ...]:
         return snapshot.loops
@@ -73,7 +75,7 @@ class LoopsView(RowListView[LoopView]):
             title.append(f"{STALLED_MARK} ", self.style("critical"))
         title.append_text(self.styled(item.title, "strong"))
         return {
-            "state": self.styled(SHORT_STATES.get(item.state, item.state), "dim"),
+            "state": self.styled(self.workflow.short_name(item.state), "dim"),
             "title": title,
             "project": self.styled(item.project_name),
             "iteration": Text(

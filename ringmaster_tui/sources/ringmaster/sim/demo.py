@@ -22,8 +22,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.timefmt import sqlite_timestamp
+from ringmaster_tui.sources.ringmaster import workflow as sm
 from ringmaster_tui.sources.ringmaster.schema import create_ringmaster_database
 from ringmaster_tui.sources.ringmaster.sim import lifecycle, texts
 from ringmaster_tui.sources.ringmaster.sim.agent import AgentWork, plan_work

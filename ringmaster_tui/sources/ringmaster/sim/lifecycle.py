@@ -1,7 +1,7 @@
 """How the simulated orchestrator runs a card: its moves, their triggers, what follows.
 
 The rules are shared: the demo data plays them out in the past, the simulator live.
-Cards move only along the state machine's system transitions (domain/states.py).
+Cards move only along the state machine's system transitions (workflow.py).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from ringmaster_tui.domain import states as sm
+from ringmaster_tui.sources.ringmaster import workflow as sm
 
 # The trigger the orchestrator records for each system transition.
 SYSTEM_TRIGGERS: dict[tuple[str, str], str] = {
@@ -35,7 +35,7 @@ SYSTEM_TRIGGERS: dict[tuple[str, str], str] = {
 }
 # The person-made moves of the demo's history, by (from, to).
 USER_TRIGGERS: dict[tuple[str, str], str] = {
-    (from_state, trigger.to_state): trigger.name
+    (from_state, trigger.to_state): trigger.trigger
     for trigger in sm.USER_TRIGGERS
     for from_state in trigger.from_states
 }

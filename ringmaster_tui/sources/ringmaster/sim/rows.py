@@ -23,8 +23,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.timefmt import sqlite_timestamp
+from ringmaster_tui.sources.ringmaster import workflow as sm
 from ringmaster_tui.sources.ringmaster.models import TABLES
 from ringmaster_tui.sources.ringmaster.sim import lifecycle, texts
 from ringmaster_tui.sources.ringmaster.sim.agent import AgentWork

@@ -26,9 +26,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
-from ringmaster_tui.domain import states as sm
 from ringmaster_tui.domain.timefmt import parse_timestamp, sqlite_timestamp
 from ringmaster_tui.engines import Engine, open_engine
+from ringmaster_tui.sources.ringmaster import workflow as sm
 from ringmaster_tui.sources.ringmaster.models import TABLES
 from ringmaster_tui.sources.ringmaster.sim import lifecycle, texts
 from ringmaster_tui.sources.ringmaster.sim.agent import plan_work
