@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import event
 
 from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
+from ringmaster_tui.domain.values import JsonText
 from ringmaster_tui.sources.base import Source
 from ringmaster_tui.sources.registry import open_source
 from tests.builders import NOW, DbBuilder, ago, build_standard_board
@@ -231,10 +232,10 @@ def test_error_and_decision_in_full(board: Source) -> None:
     assert error is not None
     assert error.error.message == "Timeout in CI"
     assert error.stack_trace is not None and error.stack_trace.startswith("Traceback")
-    assert error.context_raw == '{"job": 7'
+    assert error.context == JsonText(broken='{"job": 7')
     assert decision is not None
     assert (decision.decision.status, decision.decision.choice) == ("decided", "a")
-    assert (decision.context_raw, decision.comment) == ('{"why": "speed"}', "a is faster")
+    assert (decision.context, decision.comment) == (JsonText(value={"why": "speed"}), "a is faster")
     assert board.error_detail("no-such-error", NOW) is None
     assert board.decision_detail("no-such-decision", NOW) is None
 

@@ -55,7 +55,7 @@ def test_an_attempt_comes_with_its_output_errors_paths_and_sibling_commits(
         (2, "a" * 40),
         (4, "b" * 40),
     ]
-    assert parse_diff_stats(data.attempt.diff_stats_raw) == DiffStats(
+    assert parse_diff_stats(data.attempt.diff_stats) == DiffStats(
         files_changed=3, insertions=10, deletions=2
     )
 

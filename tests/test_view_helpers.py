@@ -8,8 +8,9 @@ from datetime import timedelta
 import pytest
 
 from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot, Totals, Urgent
+from ringmaster_tui.domain.values import JsonText, to_json_text
 from ringmaster_tui.ui.arrivals import ArrivalWatch, announcements
-from ringmaster_tui.ui.formatting import MISSING, countdown, pretty_json, sparkline, time_left
+from ringmaster_tui.ui.formatting import MISSING, countdown, sparkline, time_left
 from ringmaster_tui.ui.widgets.errors_view import CATEGORIES, next_category
 from ringmaster_tui.ui.widgets.row_list import CELL_PADDING, Column, fit_columns
 from tests.builders import NOW
@@ -34,18 +35,19 @@ def test_time_left_and_countdown() -> None:
 
 
 @pytest.mark.parametrize(
-    ("raw", "shown", "parsed"),
+    ("stored", "read"),
     [
-        ('{"a": [1]}', '{\n  "a": [\n    1\n  ]\n}', True),
-        ('{"a": 1', '{"a": 1', False),
-        ("[" * 50_000, "[" * 50_000, False),
-        (None, "", True),
-        ("  ", "", True),
+        ('{"a": [1]}', JsonText(value={"a": [1]})),
+        ({"a": [1]}, JsonText(value={"a": [1]})),  # PostgreSQL's json arrives parsed
+        ('{"a": 1', JsonText(broken='{"a": 1')),
+        ("[" * 50_000, JsonText(broken="[" * 50_000)),
+        (None, None),
+        ("  ", None),
     ],
-    ids=["object", "broken", "too-deep", "null", "blank"],
+    ids=["object", "parsed", "broken", "too-deep", "null", "blank"],
 )
-def test_pretty_json(raw: str | None, shown: str, parsed: bool) -> None:
-    assert pretty_json(raw) == (shown, parsed)
+def test_json_columns_are_read_or_kept_as_stored(stored: object, read: JsonText | None) -> None:
+    assert to_json_text(stored) == read
 
 
 COLUMNS = (

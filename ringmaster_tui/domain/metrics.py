@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from ringmaster_tui.domain.snapshot import CardSummary, Frozen
+from ringmaster_tui.domain.values import Moment
 
 # The charts and the layer figures cover this many days, today included.
 METRICS_DAYS = 30
@@ -22,7 +23,7 @@ class ProjectStats(Frozen):
 class Activity(Frozen):
     """One state transition: when, which card, from → to, by what trigger and whom."""
 
-    created_at: str | None
+    created_at: Moment
     card_id: str
     card_title: str
     project_id: str

@@ -6,9 +6,8 @@ makes them safe to show (see ui/safe_text.py).
 
 from __future__ import annotations
 
-import json
-
 from ringmaster_tui.domain.snapshot import AttemptView, Frozen
+from ringmaster_tui.domain.values import JsonText, Moment, to_json_text
 
 
 class AttemptCommit(Frozen):
@@ -18,7 +17,7 @@ class AttemptCommit(Frozen):
     attempt_number: int
     status: str | None
     commit_sha: str
-    started_at: str | None
+    started_at: Moment
 
 
 class AttemptError(Frozen):
@@ -30,7 +29,7 @@ class AttemptError(Frozen):
     message: str
     stack_trace: str | None
     resolved: bool
-    created_at: str | None
+    created_at: Moment
 
 
 class DiffStats(Frozen):
@@ -59,12 +58,10 @@ class AttemptReviewData(Frozen):
     """Every attempt of the card with a commit (this one included), by attempt number."""
 
 
-def parse_diff_stats(raw: str | None) -> DiffStats | None:
-    """`diff_stats` parsed, or None when it is missing or not the JSON object expected."""
-    try:
-        value = json.loads(raw or "")
-    except ValueError:
-        return None
+def parse_diff_stats(stored: JsonText | str | None) -> DiffStats | None:
+    """`diff_stats` read, or None when it is missing or not the JSON object expected."""
+    data = to_json_text(stored)
+    value = data.value if data is not None else None
     if not isinstance(value, dict):
         return None
 

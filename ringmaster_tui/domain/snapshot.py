@@ -14,6 +14,9 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from ringmaster_tui.domain.rules import option_labels
+from ringmaster_tui.domain.values import Json, Moment
+
 
 class Frozen(BaseModel):
     """A view model. Built from whatever the database holds, so values are cleaned first.
@@ -93,7 +96,7 @@ class CardSummary(Frozen):
     total_cost_usd: float | None
     unresolved_errors: int
     blocked: bool
-    updated_at: str | None
+    updated_at: Moment
 
 
 class LaneView(Frozen):
@@ -111,7 +114,7 @@ class LoopView(Frozen):
     project_name: str | None
     state: str
     priority: int | None
-    updated_at: str | None
+    updated_at: Moment
     loop_iteration: int | None
     error_count: int | None
     max_retries: int | None
@@ -120,7 +123,7 @@ class LoopView(Frozen):
     total_cost_usd: float | None
     total_time_spent_ms: int | None
     latest_attempt_status: str | None
-    latest_attempt_started_at: str | None
+    latest_attempt_started_at: Moment
     latest_snapshot_iteration: int | None
     attempt_costs: tuple[float, ...]
     """Cost per attempt, oldest first (the latest SPARK_ATTEMPTS of them)."""
@@ -155,27 +158,35 @@ class ErrorView(Frozen):
     severity: str | None
     message: str
     resolved: bool
-    created_at: str | None
+    created_at: Moment
 
 
 class DecisionView(Frozen):
     id: str
     decision_type: str | None
     summary: str
-    options_raw: str | None
-    options: tuple[str, ...] | None
-    """The options parsed from JSON, or None when the column does not parse."""
+    options_json: Json
     default_option: str | None
     timeout_minutes: int | None
     status: str
-    requested_at: str | None
+    requested_at: Moment
     requested_by: str | None
     deadline: datetime | None
-    decided_at: str | None
+    decided_at: Moment
     decided_by: str | None
     choice: str | None
     card_id: str | None
     card_title: str | None
+
+    @property
+    def options(self) -> tuple[str, ...] | None:
+        """The options as labels, or None when the column does not parse as a list."""
+        return option_labels(self.options_json)
+
+    @property
+    def options_raw(self) -> str | None:
+        """The options as stored, when they do not parse (shown as they are)."""
+        return self.options_json.broken if self.options_json else None
 
 
 class AlertView(Frozen):
@@ -186,7 +197,7 @@ class AlertView(Frozen):
     message: str
     acknowledged: bool
     acknowledged_by: str | None
-    created_at: str | None
+    created_at: Moment
     card_id: str | None
     card_title: str | None
 
@@ -277,7 +288,7 @@ class Snapshot(Frozen):
 class Criterion(Frozen):
     description: str
     met: bool
-    met_at: str | None
+    met_at: Moment
 
 
 class Dependency(Frozen):
@@ -295,17 +306,17 @@ class AttemptView(Frozen):
     tokens_used: int | None
     cost_usd: float | None
     duration_ms: int | None
-    started_at: str | None
+    started_at: Moment
     commit_sha: str | None
-    diff_stats_raw: str | None
+    diff_stats: Json
     error_message: str | None
 
 
 class LoopSnapshotView(Frozen):
     iteration: int
     checkpoint_commit: str | None
-    created_at: str | None
-    state_raw: str | None
+    created_at: Moment
+    state: Json
 
 
 class DeploymentView(Frozen):
@@ -318,15 +329,15 @@ class DeploymentView(Frozen):
     namespace: str | None
     replicas_desired: int | None
     replicas_ready: int | None
-    created_at: str | None
+    created_at: Moment
 
 
 class TransitionView(Frozen):
     from_state: str
     to_state: str
     trigger: str
-    metadata_raw: str | None
-    created_at: str | None
+    metadata: Json
+    created_at: Moment
 
 
 class CardDetail(Frozen):
@@ -347,8 +358,8 @@ class CardDetail(Frozen):
     pull_request_url: str | None
     branch_name: str | None
     worktree_path: str | None
-    labels_raw: str | None
-    updated_at: str | None
+    labels: Json
+    updated_at: Moment
     criteria: tuple[Criterion, ...]
     blocks: tuple[Dependency, ...]
     """Cards that depend on this one."""
@@ -368,12 +379,12 @@ class ErrorDetail(Frozen):
     error: ErrorView
     """The error, its message whole (up to the detail limit)."""
     stack_trace: str | None
-    context_raw: str | None
-    resolved_at: str | None
+    context: Json
+    resolved_at: Moment
 
 
 class DecisionDetail(Frozen):
     decision: DecisionView
     """The decision as it is now, its summary whole (up to the detail limit)."""
-    context_raw: str | None
+    context: Json
     comment: str | None

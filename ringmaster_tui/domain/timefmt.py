@@ -8,7 +8,7 @@ not parse is None.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 # Seconds since 1970 (an integer column's value, stored as text by a TEXT column).
 _EPOCH = re.compile(r"\d{9,11}(\.\d+)?")
@@ -35,17 +35,6 @@ def sqlite_timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
-def deadline_of(requested_at: str | None, timeout_minutes: object) -> datetime | None:
-    """When a decision times out; None without a start or a number of minutes."""
-    start = parse_timestamp(requested_at)
-    if start is None or not isinstance(timeout_minutes, int | float):
-        return None
-    try:
-        return start + timedelta(minutes=timeout_minutes)
-    except (OverflowError, ValueError):  # absurd or NaN
-        return None
-
-
 def short_duration(seconds: float) -> str:
     """'45s', '12m', '3h05m', '2d04h': compact enough for a table cell."""
     sign = "-" if seconds < 0 else ""
@@ -62,9 +51,8 @@ def short_duration(seconds: float) -> str:
     return f"{sign}{days}d{hours:02d}h"
 
 
-def age(value: str | None, now: datetime) -> str:
-    """How long ago a timestamp was ('5m'), or '?' when it does not parse."""
-    moment = parse_timestamp(value)
+def age(moment: datetime | None, now: datetime) -> str:
+    """How long ago a moment was ('5m'), or '?' when there is none (it did not parse)."""
     if moment is None:
         return "?"
     return short_duration((now - moment).total_seconds())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from datetime import datetime
@@ -93,14 +92,3 @@ def countdown(deadline: datetime | None, now: datetime) -> str:
         return short_duration(seconds)
     minutes, seconds = divmod(seconds, 60)
     return f"{minutes}m{seconds:02d}s" if minutes else f"{seconds}s"
-
-
-def pretty_json(raw: str | None) -> tuple[str, bool]:
-    """JSON indented for reading, and True; or the text as it is, and False, when it does
-    not parse (a broken column is shown raw, never a crash)."""
-    if raw is None or not raw.strip():
-        return "", True
-    try:
-        return json.dumps(json.loads(raw), indent=2, ensure_ascii=False), True
-    except (ValueError, RecursionError):
-        return raw, False

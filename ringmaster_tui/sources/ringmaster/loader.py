@@ -10,12 +10,12 @@ import functools
 import json
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from statistics import median
 from typing import Any, TypeAlias
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
+from ringmaster_tui.domain.rules import deadline_of, running_too_long
 from ringmaster_tui.domain.snapshot import (
     AlertView,
     AttemptView,
@@ -38,7 +38,7 @@ from ringmaster_tui.domain.snapshot import (
     TransitionView,
     Urgent,
 )
-from ringmaster_tui.domain.timefmt import deadline_of, parse_timestamp
+from ringmaster_tui.domain.values import to_moment
 from ringmaster_tui.engines.present import null_missing, present_schema
 from ringmaster_tui.sources.ringmaster import models as m
 from ringmaster_tui.sources.ringmaster import workflow as sm
@@ -50,9 +50,6 @@ DETAIL_TEXT_CHARS = 200_000
 LONG_CARD_TEXTS = frozenset({"title", "description", "task_prompt"})
 # How many attempts a loop's sparkline shows.
 SPARK_ATTEMPTS = 20
-# A running attempt is stalled when it has run this many times its siblings' median.
-STALL_FACTOR = 3.0
-STALL_MIN_SECONDS = 300.0
 # Ties in created_at (one-second resolution) fall back to insertion order.
 _ROWID: sa.ColumnClause[Any] = sa.literal_column("state_transitions.rowid")
 # How many of the newest pending decisions and critical alerts each snapshot carries.
@@ -794,13 +791,8 @@ class SnapshotReader:
         """The latest attempt is running far longer than its siblings took."""
         if not recent or recent[0].status != "running":
             return False
-        started = parse_timestamp(recent[0].started_at)
-        finished = [r.duration_ms for r in recent[1:] if r.duration_ms and r.duration_ms > 0]
-        if started is None or not finished:
-            return False
-        running_for = (self.now - started).total_seconds()
-        typical = median(finished) / 1000
-        return bool(running_for > max(STALL_FACTOR * typical, STALL_MIN_SECONDS))
+        finished = [r.duration_ms / 1000 for r in recent[1:] if r.duration_ms]
+        return running_too_long(to_moment(recent[0].started_at), finished, self.now)
 
     # --- errors, decisions, alerts ---
 
@@ -886,7 +878,7 @@ class SnapshotReader:
         return ErrorDetail(
             error=_error_view(row),
             stack_trace=row.stack_trace,
-            context_raw=row.context,
+            context=row.context,
             resolved_at=row.resolved_at,
         )
 
@@ -904,7 +896,7 @@ class SnapshotReader:
         if row is None:
             return None
         return DecisionDetail(
-            decision=_decision_view(row), context_raw=row.context, comment=row.comment
+            decision=_decision_view(row), context=row.context, comment=row.comment
         )
 
     def totals(self, counts: dict[str, int]) -> Totals:
@@ -985,7 +977,7 @@ class SnapshotReader:
             pull_request_url=card.pull_request_url,
             branch_name=card.branch_name,
             worktree_path=card.worktree_path,
-            labels_raw=card.labels,
+            labels=card.labels,
             updated_at=card.updated_at,
             criteria=self._criteria(card_id),
             blocks=self._dependencies(card_id, outgoing=False),
@@ -1086,7 +1078,7 @@ class SnapshotReader:
                 iteration=r.iteration,
                 checkpoint_commit=r.checkpoint_commit,
                 created_at=r.created_at,
-                state_raw=r.state,
+                state=r.state,
             )
             for r in rows
         )
@@ -1136,7 +1128,7 @@ class SnapshotReader:
                 from_state=r.from_state,
                 to_state=r.to_state,
                 trigger=r.trigger,
-                metadata_raw=r.metadata,
+                metadata=r.metadata,
                 created_at=r.created_at,
             )
             for r in rows
@@ -1155,7 +1147,7 @@ def attempt_view(r: AnyRow) -> AttemptView:
         duration_ms=r.duration_ms,
         started_at=r.started_at,
         commit_sha=r.commit_sha,
-        diff_stats_raw=r.diff_stats,
+        diff_stats=r.diff_stats,
         error_message=r.error_message,
     )
 
@@ -1176,42 +1168,18 @@ def _error_view(r: AnyRow) -> ErrorView:
     )
 
 
-def parse_options(raw: str | None) -> tuple[str, ...] | None:
-    """A decision's options as labels, or None when the JSON does not parse as a list."""
-    if raw is None:
-        return ()
-    try:
-        value = json.loads(raw)
-    except (ValueError, RecursionError):
-        return None
-    if not isinstance(value, list):
-        return None
-    return tuple(_option_label(item) for item in value)
-
-
-def _option_label(item: object) -> str:
-    if isinstance(item, str):
-        return item
-    if isinstance(item, dict):
-        for key in ("label", "name", "title", "id", "value"):
-            if isinstance(item.get(key), str):
-                return str(item[key])
-    return json.dumps(item, ensure_ascii=False)
-
-
 def _decision_view(r: AnyRow) -> DecisionView:
     return DecisionView(
         id=r.id,
         decision_type=r.decision_type,
         summary=r.summary or "",
-        options_raw=r.options,
-        options=parse_options(r.options),
+        options_json=r.options,
         default_option=r.default_option,
         timeout_minutes=r.timeout_minutes,
         status=r.status or "",
         requested_at=r.requested_at,
         requested_by=r.requested_by,
-        deadline=deadline_of(r.requested_at, r.timeout_minutes),
+        deadline=deadline_of(to_moment(r.requested_at), r.timeout_minutes),
         decided_at=r.decided_at,
         decided_by=r.decided_by,
         choice=r.choice,

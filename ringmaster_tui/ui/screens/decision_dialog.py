@@ -217,7 +217,7 @@ class DecisionScreen(ModalScreen[None]):
         self.detail = message.detail
         self.decision = message.detail.decision
         self._show(self.decision)
-        self._context_box.update(json_renderable(message.detail.context_raw, none="None given."))
+        self._context_box.update(json_renderable(message.detail.context, none="None given."))
         if (self.decision.options, self.decision.default_option) != (
             before.options,
             before.default_option,

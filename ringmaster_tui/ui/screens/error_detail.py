@@ -106,7 +106,7 @@ class ErrorDetailScreen(ModalScreen[None]):
         self._stack.update(
             safe_text(stack, newlines="keep") if stack else Text("None recorded.", style="dim")
         )
-        self._context_box.update(json_renderable(message.detail.context_raw, none="None recorded."))
+        self._context_box.update(json_renderable(message.detail.context, none="None recorded."))
 
     def action_resolve(self) -> None:
         if self.error.resolved:

@@ -8,6 +8,7 @@ the last file asked for is read next, so holding `]` never queues a hundred git 
 
 from __future__ import annotations
 
+import json
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable
@@ -34,6 +35,7 @@ from ringmaster_tui.domain.review import (
 )
 from ringmaster_tui.domain.snapshot import AttemptView
 from ringmaster_tui.domain.timefmt import age
+from ringmaster_tui.domain.values import JsonText
 from ringmaster_tui.review import (
     ChangedFile,
     DiffRange,
@@ -182,7 +184,7 @@ class ReviewScreen(Screen[None]):
         facts2: list[tuple[str, str]] = [
             ("started", f"{age(attempt.started_at, now)} ago" if attempt.started_at else MISSING),
             ("commit", short_sha(attempt.commit_sha)),
-            ("diff_stats", _diff_stats(attempt.diff_stats_raw)),
+            ("diff_stats", _diff_stats(attempt.diff_stats)),
         ]
         for line in (facts, facts2):
             for index, (name, value) in enumerate(line):
@@ -546,10 +548,11 @@ class ReviewScreen(Screen[None]):
         self._show_output_status()
 
 
-def _diff_stats(raw: str | None) -> str:
-    stats = parse_diff_stats(raw)
+def _diff_stats(stored: JsonText | None) -> str:
+    stats = parse_diff_stats(stored)
     if stats is None:
-        return (raw or MISSING)[:80]
+        shown = None if stored is None else stored.broken or json.dumps(stored.value)
+        return (shown or MISSING)[:80]
     files = MISSING if stats.files_changed is None else f"{stats.files_changed:,}"
     insertions = MISSING if stats.insertions is None else f"{stats.insertions:,}"
     deletions = MISSING if stats.deletions is None else f"{stats.deletions:,}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
 from datetime import datetime
@@ -16,6 +15,7 @@ from textual.widgets.data_table import RowDoesNotExist
 
 from ringmaster_tui.domain.snapshot import CardDetail, Dependency, ErrorView, TransitionView
 from ringmaster_tui.domain.timefmt import age
+from ringmaster_tui.domain.values import JsonText
 from ringmaster_tui.ui.formatting import MISSING, count, milliseconds, money, short_sha
 from ringmaster_tui.ui.safe_text import make_visible, safe_text
 
@@ -208,7 +208,7 @@ def _table(columns: Sequence[str], rows: Iterable[Sequence[str]], empty: str) ->
     return table
 
 
-def _when(value: str | None, now: datetime) -> str:
+def _when(value: datetime | None, now: datetime) -> str:
     return f"{age(value, now)} ago" if value else MISSING
 
 
@@ -264,18 +264,15 @@ def _history(history: Sequence[TransitionView], now: datetime) -> Widget:
     return _table(
         ("when", "from", "to", "trigger", "by"),
         (
-            (_when(t.created_at, now), t.from_state, t.to_state, t.trigger, _actor(t.metadata_raw))
+            (_when(t.created_at, now), t.from_state, t.to_state, t.trigger, _actor(t.metadata))
             for t in history
         ),
         "No transitions recorded.",
     )
 
 
-def _actor(metadata_raw: str | None) -> str:
+def _actor(metadata: JsonText | None) -> str:
     """Who made a transition, from its metadata JSON, when it says."""
-    try:
-        metadata = json.loads(metadata_raw or "")
-    except ValueError:
-        return MISSING
-    actor = metadata.get("by") if isinstance(metadata, dict) else None
+    value = metadata.value if metadata else None
+    actor = value.get("by") if isinstance(value, dict) else None
     return str(actor) if actor else MISSING
