@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from ringmaster_tui.domain.snapshot import CardSummary, Frozen
+from ringmaster_tui.domain.model import Frozen
+from ringmaster_tui.domain.snapshot import CardSummary
 from ringmaster_tui.domain.values import Moment
 
 # The charts and the layer figures cover this many days, today included.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ringmaster_tui.domain.snapshot import Frozen
+from ringmaster_tui.domain.model import Frozen
 
 
 class Moved(Frozen):

@@ -6,7 +6,8 @@ makes them safe to show (see ui/safe_text.py).
 
 from __future__ import annotations
 
-from ringmaster_tui.domain.snapshot import AttemptView, Frozen
+from ringmaster_tui.domain.model import Frozen
+from ringmaster_tui.domain.snapshot import AttemptView
 from ringmaster_tui.domain.values import JsonText, Moment, to_json_text
 
 

@@ -6,77 +6,15 @@ the UI makes it safe to show (see ui/safe_text.py).
 
 from __future__ import annotations
 
-import math
-import types
-import typing
 from datetime import datetime
-from typing import Any, ClassVar, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import Field
 
+from ringmaster_tui.domain.model import Frozen
 from ringmaster_tui.domain.rules import option_labels
 from ringmaster_tui.domain.values import Json, Moment
-
-
-class Frozen(BaseModel):
-    """A view model. Built from whatever the database holds, so values are cleaned first.
-
-    Other tools write these databases and SQLite keeps any value in any column: a BLOB or
-    undecodable bytes where text belongs is decoded with replacement characters; text, an
-    infinity or NaN where a number belongs becomes None ("unknown", shown as a dash), or
-    0 for the few numbers a row cannot be without. Negative numbers stay as they are: they
-    are shown, and whoever sums them says so (see ui/formatting.py, money_spent).
-    """
-
-    model_config = ConfigDict(frozen=True)
-    _NUMBER_FIELDS: ClassVar[dict[str, tuple[type, bool]]] = {}
-    """Each numeric field: its type, and whether it may be None; filled per class."""
-
-    @classmethod
-    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
-        super().__pydantic_init_subclass__(**kwargs)
-        cls._NUMBER_FIELDS = {}
-        for name, field in cls.model_fields.items():
-            number = _number_type(field.annotation)
-            if number is not None:
-                cls._NUMBER_FIELDS[name] = number
-
-    @model_validator(mode="before")
-    @classmethod
-    def _clean(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
-        numbers = cls._NUMBER_FIELDS
-        changes: dict[str, Any] = {}
-        for name, value in data.items():
-            if value is None:
-                continue
-            kind = type(value)
-            if name in numbers:
-                wanted, optional = numbers[name]
-                if kind is wanted and (kind is int or math.isfinite(value)):
-                    continue  # the common case: a number of the right type
-                number = _number_or_none(value, wanted)
-                changes[name] = number if number is not None or optional else wanted(0)
-            elif kind is bytes:
-                changes[name] = value.decode("utf-8", "replace")
-        return {**data, **changes} if changes else data
-
-
-def _number_type(annotation: Any) -> tuple[type, bool] | None:
-    """(int or float, optional) for `int`, `float`, `int | None`, `float | None`."""
-    args = typing.get_args(annotation) if isinstance(annotation, types.UnionType) else ()
-    optional = type(None) in args
-    bare = [a for a in args if a is not type(None)] if args else [annotation]
-    if len(bare) == 1 and bare[0] in (int, float):
-        return bare[0], optional
-    return None
-
-
-def _number_or_none(value: Any, kind: type) -> int | float | None:
-    if not isinstance(value, int | float) or not math.isfinite(value):
-        return None
-    return int(value) if kind is int else float(value)
+from ringmaster_tui.domain.views import Fact, TableData
 
 
 class Project(Frozen):
@@ -85,18 +23,22 @@ class Project(Frozen):
 
 
 class CardSummary(Frozen):
-    """A card as a board lane shows it."""
+    """A card as a board lane shows it: its title, then its marks and facts."""
 
     id: str
     project_id: str
+    """The group the picker (`p`) limits the board to: a project, a loop, a feature."""
     title: str
     state: str
-    priority: int | None
-    loop_iteration: int | None
-    total_cost_usd: float | None
-    unresolved_errors: int
-    blocked: bool
     updated_at: Moment
+    priority: int | None = None
+    unresolved_errors: int = 0
+    blocked: bool = False
+    """Waits for a card that is not finished."""
+    loop_iteration: int | None = None
+    total_cost_usd: float | None = None
+    facts: tuple[Fact, ...] = ()
+    """What else the source shows on the card's second line, in this order."""
 
 
 class LaneView(Frozen):
@@ -203,12 +145,14 @@ class AlertView(Frozen):
 
 
 class Totals(Frozen):
+    """The header's counts; None where the kind of database has no such thing."""
+
     cards: int
-    active_loops: int
-    unresolved_errors: int
-    pending_decisions: int
-    unacknowledged_alerts: int
-    critical_alerts: int
+    active_loops: int | None
+    unresolved_errors: int | None
+    pending_decisions: int | None
+    unacknowledged_alerts: int | None
+    critical_alerts: int | None
 
 
 class Urgent(Frozen):
@@ -222,6 +166,9 @@ class Urgent(Frozen):
 
 # The lists a snapshot may carry, each the content of the dashboard view of that name.
 LIST_VIEWS: frozenset[str] = frozenset({"loops", "errors", "decisions", "alerts"})
+# Views read otherwise than as a list of the snapshot; every other view is read as one
+# (Ringmaster's LIST_VIEWS, and any source's own table views) only while it is shown.
+SHAPED_NOT_LISTED: frozenset[str] = frozenset({"board", "metrics"})
 
 
 class BoardQuery(Frozen):
@@ -246,9 +193,17 @@ class BoardQuery(Frozen):
     """The decisions view's filter (summary, type, requester)."""
     alert_text: str = ""
     """The alerts view's filter (message, type, source)."""
+    view_text: tuple[tuple[str, str], ...] = ()
+    """A source's own table views' filters: (view id, text)."""
+    view_flags: frozenset[str] = frozenset()
+    """Toggles of a source's own views, as "view.flag" ("events.acknowledged")."""
     lists: frozenset[str] = LIST_VIEWS
     """Which of LIST_VIEWS to read. The app asks for the one on screen alone: on a big
     database the loops list costs more than the whole board."""
+
+    def text_of(self, view_id: str) -> str:
+        """The filter typed in one of a source's own table views."""
+        return dict(self.view_text).get(view_id, "")
 
     def depth_of(self, lane: str) -> int:
         """How many of `lane`'s cards to read."""
@@ -272,6 +227,8 @@ class Snapshot(Frozen):
     unavailable: tuple[str, ...] = ()
     """Tables ("alerts") and columns ("cards.priority") this database lacks: a missing
     table's view says so instead of failing; a missing column reads as unknown."""
+    tables: dict[str, TableData] = Field(default_factory=dict)
+    """The source's own table views' content, by view id (those the query lists)."""
 
     def same_content(self, other: Snapshot) -> bool:
         """Would show exactly what `other` shows: equal in all but when it was taken."""

@@ -73,7 +73,12 @@ class Move:
     intent: Intent
     from_states: tuple[str, ...]
     to_state: str
+    """Where the card goes; with `pick_target`, the default among those offered."""
     guard: Guard | None = None
+    asks: str | None = None
+    """A question the user answers before the move ("Why?"): the answer is recorded."""
+    pick_target: bool = False
+    """The user picks where the card goes among the source's `move_targets` for it."""
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from ringmaster_tui.domain.snapshot import (
     ErrorDetail,
     Snapshot,
 )
+from ringmaster_tui.domain.views import SectionedDetail
 from ringmaster_tui.domain.workflow import Workflow
 from ringmaster_tui.engines.base import BackupResult, ChangeFeed, Engine, HealthReport
 
@@ -78,7 +79,9 @@ class Source(Protocol):
 
     def snapshot(self, query: BoardQuery, now: datetime) -> Snapshot: ...
 
-    def card_detail(self, card_id: str, now: datetime) -> CardDetail | None: ...
+    def card_detail(self, card_id: str, now: datetime) -> CardDetail | SectionedDetail | None:
+        """A card in full: Ringmaster's own shape, or sections any source can declare."""
+        ...
 
     def error_detail(self, error_id: str, now: datetime) -> ErrorDetail | None: ...
 
@@ -89,7 +92,26 @@ class Source(Protocol):
         projects' stats; the rest for `project_id` when given)."""
         ...
 
-    def transition(self, card_id: str, seen_state: str, trigger: str, to_state: str) -> Outcome: ...
+    def transition(
+        self,
+        card_id: str,
+        seen_state: str,
+        trigger: str,
+        to_state: str,
+        note: str | None = None,
+    ) -> Outcome:
+        """Move a card from the state the user saw (compare-and-set), with its audit row;
+        `note` answers the move's question (Move.asks)."""
+        ...
+
+    def move_targets(self, card_id: str, trigger: str) -> tuple[str, ...]:
+        """Where a move that lets the user pick (Move.pick_target) may take this card."""
+        ...
+
+    def act(self, view_id: str, action: str, rows: Sequence[tuple[str, str | None]]) -> Outcome:
+        """A table view's row action (RowAction) on `rows`: (row id, state seen) each,
+        written only where the row is still as seen."""
+        ...
 
     def undo(self, moved: Moved) -> Outcome: ...
 

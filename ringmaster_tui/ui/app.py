@@ -30,7 +30,7 @@ from textual.worker import get_current_worker
 
 from ringmaster_tui.config import Settings
 from ringmaster_tui.domain.outcome import Outcome
-from ringmaster_tui.domain.snapshot import LIST_VIEWS, BoardQuery, CardSummary, Snapshot
+from ringmaster_tui.domain.snapshot import SHAPED_NOT_LISTED, BoardQuery, CardSummary, Snapshot
 from ringmaster_tui.live.gate import RefreshGate
 from ringmaster_tui.live.pacing import pause_between_loads, pause_between_metrics_reads
 from ringmaster_tui.resources import resource_path
@@ -65,6 +65,7 @@ from ringmaster_tui.ui.messages import (
     QueryChanged,
     ReloadRequested,
     ResolveError,
+    RowActionRequested,
     SnapshotLoaded,
     UndoRequested,
 )
@@ -518,6 +519,31 @@ class RingmasterApp(PasteGuardApp[int]):
             alert_ids = message.alert_ids
             self._write(lambda: self.source.acknowledge_alerts(alert_ids), undoing=False)
 
+    @on(RowActionRequested)
+    def _row_action(self, message: RowActionRequested) -> None:
+        """A key of a source's table view: confirmed when it says so (a bulk one always,
+        naming how many), then one compare-and-set write."""
+        action = message.action
+        if not self._writes_allowed(action.label):
+            return
+        rows = tuple((row.id, row.seen) for row in message.rows)
+        view_id = message.view_id
+
+        def run(yes: bool | None = True) -> None:
+            if yes:
+                self._write(lambda: self.source.act(view_id, action.action, rows), undoing=False)
+
+        if action.bulk:
+            question = f"{action.label}: the {len(rows)} row{'' if len(rows) == 1 else 's'} listed?"
+            if message.more > 0:
+                question += f" {message.more} more match; scroll down to load them first."
+        elif action.confirm:
+            question = action.confirm
+        else:
+            run()
+            return
+        self.push_screen(ConfirmScreen(action.label, Text(question)), run)
+
     @on(OpenDecision)
     def _open_decision(self, message: OpenDecision) -> None:
         screen = DecisionScreen(message.decision, self.clock)
@@ -607,7 +633,7 @@ class RingmasterApp(PasteGuardApp[int]):
         while len(self.screen_stack) > 1:  # views live on the dashboard, under any dialog
             self.pop_screen()
         self.dashboard.show_view(view_id)
-        lists = LIST_VIEWS & {view_id}
+        lists = frozenset({view_id}) - SHAPED_NOT_LISTED
         if lists != self.board_query.lists:  # the new view's list is read from now on
             self._change_query(lists=lists)
         self._refresh_metrics()

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from ringmaster_tui.domain.timefmt import short_duration
+from ringmaster_tui.domain.views import Fact, FactKind
 
 SHA_CHARS = 10
 MISSING = "\u2013"  # an en dash: no value
@@ -92,3 +93,23 @@ def countdown(deadline: datetime | None, now: datetime) -> str:
         return short_duration(seconds)
     minutes, seconds = divmod(seconds, 60)
     return f"{minutes}m{seconds:02d}s" if minutes else f"{seconds}s"
+
+
+def fact_text(fact: Fact) -> str:
+    """A source's fact as a card or a cell writes it: its label, then its value."""
+    value = fact.number
+    if fact.kind is FactKind.TEXT:
+        shown = fact.text if fact.text is not None else MISSING
+    elif value is None:
+        shown = MISSING
+    elif fact.kind is FactKind.PROGRESS:
+        shown = f"{value:g}/{MISSING if fact.total is None else f'{fact.total:g}'}"
+    elif fact.kind is FactKind.PERCENT:
+        shown = f"{value:.0%}"
+    elif fact.kind is FactKind.DURATION:
+        shown = short_duration(value)
+    elif fact.kind is FactKind.MONEY:
+        shown = money(value)
+    else:
+        shown = f"{value:,.0f}"
+    return f"{fact.label}{shown}"

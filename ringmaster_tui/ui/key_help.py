@@ -32,7 +32,7 @@ class KeyRow:
 
 
 def group_of(node: DOMNode) -> str:
-    group = getattr(node, "HELP_GROUP", None)
+    group = getattr(node, "help_group", None) or getattr(node, "HELP_GROUP", None)
     return group if isinstance(group, str) else "Everywhere" if node is node.app else "Other"
 
 

@@ -21,6 +21,7 @@ from ringmaster_tui.domain.snapshot import (
     ErrorView,
     Snapshot,
 )
+from ringmaster_tui.domain.views import RowAction, SectionedDetail, TableRow
 from ringmaster_tui.review import ChangedFile, FilePatch, OutputIndex, Review, ReviewProblem
 from ringmaster_tui.ui.card_actions import Intent
 
@@ -54,7 +55,9 @@ class DatabaseStatus(Message):
 class CardDetailLoaded(Message):
     """One card's detail, or None with `error` (or the card is gone)."""
 
-    def __init__(self, card_id: str, detail: CardDetail | None, error: str = "") -> None:
+    def __init__(
+        self, card_id: str, detail: CardDetail | SectionedDetail | None, error: str = ""
+    ) -> None:
         super().__init__()
         self.card_id = card_id
         self.detail = detail
@@ -282,3 +285,16 @@ class PatchLoaded(Message):
         self.file = file
         self.patch = patch
         self.lexer_name = lexer_name
+
+
+class RowActionRequested(Message):
+    """A key of a source's table view on `rows`; `more` rows match but are not loaded."""
+
+    def __init__(
+        self, view_id: str, action: RowAction, rows: tuple[TableRow, ...], more: int
+    ) -> None:
+        super().__init__()
+        self.view_id = view_id
+        self.action = action
+        self.rows = rows
+        self.more = more

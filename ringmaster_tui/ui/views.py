@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
-from ringmaster_tui.domain.capabilities import Capabilities
+from ringmaster_tui.domain.capabilities import Capabilities, ViewOffer
 from ringmaster_tui.domain.workflow import Workflow
 from ringmaster_tui.ui.widgets.alerts_view import AlertsView
 from ringmaster_tui.ui.widgets.board import BoardView
@@ -20,25 +20,38 @@ from ringmaster_tui.ui.widgets.decisions_view import DecisionsView
 from ringmaster_tui.ui.widgets.errors_view import ErrorsView
 from ringmaster_tui.ui.widgets.loops_view import LoopsView
 from ringmaster_tui.ui.widgets.metrics_view import MetricsView
+from ringmaster_tui.ui.widgets.table_view import TableListView
 
-ViewMaker = Callable[[Workflow], DashboardView]
+ViewMaker = Callable[[Workflow, ViewOffer], DashboardView]
 
+# The views drawn in a shape of their own; any other view a source offers is a table.
 MAKERS: dict[str, ViewMaker] = {
-    "board": lambda workflow: BoardView(workflow, id="board"),
-    "loops": lambda workflow: LoopsView(workflow, id="loops"),
-    "errors": lambda _: ErrorsView(id="errors"),
-    "decisions": lambda _: DecisionsView(id="decisions"),
-    "alerts": lambda _: AlertsView(id="alerts"),
-    "metrics": lambda _: MetricsView(id="metrics"),
+    "board": lambda workflow, _: BoardView(workflow, id="board"),
+    "loops": lambda workflow, _: LoopsView(workflow, id="loops"),
+    "errors": lambda _, __: ErrorsView(id="errors"),
+    "decisions": lambda _, __: DecisionsView(id="decisions"),
+    "alerts": lambda _, __: AlertsView(id="alerts"),
+    "metrics": lambda _, __: MetricsView(id="metrics"),
 }
+
+
+def _table_view(_: Workflow, offer: ViewOffer) -> DashboardView:
+    return TableListView(offer)
 
 
 @dataclass(frozen=True)
 class ViewSpec:
     key: str
-    view_id: str
-    title: str
+    offer: ViewOffer
     make: ViewMaker
+
+    @property
+    def view_id(self) -> str:
+        return self.offer.view_id
+
+    @property
+    def title(self) -> str:
+        return self.offer.title
 
     def binding(self) -> Binding:
         return Binding(
@@ -51,9 +64,9 @@ class ViewSpec:
 
 
 def view_specs(capabilities: Capabilities) -> tuple[ViewSpec, ...]:
-    """The views a source offers that the dashboard can show, keyed 1, 2, 3, ..."""
-    offered = [offer for offer in capabilities.views if offer.view_id in MAKERS]
+    """The views a source offers, keyed 1, 2, 3, ...: each in its own shape, or as a
+    table of the source's (Snapshot.tables) when the view has no shape of its own."""
     return tuple(
-        ViewSpec(str(n), offer.view_id, offer.title, MAKERS[offer.view_id])
-        for n, offer in enumerate(offered[:9], start=1)
+        ViewSpec(str(n), offer, MAKERS.get(offer.view_id, _table_view))
+        for n, offer in enumerate(capabilities.views[:9], start=1)
     )

@@ -102,8 +102,21 @@ class RingmasterSource:
         with self.engine.read() as conn:
             return read_metrics(conn, project_id, now)
 
-    def transition(self, card_id: str, seen_state: str, trigger: str, to_state: str) -> Outcome:
+    def transition(
+        self,
+        card_id: str,
+        seen_state: str,
+        trigger: str,
+        to_state: str,
+        note: str | None = None,
+    ) -> Outcome:
         return self._actions.transition(card_id, seen_state, trigger, to_state)
+
+    def move_targets(self, card_id: str, trigger: str) -> tuple[str, ...]:
+        return ()  # no Ringmaster move lets the user pick; force has its own picker
+
+    def act(self, view_id: str, action: str, rows: Sequence[tuple[str, str | None]]) -> Outcome:
+        return Outcome(ok=False, message=f"Ringmaster has no {action} in its {view_id} view.")
 
     def undo(self, moved: Moved) -> Outcome:
         return self._actions.undo(moved)

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
 from ringmaster_tui.domain.snapshot import CardDetail, CardSummary
+from ringmaster_tui.domain.views import SectionedDetail
 from ringmaster_tui.ui.messages import CardDetailLoaded, OpenReview
 from ringmaster_tui.ui.safe_text import safe_text
 from ringmaster_tui.ui.widgets.card_detail_view import CardDetailView
@@ -31,7 +32,7 @@ class CardDetailScreen(Screen[None]):
     def __init__(self, card: CardSummary, clock: Callable[[], datetime]) -> None:
         super().__init__(id="card-detail")
         self.card = card
-        self.detail: CardDetail | None = None
+        self.detail: CardDetail | SectionedDetail | None = None
         self._clock = clock
         self._body = CardDetailView(id="detail-body")
 
@@ -86,7 +87,7 @@ class CardDetailScreen(Screen[None]):
     def action_review_latest_commit(self) -> None:
         """`d`: the newest attempt that recorded a commit."""
         detail = self.detail
-        attempts = detail.attempts if detail is not None else ()
+        attempts = detail.attempts if isinstance(detail, CardDetail) else ()
         latest = max(
             (a for a in attempts if a.commit_sha), key=lambda a: a.attempt_number, default=None
         )
@@ -97,7 +98,7 @@ class CardDetailScreen(Screen[None]):
 
     def _review(self, attempt_id: str) -> None:
         detail = self.detail
-        if detail is None:
+        if not isinstance(detail, CardDetail):
             return
         attempt = next((a for a in detail.attempts if a.id == attempt_id), None)
         if attempt is not None:

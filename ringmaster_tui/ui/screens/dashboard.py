@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer
 
-from ringmaster_tui.domain.snapshot import LIST_VIEWS, Snapshot
+from ringmaster_tui.domain.snapshot import SHAPED_NOT_LISTED, Snapshot
 from ringmaster_tui.domain.workflow import Workflow
 from ringmaster_tui.ui.views import ViewSpec
 from ringmaster_tui.ui.widgets.board import BoardView
@@ -24,7 +24,9 @@ class DashboardScreen(Screen[None]):
         self.totals_bar = TotalsBar(read_only=read_only)
         self.specs = {spec.view_id: spec for spec in specs}
         """The views the source offers, by id."""
-        self.views: dict[str, DashboardView] = {spec.view_id: spec.make(workflow) for spec in specs}
+        self.views: dict[str, DashboardView] = {
+            spec.view_id: spec.make(workflow, spec.offer) for spec in specs
+        }
         self._snapshot: Snapshot | None = None
         self._shown: dict[str, Snapshot] = {}
         """The snapshot each view shows: a hidden view catches up when it is shown."""
@@ -57,7 +59,7 @@ class DashboardScreen(Screen[None]):
         snapshot = self._snapshot
         if view is None or snapshot is None or self._shown.get(view_id) is snapshot:
             return
-        if view_id in LIST_VIEWS and view_id not in snapshot.query.lists:
+        if view_id not in SHAPED_NOT_LISTED and view_id not in snapshot.query.lists:
             return  # read without this view's list: it keeps what it shows until one comes
         self._shown[view_id] = snapshot
         view.show_snapshot(snapshot)

@@ -16,8 +16,17 @@ from textual.widgets.data_table import RowDoesNotExist
 from ringmaster_tui.domain.snapshot import CardDetail, Dependency, ErrorView, TransitionView
 from ringmaster_tui.domain.timefmt import age
 from ringmaster_tui.domain.values import JsonText
-from ringmaster_tui.ui.formatting import MISSING, count, milliseconds, money, short_sha
+from ringmaster_tui.domain.views import SectionedDetail
+from ringmaster_tui.ui.formatting import (
+    MISSING,
+    count,
+    fact_text,
+    milliseconds,
+    money,
+    short_sha,
+)
 from ringmaster_tui.ui.safe_text import make_visible, safe_text
+from ringmaster_tui.ui.widgets.json_text import json_renderable
 
 
 class CardDetailView(VerticalScroll):
@@ -35,14 +44,17 @@ class CardDetailView(VerticalScroll):
         self.attempts_table: DataTable[Text] | None = None
         """The attempts, one row each keyed by attempt id; None when there are none."""
 
-    def show(self, detail: CardDetail, now: datetime) -> None:
+    def show(self, detail: CardDetail | SectionedDetail, now: datetime) -> None:
         # A reload must not lose the reader's place in the attempts list.
         table = self.attempts_table
         had_focus = table is not None and table.has_focus
         highlighted = self.highlighted_attempt_id()
         self.remove_children()
         self.attempts_table = None
-        self.mount_all(self._sections(detail, now))
+        if isinstance(detail, SectionedDetail):
+            self.mount_all(self._declared_sections(detail))
+        else:
+            self.mount_all(self._sections(detail, now))
         table = self.attempts_table
         if table is not None and highlighted is not None:
             with suppress(RowDoesNotExist):
@@ -82,6 +94,29 @@ class CardDetailView(VerticalScroll):
         )
         yield from _section(f"Deployments ({len(detail.deployments)})", [_deployments(detail, now)])
         yield from _section("History, newest first", [_history(detail.history, now)])
+
+    def _declared_sections(self, detail: SectionedDetail) -> Iterable[Widget]:
+        """A source's detail as it declares it: each section's facts, text, JSON, rows."""
+        label = self.get_component_rich_style("detail--label")
+        for section in detail.sections:
+            body: list[Widget] = []
+            if section.facts:
+                width = max(len(name) for name, _ in section.facts)
+                text = Text(end="")
+                for name, fact in section.facts:
+                    text.append(f"{name:>{width}} ", label)
+                    text.append_text(safe_text(fact_text(fact)))
+                    text.append("\n")
+                text.rstrip()
+                body.append(Static(text, classes="detail-facts"))
+            if section.text:
+                body.append(_prose(section.text))
+            if section.json_value is not None:
+                body.append(Static(json_renderable(section.json_value), classes="detail-json"))
+            if section.columns:
+                rows = [tuple(fact_text(fact) for fact in row) for row in section.rows]
+                body.append(_table(section.columns, rows, section.empty))
+            yield from _section(section.title, body or [_nothing(section.empty)])
 
     def _facts(self, detail: CardDetail, now: datetime) -> Text:
         label = self.get_component_rich_style("detail--label")

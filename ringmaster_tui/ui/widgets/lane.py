@@ -16,8 +16,8 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from ringmaster_tui.domain.snapshot import CardSummary, LaneView
-from ringmaster_tui.domain.workflow import Lane
-from ringmaster_tui.ui.formatting import money
+from ringmaster_tui.domain.workflow import Lane, Tone
+from ringmaster_tui.ui.formatting import fact_text, money
 from ringmaster_tui.ui.safe_text import safe_text
 from ringmaster_tui.ui.widgets.read_ahead import ReadsAhead
 
@@ -50,6 +50,7 @@ class LaneList(ReadsAhead, OptionList):
         "card--errors",
         "card--blocked",
         "card--more",
+        *(f"card--tone-{tone}" for tone in Tone),
     }
 
     class StepLane(Message):
@@ -126,6 +127,10 @@ class LaneList(ReadsAhead, OptionList):
             marks.append(Text(f"{LOOP_MARK}{card.loop_iteration}", style=style("card--loop")))
         if card.total_cost_usd:
             marks.append(Text(money(card.total_cost_usd), style=style("card--cost")))
+        marks.extend(
+            safe_text(fact_text(fact), style=style(f"card--tone-{fact.tone}"))
+            for fact in card.facts
+        )
         prompt = Text(end="")
         prompt.append_text(safe_text(card.title, style=style("card--title")))
         prompt.append("\n")

@@ -10,7 +10,6 @@ It never touches the database: keys become messages the app acts on.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar, Generic, TypeVar
 
@@ -22,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Input, Label
 
 from ringmaster_tui.domain.snapshot import Snapshot
+from ringmaster_tui.domain.views import Column as Column  # the views import it from here
 from ringmaster_tui.ui.clock import now_of
 from ringmaster_tui.ui.messages import ListDeeper, ListRowsFit, QueryChanged
 from ringmaster_tui.ui.safe_text import safe_text
@@ -35,18 +35,6 @@ ItemT = TypeVar("ItemT")
 CELL_PADDING = 1
 # Kept free on the right for the vertical scrollbar.
 SCROLLBAR_WIDTH = 1
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    width: int
-    """The column's width; for the flexible column, the least it may have."""
-    flex: bool = False
-    """Takes the width the other columns leave."""
-    drop: int = 0
-    """Dropped on a narrow terminal, highest first, until the flexible column fits; 0 never."""
 
 
 def fit_columns(columns: Sequence[Column], width: int) -> tuple[tuple[Column, int], ...]:
@@ -190,6 +178,10 @@ class RowListView(DashboardView, Generic[ItemT]):
     def filter_text(self, snapshot: Snapshot) -> str:
         return str(getattr(snapshot.query, self.FILTER_FIELD))
 
+    def filter_query(self, text: str) -> dict[str, object]:
+        """The query change that filters this view by `text`."""
+        return {self.FILTER_FIELD: text}
+
     def _width(self) -> int:
         return (self.size.width or self.app.size.width) - SCROLLBAR_WIDTH
 
@@ -297,7 +289,7 @@ class RowListView(DashboardView, Generic[ItemT]):
     @on(Input.Changed, ".list-filter")
     def _filter_typed(self, event: Input.Changed) -> None:
         event.stop()
-        self.ask(**{self.FILTER_FIELD: event.value})
+        self.ask(**self.filter_query(event.value))
 
     @on(Input.Submitted, ".list-filter")
     def _filter_kept(self, event: Input.Submitted) -> None:

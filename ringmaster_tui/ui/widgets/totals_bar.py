@@ -80,14 +80,16 @@ class TotalsBar(Horizontal):
     def _totals_text(self, snapshot: Snapshot) -> Text:
         style = self.get_component_rich_style
         totals = snapshot.totals
-        parts: list[tuple[str, int, bool]] = [
+        parts: list[tuple[str, int | None, bool]] = [
             ("loops", totals.active_loops, False),
             ("errors", totals.unresolved_errors, True),
             ("decisions", totals.pending_decisions, True),
-            ("alerts", totals.unacknowledged_alerts, totals.critical_alerts > 0),
+            ("alerts", totals.unacknowledged_alerts, bool(totals.critical_alerts)),
         ]
         text = Text(no_wrap=True, overflow="ellipsis", end="")
         for label, value, alarming in parts:
+            if value is None:
+                continue  # this kind of database has no such thing
             text.append(f"{label} ", style("totals--label"))
             count_style = "totals--alarm" if alarming and value else "totals--count"
             text.append(str(value), style(count_style))
