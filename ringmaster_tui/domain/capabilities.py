@@ -29,6 +29,9 @@ class ViewOffer:
     """The keys a table view offers on its rows."""
     toggles: tuple[Toggle, ...] = ()
     filter_hint: str = "filter (enter keeps, esc clears)"
+    table: bool = False
+    """Drawn as a table of the source's (Snapshot.tables) even where the view id has a
+    shape of its own: a loops view of workers, say."""
 
 
 @dataclass(frozen=True)

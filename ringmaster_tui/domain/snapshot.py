@@ -218,10 +218,10 @@ class Snapshot(Frozen):
     projects: tuple[Project, ...]
     lanes: tuple[LaneView, ...]
     states: dict[str, int]
-    loops: tuple[LoopView, ...]
-    errors: tuple[ErrorView, ...]
-    decisions: tuple[DecisionView, ...]
-    alerts: tuple[AlertView, ...]
+    loops: tuple[LoopView, ...] = ()
+    errors: tuple[ErrorView, ...] = ()
+    decisions: tuple[DecisionView, ...] = ()
+    alerts: tuple[AlertView, ...] = ()
     totals: Totals
     urgent: tuple[Urgent, ...] = ()
     unavailable: tuple[str, ...] = ()

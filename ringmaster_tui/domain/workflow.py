@@ -40,6 +40,8 @@ class Intent(StrEnum):
     """Key `r`: reject, send back."""
     ARCHIVE = "archive"
     """Key `A`: archive, close."""
+    COMMENT = "comment"
+    """Key `c`: write a note on the card (a move that may keep its state)."""
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import gc
 import logging
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import PurePath
@@ -57,6 +58,7 @@ from ringmaster_tui.ui.messages import (
     ListDeeper,
     ListRowsFit,
     LoadFailed,
+    MoveTargetsRead,
     OpenCard,
     OpenDecision,
     OpenErrorDetail,
@@ -79,6 +81,7 @@ from ringmaster_tui.ui.screens.error_detail import ErrorDetailScreen
 from ringmaster_tui.ui.screens.force_picker import ForcePickerScreen
 from ringmaster_tui.ui.screens.help import HelpScreen
 from ringmaster_tui.ui.screens.project_picker import ProjectChoice, ProjectPickerScreen
+from ringmaster_tui.ui.screens.prompt import PromptScreen
 from ringmaster_tui.ui.screens.review import ReviewScreen
 from ringmaster_tui.ui.textual_cycles import break_paint_cycles
 from ringmaster_tui.ui.views import ViewSpec, view_specs
@@ -400,7 +403,58 @@ class RingmasterApp(PasteGuardApp[int]):
         if isinstance(planned, str):
             self._show_refusal(planned)
         else:
-            self._write_move(planned)
+            self._prepare_move(message.card, planned)
+
+    def _prepare_move(self, card: CardSummary, move: PlannedMove) -> None:
+        """Ask what the move needs (where to, then why), then write it."""
+        if move.pick_target:
+            self._read_move_targets(card, move)
+        elif move.asks:
+            self._ask_for_note(card, move)
+        else:
+            self._write_move(move)
+
+    @work(thread=True, group="read", exit_on_error=False)
+    def _read_move_targets(self, card: CardSummary, move: PlannedMove) -> None:
+        try:
+            targets = self.source.move_targets(card.id, move.trigger)
+        except Exception as exc:
+            log.exception("reading the move's targets failed")
+            failed = Outcome(ok=False, message=f"Could not read where to: {_first_line(exc)}")
+            self.post_message(ActionFinished(failed, undoing=False))
+            return
+        self.post_message(MoveTargetsRead(card, move, targets))
+
+    @on(MoveTargetsRead)
+    def _pick_move_target(self, message: MoveTargetsRead) -> None:
+        card, move = message.card, message.move
+        if not message.targets:
+            self._show_refusal(f"Nowhere to {move.trigger.replace('_', ' ')} this card to.")
+            return
+
+        def picked(target: str | None) -> None:
+            if target is not None:
+                self._prepare_move(card, replace(move, to_state=target, pick_target=False))
+
+        picker = ForcePickerScreen(
+            card,
+            self.source.workflow,
+            targets=message.targets,
+            verb=move.trigger.replace("_", " ").capitalize(),
+            recorded_as=move.trigger,
+        )
+        self.push_screen(picker, picked)
+
+    def _ask_for_note(self, card: CardSummary, move: PlannedMove) -> None:
+        title = Text(f"{move.trigger.replace('_', ' ').capitalize()} “")
+        title.append_text(safe_text(card.title, one_line=True))
+        title.append("”")
+
+        def answered(note: str | None) -> None:
+            if note is not None:
+                self._write_move(replace(move, note=note, asks=None))
+
+        self.push_screen(PromptScreen(title, move.asks or ""), answered)
 
     def _pick_force_target(self, card: CardSummary) -> None:
         def picked(target: str | None) -> None:
@@ -439,7 +493,7 @@ class RingmasterApp(PasteGuardApp[int]):
     def _write_move(self, move: PlannedMove) -> None:
         self._write(
             lambda: self.source.transition(
-                move.card_id, move.seen_state, move.trigger, move.to_state
+                move.card_id, move.seen_state, move.trigger, move.to_state, move.note
             ),
             undoing=False,
         )

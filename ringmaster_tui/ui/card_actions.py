@@ -22,6 +22,7 @@ class Intent(StrEnum):
     APPROVE = MoveIntent.APPROVE.value
     REJECT = MoveIntent.REJECT.value
     ARCHIVE = MoveIntent.ARCHIVE.value
+    COMMENT = MoveIntent.COMMENT.value
     FORCE = "force"
 
 
@@ -33,6 +34,11 @@ class PlannedMove:
     seen_state: str
     trigger: str
     to_state: str
+    asks: str | None = None
+    """The question the user answers first; the answer goes with the write as `note`."""
+    pick_target: bool = False
+    """The user picks `to_state` among the source's targets first."""
+    note: str | None = None
 
 
 def plan_move(workflow: Workflow, intent: Intent, card: CardSummary) -> PlannedMove | str:
@@ -46,7 +52,14 @@ def plan_move(workflow: Workflow, intent: Intent, card: CardSummary) -> PlannedM
             f"Nothing to {intent} for “{make_visible(card.title)[:60]}” in "
             f"{make_visible(card.state)}; {_what_intent_does(workflow, intent)}"
         )
-    return PlannedMove(card.id, card.state, move.trigger, move.to_state)
+    return PlannedMove(
+        card.id,
+        card.state,
+        move.trigger,
+        move.to_state,
+        asks=move.asks,
+        pick_target=move.pick_target,
+    )
 
 
 def force_move(workflow: Workflow, card: CardSummary, to_state: str) -> PlannedMove | str:

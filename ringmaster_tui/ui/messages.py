@@ -23,7 +23,7 @@ from ringmaster_tui.domain.snapshot import (
 )
 from ringmaster_tui.domain.views import RowAction, SectionedDetail, TableRow
 from ringmaster_tui.review import ChangedFile, FilePatch, OutputIndex, Review, ReviewProblem
-from ringmaster_tui.ui.card_actions import Intent
+from ringmaster_tui.ui.card_actions import Intent, PlannedMove
 
 # --- from workers ---
 
@@ -83,6 +83,16 @@ class CardIntent(Message):
         super().__init__()
         self.card = card
         self.intent = intent
+
+
+class MoveTargetsRead(Message):
+    """The places a pick-target move may take `card` to, read from the source."""
+
+    def __init__(self, card: CardSummary, move: PlannedMove, targets: tuple[str, ...]) -> None:
+        super().__init__()
+        self.card = card
+        self.move = move
+        self.targets = targets
 
 
 class UndoRequested(Message):

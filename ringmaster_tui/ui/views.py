@@ -67,6 +67,8 @@ def view_specs(capabilities: Capabilities) -> tuple[ViewSpec, ...]:
     """The views a source offers, keyed 1, 2, 3, ...: each in its own shape, or as a
     table of the source's (Snapshot.tables) when the view has no shape of its own."""
     return tuple(
-        ViewSpec(str(n), offer, MAKERS.get(offer.view_id, _table_view))
+        ViewSpec(
+            str(n), offer, _table_view if offer.table else MAKERS.get(offer.view_id, _table_view)
+        )
         for n, offer in enumerate(capabilities.views[:9], start=1)
     )

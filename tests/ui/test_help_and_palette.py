@@ -55,8 +55,10 @@ async def test_question_mark_lists_every_key_of_the_board(board_db: Path) -> Non
         assert app.screen is app.dashboard
 
     shown = {description for _, _, description in rows}
-    expected = descriptions(BoardView, LaneList, RingmasterApp) - {"Clear filter"}
+    # Ringmaster's workflow has no comment move: its card key is neither bound nor listed.
+    expected = descriptions(BoardView, LaneList, RingmasterApp) - {"Clear filter", "Comment"}
     assert expected <= shown
+    assert "Comment" not in shown
     keys = {description: key for _, key, description in rows}
     assert keys["Lane left"] == "←, h"
     assert keys["Approve"] == "a"

@@ -1,4 +1,5 @@
-"""`f`: pick the state to force a card to (any state but its own)."""
+"""`f`: pick the state to force a card to (any state but its own); also the picker of a
+move that lets the user choose where the card goes (the source's targets)."""
 
 from __future__ import annotations
 
@@ -28,13 +29,24 @@ class ForcePickerScreen(ModalScreen[str | None]):
         Binding("k", "cursor('up')", "Up", show=False, id="move.up"),
     ]
 
-    def __init__(self, card: CardSummary, workflow: Workflow) -> None:
+    def __init__(
+        self,
+        card: CardSummary,
+        workflow: Workflow,
+        *,
+        targets: tuple[str, ...] | None = None,
+        verb: str = "Force",
+        recorded_as: str | None = None,
+    ) -> None:
         super().__init__(id="force-picker")
         self.card = card
         self.workflow = workflow
+        self.targets = workflow.force_targets(card.state) if targets is None else targets
+        self.verb = verb
+        self.recorded_as = recorded_as or workflow.force_trigger
 
     def compose(self) -> ComposeResult:
-        title = Text("Force “")
+        title = Text(f"{self.verb} “")
         title.append_text(safe_text(self.card.title, one_line=True))
         title.append("” from ")
         title.append_text(safe_text(self.card.state))
@@ -44,7 +56,7 @@ class ForcePickerScreen(ModalScreen[str | None]):
             yield OptionList(
                 *(
                     Option(Text(f"{state}  ({self.workflow.lane_of(state)})"), id=state)
-                    for state in self.workflow.force_targets(self.card.state)
+                    for state in self.targets
                 ),
                 id="force-targets",
                 markup=False,
@@ -52,7 +64,7 @@ class ForcePickerScreen(ModalScreen[str | None]):
             yield Label(
                 Text(
                     "enter picks, then you confirm · escape cancels · recorded as "
-                    f"{self.workflow.force_trigger}"
+                    f"{self.recorded_as}"
                 ),
                 classes="dialog-hint",
             )

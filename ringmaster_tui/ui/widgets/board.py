@@ -56,6 +56,7 @@ class BoardView(DashboardView):
         Binding("a", "intent('approve')", "Approve", id="card.approve"),
         Binding("r", "intent('reject')", "Reject", id="card.reject"),
         Binding("A", "intent('archive')", "Archive", id="card.archive"),
+        Binding("c", "intent('comment')", "Comment", id="card.comment"),
         Binding("f", "intent('force')", "Force", id="card.force"),
         Binding("u", "undo", "Undo", id="board.undo"),
         Binding("slash", "filter", "Filter", id="board.filter"),
@@ -71,6 +72,7 @@ class BoardView(DashboardView):
         }
         for name in (OTHER_LANE, HIDDEN_LANE):
             self.columns[name].display = False
+        self._unbind_intents_without_moves(workflow)
         self._current_lane: str | None = None
         self._shown_filter = ""
         self._filter = FilterInput(
@@ -254,6 +256,19 @@ class BoardView(DashboardView):
         row = self.columns[self._current_lane].cards_list.highlighted or 0
         self._select(names[target], row, focus=True)
 
+    def _unbind_intents_without_moves(self, workflow: Workflow) -> None:
+        """A card key the source's workflow gives no move is neither shown nor bound."""
+        offered = {move.intent.value for move in workflow.moves}
+        if workflow.force_trigger is not None:
+            offered.add(Intent.FORCE.value)
+        keys = self._bindings.key_to_bindings
+        for key, bindings in list(keys.items()):
+            kept = [b for b in bindings if not _intent_absent(b.action, offered)]
+            if kept:
+                keys[key] = kept
+            else:
+                del keys[key]
+
     def action_intent(self, intent: str) -> None:
         card = self.selected_card
         if card is None:
@@ -330,3 +345,8 @@ class BoardView(DashboardView):
         column = widget.parent
         if column.lane_name != self._current_lane:
             self._select(column.lane_name, widget.highlighted or 0, focus=False)
+
+
+def _intent_absent(action: str, offered: set[str]) -> bool:
+    """`action` is a card key ("intent('approve')") for an intent not offered."""
+    return action.startswith("intent(") and action[len("intent('") : -2] not in offered
