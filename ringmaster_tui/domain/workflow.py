@@ -51,6 +51,8 @@ class Lane:
     name: str
     states: tuple[str, ...]
     tone: Tone = Tone.PLAIN
+    short: str = ""
+    """Its name where room is short (the lane strip on a narrow terminal); "": `name`."""
 
     @property
     def css_id(self) -> str:

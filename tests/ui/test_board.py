@@ -161,7 +161,8 @@ async def test_a_long_lane_scrolls_says_how_many_more_and_reads_deeper(tmp_path:
         app = await loaded(pilot)
         cards = board(app).columns["DRAFT"].cards_list
         text = await screen_text(pilot)
-        assert "DRAFT 40 · top 30" in text
+        assert "DRAFT 40 ▼" in text  # the lane's header: more cards than it shows at once
+        assert "\n DRAFT 40 " in text  # the lane strip, on the line above the lanes
         more = cards.get_option_at_index(cards.option_count - 1)
         assert more.disabled and str(more.prompt) == "… 10 more; / filters"
 
@@ -175,7 +176,7 @@ async def test_a_long_lane_scrolls_says_how_many_more_and_reads_deeper(tmp_path:
         text = await screen_text(pilot)
 
         assert selected_title(app) == "card 39"
-        assert "DRAFT 40 " in text and "top" not in text
+        assert "DRAFT 40 ▼" in text
         assert "card 39" in text
         assert not cards.get_option_at_index(cards.option_count - 1).disabled
 
@@ -334,3 +335,25 @@ async def test_reload_requests_coalesce_from_any_thread(board_db: Path) -> None:
 
     # 400 requests: one load ran, at most one more was pending after each.
     assert 1 <= len(loads) - before <= 10
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24), (120, 40)])
+async def test_the_lane_strip_names_every_lane_with_its_count_at_any_size(
+    board_db: Path, size: tuple[int, int]
+) -> None:
+    async with make_app(board_db).run_test(size=size) as pilot:
+        app = await loaded(pilot)
+        strip = (await screen_text(pilot)).splitlines()[1]
+        lanes = [c for c in board(app).columns.values() if c.display]
+        assert len(lanes) == 9
+        # Each lane's name (its short name, cut where room is short) and count, in order.
+        words = strip.split()
+        pairs = list(zip(words[::2], words[1::2], strict=True))
+        assert [int(count) for _, count in pairs] == [c.lane.count for c in lanes if c.lane]
+        for (name, _), column in zip(pairs, lanes, strict=True):
+            short = app.source.workflow.lanes[lanes.index(column)].short
+            assert len(name) >= 3 and (column.lane_name.startswith(name) or short.startswith(name))
+        assert len(strip.rstrip()) <= size[0]
+        # The strip follows the selection: the selected lane is the one highlighted.
+        await pilot.press("l")
+        assert board(app).strip._entries[1].current

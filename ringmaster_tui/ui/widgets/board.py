@@ -33,6 +33,7 @@ from ringmaster_tui.ui.safe_text import safe_text
 from ringmaster_tui.ui.widgets.dashboard_view import DashboardView
 from ringmaster_tui.ui.widgets.filter_input import FilterInput
 from ringmaster_tui.ui.widgets.lane import CARD_LINES, LaneColumn, LaneList
+from ringmaster_tui.ui.widgets.lane_strip import LaneStrip, StripEntry
 from ringmaster_tui.ui.widgets.read_ahead import ListFits, ListNearEnd
 
 # A lane is at least this wide; as many lanes as fit share the width, the rest scroll.
@@ -70,6 +71,8 @@ class BoardView(DashboardView):
             lane.name: LaneColumn(lane, shows_state=workflow.shows_state(lane.name))
             for lane in workflow.all_lanes()
         }
+        self._lanes = {lane.name: lane for lane in workflow.all_lanes()}
+        self.strip = LaneStrip()
         for name in (OTHER_LANE, HIDDEN_LANE):
             self.columns[name].display = False
         self._unbind_intents_without_moves(workflow)
@@ -88,6 +91,7 @@ class BoardView(DashboardView):
         """How many cards a lane shows at once: a page, when reading a lane deeper."""
 
     def compose(self) -> ComposeResult:
+        yield self.strip
         with Horizontal(id="lanes"):
             yield from self.columns.values()
         yield self._empty
@@ -114,6 +118,7 @@ class BoardView(DashboardView):
                 column.cards_list.highlighted = None
         cards_list = self.columns[lane_name].cards_list
         cards_list.highlighted = min(row, max(self.columns[lane_name].card_count - 1, 0))
+        self._show_strip()
         if focus:
             cards_list.focus()
 
@@ -139,6 +144,7 @@ class BoardView(DashboardView):
         self._current_lane = None
         for column in self.columns.values():
             column.remove_class("-current")
+        self._show_strip()
 
     def _lanes_have_focus(self) -> bool:
         return isinstance(self.screen.focused, LaneList)
@@ -165,6 +171,7 @@ class BoardView(DashboardView):
                 column.display = name in shown
         self._fit_lanes(keep_widths=bool(snapshot.query.text))
         self._show_empty_message(snapshot)
+        self._show_strip()
 
         focus = self._lanes_have_focus() or self.screen.focused is None
         text = snapshot.query.text
@@ -182,6 +189,20 @@ class BoardView(DashboardView):
             self._select(column.lane_name, row, focus=focus)
         else:
             self._select_first_card(focus=focus)
+
+    def _show_strip(self) -> None:
+        self.strip.show(
+            [
+                StripEntry(
+                    column.lane_name,
+                    self._lanes[column.lane_name].short,
+                    column.lane.count if column.lane else 0,
+                    self._lanes[column.lane_name].tone,
+                    current=column.lane_name == self._current_lane,
+                )
+                for column in self._visible_columns()
+            ]
+        )
 
     def on_resize(self) -> None:
         self._fit_lanes()
@@ -224,6 +245,8 @@ class BoardView(DashboardView):
     def _lanes_resized(self, message: ListFits) -> None:
         message.stop()  # every lane has the same height: the app hears it once per size
         cards = message.lines // CARD_LINES + 1  # the last one cut at the foot
+        for column in self.columns.values():
+            column.show_fits(message.lines // CARD_LINES)  # whole cards, for the ▼ mark
         if cards != self._fits:
             self._fits = cards
             self.post_message(LanesFit(cards))

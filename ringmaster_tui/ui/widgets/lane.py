@@ -152,6 +152,8 @@ class LaneColumn(Vertical):
         self.cards_list = LaneList(id=f"cards-{lane.css_id}")
         self.header = Label(Text(lane.name), classes="lane-header")
         self._shows_state = shows_state
+        self.fits = 1_000_000
+        """How many cards the lane shows at once (until it is told, all of them)."""
         """The lane holds several states, so each card says which."""
 
     def compose(self) -> ComposeResult:
@@ -163,10 +165,7 @@ class LaneColumn(Vertical):
         if lane == self.lane:
             return
         self.lane = lane
-        header = Text.assemble((self.lane_name, Style(bold=True)), " ", str(lane.count))
-        if lane.count > len(lane.cards):
-            header.append(f" · top {len(lane.cards)}", Style(dim=True))
-        self.header.update(header, layout=False)  # one line, full width: size never changes
+        self._show_header()  # one line, full width: size never changes
         cards = self.cards_list.card_options(lane.cards, show_state=self._shows_state)
         hidden = lane.count - len(lane.cards)
         if cards and not hidden:
@@ -181,6 +180,19 @@ class LaneColumn(Vertical):
         elif options:
             options.pop()
         self.cards_list.set_options(options)
+
+    def show_fits(self, cards: int) -> None:
+        """The lane shows `cards` at once; a mark in its header says there are more."""
+        if cards != self.fits:
+            self.fits = cards
+            self._show_header()
+
+    def _show_header(self) -> None:
+        count = self.lane.count if self.lane else 0
+        header = Text.assemble((self.lane_name, Style(bold=True)), " ", str(count))
+        if count > self.fits:
+            header.append(" ▼", Style(dim=True))  # more below: scroll, or `/` to filter
+        self.header.update(header, layout=False)  # one line, full width: size never changes
 
     def card_at(self, index: int | None) -> CardSummary | None:
         if self.lane is None or index is None or not 0 <= index < len(self.lane.cards):
