@@ -357,3 +357,17 @@ async def test_the_lane_strip_names_every_lane_with_its_count_at_any_size(
         # The strip follows the selection: the selected lane is the one highlighted.
         await pilot.press("l")
         assert board(app).strip._entries[1].current
+
+
+async def test_cards_without_a_title_are_told_apart_by_their_id(tmp_path: Path) -> None:
+    db = tmp_path / "blank.db"
+    b = DbBuilder(db)
+    project = b.project()
+    empty = b.card(project, "")
+    blank = b.card(project, "   \t ")
+    b.close()
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        text = await screen_text(pilot)
+    assert f"(no title: {empty})" in text
+    assert f"(no title: {blank})" in text

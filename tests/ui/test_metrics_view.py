@@ -118,3 +118,14 @@ async def test_a_database_without_the_optional_tables(tmp_path: Path) -> None:
         assert "This database has no state_transitions table." in text
         assert "This database has no prompt_metrics table." in text
         assert "This database has no attempts table." in text
+
+
+async def test_a_narrow_terminal_drops_columns_rather_than_cut_a_cost(db: Path) -> None:
+    async with make_app(db).run_test(size=(40, 10)) as pilot:
+        view = await open_metrics(pilot)
+        table = view.tables["projects"]
+        keys = [column.key.value for column in table.columns.values()]
+        assert "cost" in keys and "cards" not in keys
+        widths = sum(column.get_render_width(table) for column in table.columns.values())
+        assert widths <= table.size.width
+        assert "$3.75" in await screen_text(pilot)

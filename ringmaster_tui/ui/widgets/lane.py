@@ -29,6 +29,11 @@ BLOCKED_MARK = "⊘"
 LOOP_MARK = "↻"
 
 
+def untitled(card_id: str) -> str:
+    """What stands for a card's empty, blank or missing title."""
+    return f"(no title: {card_id})"
+
+
 class LaneList(ReadsAhead, OptionList):
     """The cards of one lane; renders only the visible lines, however many cards."""
 
@@ -132,7 +137,10 @@ class LaneList(ReadsAhead, OptionList):
             for fact in card.facts
         )
         prompt = Text(end="")
-        prompt.append_text(safe_text(card.title, style=style("card--title")))
+        if card.title.strip():
+            prompt.append_text(safe_text(card.title, style=style("card--title")))
+        else:  # blank titles would be told apart by nothing
+            prompt.append_text(safe_text(untitled(card.id), style=style("card--more")))
         prompt.append("\n")
         prompt.append_text(Text(" ").join(marks))
         return prompt

@@ -51,8 +51,8 @@ TICK_DAYS = 7
 PROJECT_COLUMNS: tuple[Column, ...] = (
     Column("mark", "", 1),
     Column("name", "project", 12, flex=True),
-    Column("cards", "cards", 7),
-    Column("loops", "loops", 5),
+    Column("cards", "cards", 7, drop=2),
+    Column("loops", "loops", 5, drop=1),
     Column("cost", "cost", 10),
 )
 ACTIVITY_COLUMNS: tuple[Column, ...] = (
