@@ -126,14 +126,17 @@ def app_in_tmux(
     ready: Sequence[str] = ("BOARD",),
     settle: float = 1.0,
     plain: bool = False,
+    command: Sequence[str] | None = None,
 ) -> Iterator[Pane]:
     """The app on `db` in a tmux pane, its output followed.
 
     Yields once every text of `ready` has been drawn and `settle` seconds more have
-    passed (the first load and the change feed's first check).
+    passed (the first load and the change feed's first check). `command`: another
+    program to run in its place (a floor to compare with).
     """
     stream_file = work / f"screen-{time.monotonic_ns()}.log"
-    command = shlex.join([sys.executable, "-m", "ringmaster_tui", str(db)])
+    argv = command or [sys.executable, "-m", "ringmaster_tui", str(db)]
+    shell_command = shlex.join(argv)
     tmux = ["tmux", "-L", socket]
     columns, rows = SIZE
     for attempt in range(5):  # a server still shutting down from the last run refuses
@@ -150,7 +153,7 @@ def app_in_tmux(
     for text in ready:
         stream.expect(text)
     launched = time.monotonic()
-    subprocess.run([*tmux, "send-keys", "-t", "bench", f"exec {command}", "Enter"], check=True)
+    subprocess.run([*tmux, "send-keys", "-t", "bench", f"exec {shell_command}", "Enter"], check=True)
     try:
         drawn = [stream.wait_for(text, timeout=launched + 30 - time.monotonic()) for text in ready]
         if None in drawn:

@@ -36,7 +36,6 @@ from ringmaster_tui.live.gate import RefreshGate
 from ringmaster_tui.live.pacing import pause_between_loads, pause_between_metrics_reads
 from ringmaster_tui.resources import resource_path
 from ringmaster_tui.sources.base import Source
-from ringmaster_tui.ui import review_jobs
 from ringmaster_tui.ui.arrivals import ArrivalWatch, announcements
 from ringmaster_tui.ui.card_actions import Intent, PlannedMove, UndoStack, force_move, plan_move
 from ringmaster_tui.ui.commands import ActionProvider, CardSearchProvider
@@ -82,7 +81,6 @@ from ringmaster_tui.ui.screens.force_picker import ForcePickerScreen
 from ringmaster_tui.ui.screens.help import HelpScreen
 from ringmaster_tui.ui.screens.project_picker import ProjectChoice, ProjectPickerScreen
 from ringmaster_tui.ui.screens.prompt import PromptScreen
-from ringmaster_tui.ui.screens.review import ReviewScreen
 from ringmaster_tui.ui.textual_cycles import break_paint_cycles
 from ringmaster_tui.ui.views import ViewSpec, view_specs
 from ringmaster_tui.ui.widgets.metrics_view import MetricsLoaded, MetricsView
@@ -636,6 +634,9 @@ class RingmasterApp(PasteGuardApp[int]):
 
     @on(OpenReview)
     def _open_review(self, message: OpenReview) -> None:
+        from ringmaster_tui.ui import review_jobs
+        from ringmaster_tui.ui.screens.review import ReviewScreen  # not needed to start
+
         screen = ReviewScreen(message.card_title, message.attempt, self.clock)
         self.push_screen(screen)
         self._review_work(
@@ -644,10 +645,14 @@ class RingmasterApp(PasteGuardApp[int]):
 
     @on(DiffRequested)
     def _list_changed_files(self, message: DiffRequested) -> None:
+        from ringmaster_tui.ui import review_jobs
+
         self._review_work(message.reply_to, partial(review_jobs.list_files, message.request))
 
     @on(PatchRequested)
     def _read_patch(self, message: PatchRequested) -> None:
+        from ringmaster_tui.ui import review_jobs
+
         job = partial(review_jobs.read_patch, message.review, message.file)
         self._review_work(message.reply_to, job)
 

@@ -6,11 +6,12 @@ post the second group to ask the app for something, since only the app calls the
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 from textual.message_pump import MessagePump
 
 from ringmaster_tui.domain.outcome import Outcome
-from ringmaster_tui.domain.review import AttemptReviewData, DiffRequest
 from ringmaster_tui.domain.snapshot import (
     AttemptView,
     CardDetail,
@@ -22,10 +23,13 @@ from ringmaster_tui.domain.snapshot import (
     Snapshot,
 )
 from ringmaster_tui.domain.views import RowAction, SectionedDetail, TableRow
-from ringmaster_tui.review import ChangedFile, FilePatch, OutputIndex, Review, ReviewProblem
 from ringmaster_tui.ui.card_actions import Intent, PlannedMove
 
 # --- from workers ---
+
+if TYPE_CHECKING:  # the review's modules are imported when a review is first opened
+    from ringmaster_tui.domain.review import AttemptReviewData, DiffRequest
+    from ringmaster_tui.review import ChangedFile, FilePatch, OutputIndex, Review, ReviewProblem
 
 
 class ReloadRequested(Message):
