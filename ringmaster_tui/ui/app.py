@@ -18,7 +18,7 @@ from pathlib import PurePath
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.command import Provider
@@ -111,6 +111,11 @@ MAX_READ_DEPTH = 1000
 # A load that failed (a lock, a replaced file) is tried again this often: what cleared
 # the problem need not have changed the files the change feed watches.
 LOAD_RETRY_SECONDS = 1.0
+# Keys first: while the user presses keys, the next load waits until none came for this
+# long (at most INPUT_WAIT_MAX): a load holds the interpreter for tens of ms, and a key
+# handled meanwhile reaches the screen that much later.
+INPUT_QUIET_SECONDS = 0.06
+INPUT_WAIT_MAX = 0.25
 
 
 def utc_now() -> datetime:
@@ -156,6 +161,8 @@ class RingmasterApp(PasteGuardApp[int]):
             lists=frozenset(),
         )
         self._list_depth = 0
+        self._input_at = 0.0
+        """time.monotonic() of the last key, click or paste."""
         """How deep the user has scrolled a list view; lists are read at least this far."""
         self.snapshot: Snapshot | None = None
         """The latest snapshot shown; None until the first load ends."""
@@ -227,6 +234,20 @@ class RingmasterApp(PasteGuardApp[int]):
         if self._reload_gate.request():
             self.post_message(ReloadRequested())  # a worker starts on the event loop
 
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown, events.Paste)):
+            self._input_at = time.monotonic()
+        await super().on_event(event)
+
+    def _wait_for_quiet_input(self) -> None:
+        """On the loader's thread: let keys pressed just now be handled first."""
+        deadline = time.monotonic() + INPUT_WAIT_MAX
+        while (now := time.monotonic()) < deadline:
+            quiet_at = self._input_at + INPUT_QUIET_SECONDS
+            if now >= quiet_at:
+                return
+            time.sleep(min(quiet_at, deadline) - now)
+
     @on(ReloadRequested)
     def _start_loading(self) -> None:
         self._load_snapshots()
@@ -237,6 +258,7 @@ class RingmasterApp(PasteGuardApp[int]):
         previous = self.snapshot
         unchanged_loads = 0  # in a row: commits that changed nothing shown
         while True:
+            self._wait_for_quiet_input()
             self._reload_gate.begin()  # this load covers every change requested so far
             started = time.monotonic()
             try:

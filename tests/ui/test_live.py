@@ -3,6 +3,7 @@ what the user is doing survives a refresh, and a replaced or deleted file is fol
 
 from __future__ import annotations
 
+import time
 import asyncio
 import os
 import sqlite3
@@ -221,3 +222,18 @@ async def test_a_deleted_database_is_reported_and_awaited(board_db: Path) -> Non
 def _header(app: RingmasterApp) -> str:
     problem = app.query_one("#totals-problem")
     return str(problem.render()) if problem.display else ""
+
+
+async def test_a_load_waits_for_the_keys_pressed_just_before_it(board_db: Path) -> None:
+    """Keys first: a key pressed just now delays the next load by the quiet period (a
+    sleep never ends early, so the lower bound holds on any machine), never past the cap."""
+    from ringmaster_tui.ui.app import INPUT_QUIET_SECONDS
+
+    app = make_app(board_db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("l")
+        pressed = app._input_at
+        assert pressed > 0
+        app._wait_for_quiet_input()
+        assert time.monotonic() - pressed >= INPUT_QUIET_SECONDS
