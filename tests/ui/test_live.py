@@ -3,13 +3,13 @@ what the user is doing survives a refresh, and a replaced or deleted file is fol
 
 from __future__ import annotations
 
-import time
 import asyncio
 import os
 import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import datetime
