@@ -390,13 +390,8 @@ class RingmasterApp(PasteGuardApp[int]):
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def _load_detail(self, card_id: str, screen: CardDetailScreen) -> None:
-        try:
-            detail = self.source.card_detail(card_id, self.clock())
-        except Exception as exc:  # shown in the screen; the board carries on
-            log.exception("loading card %s failed", card_id)
-            screen.post_message(CardDetailLoaded(card_id, None, _first_line(exc)))
-        else:
-            screen.post_message(CardDetailLoaded(card_id, detail))
+        read = partial(self.source.card_detail, card_id, self.clock())
+        _read_for(screen, f"card {card_id}", read, partial(CardDetailLoaded, card_id))
 
     # --- writing ---
 
@@ -573,13 +568,8 @@ class RingmasterApp(PasteGuardApp[int]):
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def _load_error_detail(self, error_id: str, screen: ErrorDetailScreen) -> None:
-        try:
-            detail = self.source.error_detail(error_id, self.clock())
-        except Exception as exc:  # shown in the dialog
-            log.exception("loading error %s failed", error_id)
-            screen.post_message(ErrorDetailLoaded(error_id, None, _first_line(exc)))
-        else:
-            screen.post_message(ErrorDetailLoaded(error_id, detail))
+        read = partial(self.source.error_detail, error_id, self.clock())
+        _read_for(screen, f"error {error_id}", read, partial(ErrorDetailLoaded, error_id))
 
     @on(ResolveError)
     def _resolve_error(self, message: ResolveError) -> None:
@@ -626,13 +616,9 @@ class RingmasterApp(PasteGuardApp[int]):
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
     def _load_decision(self, decision_id: str, screen: DecisionScreen) -> None:
-        try:
-            detail = self.source.decision_detail(decision_id, self.clock())
-        except Exception as exc:  # shown in the dialog
-            log.exception("loading decision %s failed", decision_id)
-            screen.post_message(DecisionDetailLoaded(decision_id, None, _first_line(exc)))
-        else:
-            screen.post_message(DecisionDetailLoaded(decision_id, detail))
+        read = partial(self.source.decision_detail, decision_id, self.clock())
+        loaded = partial(DecisionDetailLoaded, decision_id)
+        _read_for(screen, f"decision {decision_id}", read, loaded)
 
     @on(Decide)
     def _decide(self, message: Decide) -> None:
@@ -766,6 +752,23 @@ def settle_heap() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
+
+
+def _read_for(
+    screen: MessagePump,
+    what: str,
+    read: Callable[[], object],
+    loaded: Callable[..., Message],
+) -> None:
+    """On a worker: `read`, then tell `screen` what it found, or the first line of why it
+    could not (shown there; the board carries on)."""
+    try:
+        found = read()
+    except Exception as exc:
+        log.exception("loading %s failed", what)
+        screen.post_message(loaded(None, _first_line(exc)))
+    else:
+        screen.post_message(loaded(found))
 
 
 def _first_line(exc: BaseException) -> str:
