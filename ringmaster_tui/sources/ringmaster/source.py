@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from pathlib import Path
 
 from ringmaster_tui.domain.capabilities import Capabilities, ViewOffer
 from ringmaster_tui.domain.metrics import Metrics
@@ -17,8 +16,9 @@ from ringmaster_tui.domain.snapshot import (
     ErrorDetail,
     Snapshot,
 )
-from ringmaster_tui.engines.base import BackupResult, ChangeFeed, Engine, HealthReport
+from ringmaster_tui.engines.base import Engine
 from ringmaster_tui.sources.base import RetentionPolicy
+from ringmaster_tui.sources.common import EngineSource
 from ringmaster_tui.sources.ringmaster.actions import Actions
 from ringmaster_tui.sources.ringmaster.loader import SnapshotReader, SummaryCache
 from ringmaster_tui.sources.ringmaster.metrics_queries import read_metrics
@@ -40,45 +40,20 @@ CAPABILITIES = Capabilities(
 )
 
 
-class RingmasterSource:
+class RingmasterSource(EngineSource):
     kind = "ringmaster"
+    title = "Ringmaster database"
     workflow = WORKFLOW
     capabilities = CAPABILITIES
 
     def __init__(self, engine: Engine, user: str) -> None:
-        self.engine = engine
+        super().__init__(engine, user)
         self._actions = Actions(engine, user)
         self._summaries = SummaryCache()
         """The last snapshot's lane cards, reused by the next (one loader at a time)."""
 
-    @property
-    def label(self) -> str:
-        return self.engine.label
-
-    @property
-    def writable(self) -> bool:
-        return self.engine.writable
-
-    @property
-    def read_only_reason(self) -> str:
-        return self.engine.read_only_reason
-
-    @property
-    def warning(self) -> str | None:
-        return self.engine.warning
-
-    def change_feed(
-        self,
-        on_change: Callable[[], None],
-        on_status: Callable[[str | None], None] | None = None,
-    ) -> ChangeFeed:
-        return self.engine.change_feed(on_change, on_status)
-
-    def backlog_bytes(self) -> int:
-        return self.engine.backlog_bytes()
-
-    def close(self) -> None:
-        self.engine.dispose()
+    def schema_ddl(self) -> str:
+        return schema_sql()
 
     def snapshot(self, query: BoardQuery, now: datetime) -> Snapshot:
         with self.engine.read() as conn:
@@ -112,12 +87,6 @@ class RingmasterSource:
     ) -> Outcome:
         return self._actions.transition(card_id, seen_state, trigger, to_state)
 
-    def move_targets(self, card_id: str, trigger: str) -> tuple[str, ...]:
-        return ()  # no Ringmaster move lets the user pick; force has its own picker
-
-    def act(self, view_id: str, action: str, rows: Sequence[tuple[str, str | None]]) -> Outcome:
-        return Outcome(ok=False, message=f"Ringmaster has no {action} in its {view_id} view.")
-
     def undo(self, moved: Moved) -> Outcome:
         return self._actions.undo(moved)
 
@@ -133,12 +102,6 @@ class RingmasterSource:
     def attempt_review(self, attempt_id: str) -> AttemptReviewData | None:
         with self.engine.read() as conn:
             return read_attempt_review(conn, attempt_id)
-
-    def backup(self, destination: Path, *, force: bool = False) -> BackupResult:
-        return self.engine.backup(destination, force=force)
-
-    def health(self) -> HealthReport:
-        return self.engine.health(schema_sql())
 
     def prune(self, policy: RetentionPolicy, now: datetime, *, apply: bool) -> dict[str, int]:
         if apply:
