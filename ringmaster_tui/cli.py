@@ -27,7 +27,7 @@ from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
 from ringmaster_tui.domain.workflow import HIDDEN_LANE
 from ringmaster_tui.engines import OpenError
 from ringmaster_tui.logs import LogFileError, setup_logging
-from ringmaster_tui.notify.command import BadCommand, NotifyCommand
+from ringmaster_tui.notify.command import DEFAULT_TIMEOUT, BadCommand, NotifyCommand
 from ringmaster_tui.notify.events import DEFAULT_SEVERITY, SEVERITIES
 from ringmaster_tui.notify.notifier import NoNotifiedViews
 from ringmaster_tui.notify.terminal import STYLES as TERMINAL_STYLES
@@ -82,6 +82,12 @@ def _notify_flags(parser: argparse.ArgumentParser, *, terminal: bool) -> None:
         "(split like shell words, run without a shell; see docs/notifications.md)",
     )
     parser.add_argument(
+        "--notify-timeout",
+        type=_notify_seconds,
+        metavar="SECONDS",
+        help=f"kill the notify command after this long (default: {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument(
         "--notify-severity",
         choices=SEVERITIES,
         default=DEFAULT_SEVERITY,
@@ -97,12 +103,22 @@ def _notify_flags(parser: argparse.ArgumentParser, *, terminal: bool) -> None:
         )
 
 
-def _notify_command(text: str | None) -> NotifyCommand | None:
+def _notify_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 3600:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 3600")
+    return seconds
+
+
+def _notify_command(settings: Settings) -> NotifyCommand | None:
     """The command, parsed before anything starts: a typo is one line, not a surprise."""
-    if text is None:
+    if settings.notify_command is None:
         return None
     try:
-        return NotifyCommand.parse(text)
+        return NotifyCommand.parse(settings.notify_command, settings.notify_timeout)
     except BadCommand as exc:
         raise CommandError(str(exc)) from exc
 
@@ -262,7 +278,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         overrides["user"] = args.user
     if getattr(args, "no_bell", False):
         overrides["bell"] = False
-    for name in ("notify_command", "notify_severity", "notify_terminal"):
+    for name in ("notify_command", "notify_severity", "notify_terminal", "notify_timeout"):
         if getattr(args, name, None):
             overrides[name] = getattr(args, name)
     return Settings(**overrides)
@@ -275,7 +291,7 @@ def _open(settings: Settings, kind: str | None = None) -> Source:
 def cmd_open(args: argparse.Namespace) -> int:
     setup_logging(args.log)
     settings = _settings(args)
-    _notify_command(settings.notify_command)
+    _notify_command(settings)
     return _run_dashboard(_open(settings, args.source), settings, quit_after=None)
 
 
@@ -353,13 +369,14 @@ def print_status(source: Source, *, as_json: bool) -> None:
 
 def cmd_watch(args: argparse.Namespace) -> int:
     setup_logging(args.log)
-    command = _notify_command(args.notify_command)
+    settings = _settings(args).model_copy(update={"read_only": True})
+    command = _notify_command(settings)
     # Read-only: watching never writes to the orchestrator's database.
-    source = _open(_settings(args).model_copy(update={"read_only": True}), args.source)
+    source = _open(settings, args.source)
     try:
         return watch(
             source,
-            severity=args.notify_severity,
+            severity=settings.notify_severity,
             command=command,
             out=sys.stdout,
             err=sys.stderr,
@@ -444,7 +461,7 @@ def fresh_demo_database(path: Path, seed: int, kind_name: str = KINDS[0].name) -
 
 def cmd_demo(args: argparse.Namespace) -> int:
     setup_logging(args.log)
-    _notify_command(args.notify_command)
+    _notify_command(_settings(args))
     path = demo_database_path(args.db)
     repos = fresh_demo_database(path, args.seed, args.source)
     print(f"Demo database: {path} (Ctrl-C stops)", flush=True)

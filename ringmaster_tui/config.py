@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     """Cards each lane reads; by default what a lane shows at once and a page more."""
     notify_command: str | None = None
     """Run for each new pending decision and alert (its JSON on stdin): notify/."""
+    notify_timeout: float = Field(default=10.0, gt=0, le=3600)
+    """Seconds the notify command may run before it is killed."""
     notify_severity: Literal["critical", "error", "warning", "info"] = "critical"
     notify_terminal: Literal["osc9", "osc777"] | None = None
     """Terminal notifications (OSC 9 or OSC 777) for the same events; off by default."""

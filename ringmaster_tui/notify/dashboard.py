@@ -42,7 +42,11 @@ def dashboard_notifier(
             write_terminal(tuple(notification(e.title(), e.text, style) for e in events))
 
     try:
-        command = NotifyCommand.parse(settings.notify_command) if settings.notify_command else None
+        command = (
+            NotifyCommand.parse(settings.notify_command, settings.notify_timeout)
+            if settings.notify_command
+            else None
+        )
         return Notifier(
             source,
             severity=settings.notify_severity,

@@ -1,0 +1,81 @@
+"""Notify commands for the tests (small scripts that record what they were given) and
+waiting for files and processes."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+# The notify command the tests give: it appends one record per run to its log, holding
+# what it read on stdin and the whole command line it was started with.
+RECORDER = """
+import json, sys
+data = sys.stdin.buffer.read().decode("utf-8")
+with open(sys.argv[1], "a", encoding="utf-8") as log:
+    log.write(json.dumps({"argv": sys.argv, "stdin": data}) + "\\n")
+"""
+# Fails with a message on stderr, after recording that it ran.
+FAILING = (
+    RECORDER
+    + """
+print("webhook said 503", file=sys.stderr)
+sys.exit(3)
+"""
+)
+# Records its own pid and that of a child it starts, then waits for ever.
+HANGING = """
+import os, subprocess, sys, time
+child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+with open(sys.argv[1], "a") as log:
+    log.write(f"{os.getpid()} {child.pid}\\n")
+time.sleep(600)
+"""
+
+
+@dataclass
+class Script:
+    """A notify command: `command` to pass to --notify-command; `log` what it recorded."""
+
+    command: str
+    log: Path
+
+    def records(self) -> list[dict[str, object]]:
+        if not self.log.exists():
+            return []
+        return [json.loads(line) for line in self.log.read_text("utf-8").splitlines()]
+
+    def payloads(self) -> list[dict[str, object]]:
+        return [json.loads(str(record["stdin"])) for record in self.records()]
+
+    def lines(self) -> list[str]:
+        return self.log.read_text("utf-8").splitlines() if self.log.exists() else []
+
+
+def make_script(tmp_path: Path, name: str, body: str) -> Script:
+    path = tmp_path / f"{name}.py"
+    path.write_text(body, encoding="utf-8")
+    log = tmp_path / f"{name}.log"
+    return Script(shlex.join([sys.executable, str(path), str(log)]), log)
+
+
+def wait_until(condition: Callable[[], object], timeout: float = 20.0) -> None:
+    """Poll `condition` (a file written, a line printed) until it holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {condition}")
+        time.sleep(0.02)
+
+
+def process_gone(pid: int) -> bool:
+    """Ended: no such process, or a zombie waiting for its parent."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] in {"Z", "X"}
