@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.notify.helpers import FAILING, HANGING, RECORDER, Script, make_script
+from tests.notify.helpers import FAILING, HANGING, RECORDER, Script, make_script, make_shell_script
 from tests.ui.helpers import Notes
 
 
@@ -42,4 +42,4 @@ def failing(tmp_path: Path) -> Script:
 
 @pytest.fixture
 def hanging(tmp_path: Path) -> Script:
-    return make_script(tmp_path, "hanging", HANGING)
+    return make_shell_script(tmp_path, "hanging", HANGING)

@@ -173,7 +173,7 @@ def test_a_hanging_command_is_killed_at_its_bound_with_what_it_started(
         w.ready()
         db.decision("First", ["a"])
         db.decision("Second", ["a"])
-        w.wait_for_err("python did not finish within 0.5 s; killed")
+        w.wait_for_err("sh did not finish within 0.5 s; killed")
         # The second runs once the first was killed: one hung command blocks no others.
         wait_until(lambda: len(hanging.lines()) == 2)
         pids = [int(pid) for line in hanging.lines() for pid in line.split()]
