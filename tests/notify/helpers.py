@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -79,3 +80,39 @@ def process_gone(pid: int) -> bool:
     except FileNotFoundError:
         return True
     return stat.rsplit(")", 1)[1].split()[0] in {"Z", "X"}
+
+
+# Another process writing the database, as an orchestrator would: one decision or alert
+# per run, in one transaction.
+WRITER = """
+import json, sqlite3, sys
+table, row = sys.argv[2], json.loads(sys.argv[3])
+conn = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
+conn.execute("BEGIN IMMEDIATE")
+conn.execute(
+    f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' for _ in row)})",
+    list(row.values()),
+)
+conn.execute("COMMIT")
+"""
+
+
+def write_from_another_process(db: Path, table: str, **row: object) -> None:
+    subprocess.run(
+        [sys.executable, "-c", WRITER, str(db), table, json.dumps(row)], check=True, timeout=60
+    )
+
+
+def new_decision(db: Path, decision_id: str, summary: str) -> None:
+    write_from_another_process(
+        db,
+        "decisions",
+        id=decision_id,
+        summary=summary,
+        decision_type="architecture",
+        requested_by="agent-1",
+        options=json.dumps(["yes", "no"]),
+        default_option="no",
+        timeout_minutes=5,
+        status="pending",
+    )
