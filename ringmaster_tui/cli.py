@@ -90,7 +90,6 @@ def _notify_flags(parser: argparse.ArgumentParser, *, terminal: bool) -> None:
     parser.add_argument(
         "--notify-severity",
         choices=SEVERITIES,
-        default=DEFAULT_SEVERITY,
         help=f"the mildest alert severity notified (default: {DEFAULT_SEVERITY})",
     )
     if terminal:

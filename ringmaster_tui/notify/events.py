@@ -90,7 +90,7 @@ class Event:
 
 def _duration(seconds: int) -> str:
     if seconds <= 0:
-        return "none (the default applies)"
+        return "none, past its deadline"
     minutes, secs = divmod(seconds, 60)
     hours, minutes = divmod(minutes, 60)
     if hours:
