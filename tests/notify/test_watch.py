@@ -3,9 +3,11 @@ process, as an orchestrator would), with a real notify command."""
 
 from __future__ import annotations
 
+import io
 import json
 import signal
 import sqlite3
+import threading
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,9 @@ import pytest
 from ringmaster_tui import cli
 from ringmaster_tui.cli import main
 from ringmaster_tui.domain.capabilities import Capabilities
+from ringmaster_tui.notify.command import NotifyCommand
+from ringmaster_tui.notify.watch import watch
+from ringmaster_tui.sources.registry import open_source
 from tests.builders import DbBuilder
 from tests.notify.helpers import Script, process_gone, wait_until
 from tests.notify.watching import WatchProcess
@@ -133,21 +138,6 @@ def test_nothing_is_notified_twice_across_a_restart(
     }
 
 
-def test_notify_severity_takes_milder_alerts_too(
-    db: DbBuilder, recorder: Script, state_home: Path
-) -> None:
-    kept = [db.alert("warned", "warning"), db.alert("erred", "error")]
-    db.alert("just so you know", "info")
-    command = ("--notify-command", recorder.command, "--notify-severity", "warning")
-    with WatchProcess(db.path, *command) as w:
-        w.ready()
-        wait_until(lambda: len(recorder.records()) == 2)
-        marker = db.alert("critical, to know the first read is done", "critical")
-        wait_until(lambda: len(recorder.records()) == 3)
-        assert w.stop() == 0
-    assert sorted(p["id"] for p in recorder.payloads()) == sorted([*kept, marker])
-
-
 def test_a_failing_command_is_reported_once_and_the_watch_goes_on(
     db: DbBuilder, failing: Script, state_home: Path
 ) -> None:
@@ -195,14 +185,66 @@ def test_sigterm_while_a_command_hangs_exits_cleanly_and_kills_it(
     assert "Stopped." in w.err
 
 
-def test_watch_without_a_command_prints_and_stops_on_sigint(
+class InProcessWatch:
+    """watch() on a thread of this process, stopped by its event (no signals there)."""
+
+    def __init__(self, db: Path, severity: str = "critical", command: str | None = None) -> None:
+        self.source = open_source(db, read_only=True, user="watch")
+        self.out, self.err = io.StringIO(), io.StringIO()
+        self.stop = threading.Event()
+        self.code: list[int] = []
+        notify = NotifyCommand.parse(command) if command else None
+        self.thread = threading.Thread(
+            target=lambda: self.code.append(
+                watch(
+                    self.source,
+                    severity=severity,
+                    command=notify,
+                    out=self.out,
+                    err=self.err,
+                    stop=self.stop,
+                )
+            )
+        )
+        self.thread.start()
+
+    def lines(self) -> list[str]:
+        return self.out.getvalue().splitlines()
+
+    def end(self) -> int:
+        self.stop.set()
+        self.thread.join(20)
+        self.source.close()
+        return self.code[0]
+
+
+def test_notify_severity_takes_milder_alerts_too(
+    db: DbBuilder, recorder: Script, state_home: Path
+) -> None:
+    kept = [db.alert("warned", "warning"), db.alert("erred", "error")]
+    db.alert("just so you know", "info")
+    w = InProcessWatch(db.path, "warning", recorder.command)
+    try:
+        wait_until(lambda: len(recorder.records()) == 2)
+        marker = db.alert("critical, to know the first read is done", "critical")
+        wait_until(lambda: len(recorder.records()) == 3)
+    finally:
+        assert w.end() == 0
+    assert sorted(p["id"] for p in recorder.payloads()) == sorted([*kept, marker])
+    assert len(w.lines()) == 3
+
+
+def test_watch_without_a_command_prints_and_remembers_nothing(
     db: DbBuilder, state_home: Path
 ) -> None:
-    with WatchProcess(db.path) as w:
-        w.ready()
+    w = InProcessWatch(db.path)
+    try:
+        wait_until(lambda: "Watching" in w.err.getvalue())
         decision = db.decision("Print me", ["a", "b"])
-        w.wait_for_out(f"decision {decision}: Print me")
-        assert w.stop(signal.SIGINT) == 0
+        wait_until(lambda: any(f"decision {decision}: Print me" in line for line in w.lines()))
+    finally:
+        assert w.end() == 0
+    assert w.err.getvalue().endswith("Stopped.\n")
     assert not (state_home / "ringmaster-tui" / "notified.json").exists()
 
 
