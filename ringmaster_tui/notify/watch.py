@@ -46,7 +46,11 @@ def watch(
     changed = threading.Event()
 
     def say(stream: TextIO, text: str) -> None:
-        print(text, file=stream, flush=True)
+        try:
+            print(text, file=stream, flush=True)
+        except (BrokenPipeError, ValueError):  # the reader went (`watch | head -1`): stop
+            stop.set()
+            changed.set()
 
     def report(problem: str) -> None:
         say(err, make_visible(f"{_stamp()} {problem}"))
@@ -67,18 +71,21 @@ def watch(
         changed.set()
 
     feed = source.change_feed(changed.set, on_status)
-    alerts = f"alerts at or above {severity}" if severity_rank(severity) > 0 else "critical alerts"
-    say(
-        err,
-        make_visible(
-            f"Watching {source.label} for pending decisions and {alerts}"
-            f"{'; notifying with ' + command.name if command else ''}"
-            " (SIGTERM or Ctrl-C stops)"
-        ),
-    )
+    # Before the banner: whoever waits for it may signal at once.
     restore = _stop_on_signals(stop, changed)
     failing: str | None = None
     try:
+        alerts = (
+            f"alerts at or above {severity}" if severity_rank(severity) > 0 else "critical alerts"
+        )
+        say(
+            err,
+            make_visible(
+                f"Watching {source.label} for pending decisions and {alerts}"
+                f"{'; notifying with ' + command.name if command else ''}"
+                " (SIGTERM or Ctrl-C stops)"
+            ),
+        )
         feed.start()
         changed.set()  # the first read now, whatever the feed does first
         while not stop.is_set():
