@@ -29,7 +29,7 @@ sys.exit(3)
 """
 )
 # Starts a child that sleeps, records both pids, and waits for ever. A shell, not Python:
-# it starts in a few milliseconds, well within the short bounds the tests give it.
+# it starts in milliseconds, well within the bounds (a second or more) the tests give it.
 HANGING = 'sleep 600 & echo "$$ $!" >> "$1"; wait'
 
 

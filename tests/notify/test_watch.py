@@ -158,12 +158,12 @@ def test_a_failing_command_is_reported_once_and_the_watch_goes_on(
 def test_a_hanging_command_is_killed_at_its_bound_with_what_it_started(
     db: DbBuilder, hanging: Script, state_home: Path
 ) -> None:
-    args = ("--notify-command", hanging.command, "--notify-timeout", "0.5")
+    args = ("--notify-command", hanging.command, "--notify-timeout", "1.5")
     with WatchProcess(db.path, *args) as w:
         w.ready()
         db.decision("First", ["a"])
         db.decision("Second", ["a"])
-        w.wait_for_err("sh did not finish within 0.5 s; killed")
+        w.wait_for_err("sh did not finish within 1.5 s; killed")
         # The second runs once the first was killed: one hung command blocks no others.
         wait_until(lambda: len(hanging.lines()) == 2)
         pids = [int(pid) for line in hanging.lines() for pid in line.split()]
