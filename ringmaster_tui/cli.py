@@ -95,10 +95,14 @@ def _notify_flags(parser: argparse.ArgumentParser, *, terminal: bool) -> None:
     if terminal:
         parser.add_argument(
             "--notify-terminal",
-            nargs="?",
-            const=TERMINAL_STYLES[0],
+            action="store_true",
+            help="terminal notifications (OSC 9) for the same events as they arrive",
+        )
+        parser.add_argument(
+            "--notify-terminal-style",
             choices=TERMINAL_STYLES,
-            help="terminal notifications for the same events (default style: osc9)",
+            help="OSC 9 (iTerm2, WezTerm, kitty, Windows Terminal; the default) or OSC 777 "
+            "(urxvt, foot, VTE)",
         )
 
 
@@ -277,9 +281,12 @@ def _settings(args: argparse.Namespace) -> Settings:
         overrides["user"] = args.user
     if getattr(args, "no_bell", False):
         overrides["bell"] = False
-    for name in ("notify_command", "notify_severity", "notify_terminal", "notify_timeout"):
+    for name in ("notify_command", "notify_severity", "notify_timeout"):
         if getattr(args, name, None):
             overrides[name] = getattr(args, name)
+    style = getattr(args, "notify_terminal_style", None)
+    if style or getattr(args, "notify_terminal", False):
+        overrides["notify_terminal"] = style or TERMINAL_STYLES[0]
     return Settings(**overrides)
 
 
