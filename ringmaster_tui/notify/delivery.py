@@ -14,7 +14,7 @@ import queue
 import threading
 from collections.abc import Callable
 
-from ringmaster_tui.notify.command import Failure, NotifyCommand
+from ringmaster_tui.notify.command import NotifyCommand
 from ringmaster_tui.notify.events import Event
 from ringmaster_tui.notify.state import NotifiedState, StateError
 
@@ -36,13 +36,11 @@ class Deliverer:
         state: NotifiedState,
         database: str,
         report: Report,
-        on_delivered: Callable[[Event, Failure | None], None] | None = None,
     ) -> None:
         self.command = command
         self.state = state
         self.database = database
         self._report = report
-        self._on_delivered = on_delivered
         self._reported: set[str] = set()
         self._queue: queue.SimpleQueue[Event | None] = queue.SimpleQueue()
         self._queued: set[str] = set()
@@ -103,8 +101,6 @@ class Deliverer:
         else:
             log.warning("notifying %s: %s", event.key, failure)
             self._report_once(failure.reason, f"the notify command failed: {failure}")
-        if self._on_delivered is not None:
-            self._on_delivered(event, failure)
 
     def _report_once(self, reason: str, problem: str) -> None:
         if reason not in self._reported:

@@ -78,10 +78,6 @@ class NotifiedState:
             self._save(_bounded(memory, database))
             return True
 
-    def was_notified(self, database: str, key: str) -> bool:
-        with self._lock, self._locked():
-            return key in self._load().get(database, {})
-
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         try:
