@@ -27,11 +27,9 @@ from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
 from ringmaster_tui.domain.workflow import HIDDEN_LANE
 from ringmaster_tui.engines import OpenError
 from ringmaster_tui.logs import LogFileError, setup_logging
+from ringmaster_tui.notify.choices import DEFAULT_SEVERITY, SEVERITIES
+from ringmaster_tui.notify.choices import STYLES as TERMINAL_STYLES
 from ringmaster_tui.notify.command import DEFAULT_TIMEOUT, BadCommand, NotifyCommand
-from ringmaster_tui.notify.events import DEFAULT_SEVERITY, SEVERITIES
-from ringmaster_tui.notify.notifier import NoNotifiedViews
-from ringmaster_tui.notify.terminal import STYLES as TERMINAL_STYLES
-from ringmaster_tui.notify.watch import watch
 from ringmaster_tui.sources.base import NoRetention, RetentionPolicy, SimulationRequest, Source
 from ringmaster_tui.sources.registry import (
     KINDS,
@@ -374,6 +372,10 @@ def print_status(source: Source, *, as_json: bool) -> None:
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
+    # Imported here, as the dashboard is: the other commands start without Rich.
+    from ringmaster_tui.notify.notifier import NoNotifiedViews
+    from ringmaster_tui.notify.watch import watch
+
     setup_logging(args.log)
     settings = _settings(args).model_copy(update={"read_only": True})
     command = _notify_command(settings)

@@ -9,11 +9,9 @@ from typing import Any, Literal
 
 from ringmaster_tui.domain.capabilities import Capabilities
 from ringmaster_tui.domain.snapshot import AlertView, BoardQuery, DecisionView, Snapshot
+from ringmaster_tui.notify.choices import DEFAULT_SEVERITY, SEVERITIES
 from ringmaster_tui.ui.safe_text import make_visible
 
-# Most severe first. An alert of any other severity (or none) ranks with "info".
-SEVERITIES: tuple[str, ...] = ("critical", "error", "warning", "info")
-DEFAULT_SEVERITY = "critical"
 # The views whose items are notified; a source offers either, both or neither.
 NOTIFIED_VIEWS: frozenset[str] = frozenset({"decisions", "alerts"})
 # How many pending decisions and alerts one read looks at (the oldest pending decisions,

@@ -9,9 +9,10 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+from ringmaster_tui.notify.choices import DEFAULT_SEVERITY
 from ringmaster_tui.notify.command import NotifyCommand
 from ringmaster_tui.notify.delivery import Deliverer, Report
-from ringmaster_tui.notify.events import DEFAULT_SEVERITY, Event, events_in, watch_query
+from ringmaster_tui.notify.events import Event, events_in, watch_query
 from ringmaster_tui.notify.state import NotifiedState, database_key
 from ringmaster_tui.sources.base import Source
 

@@ -10,12 +10,9 @@ some terminals (ConEmu, Windows Terminal) instead of notifying.
 
 from __future__ import annotations
 
-from typing import Literal
-
+from ringmaster_tui.notify.choices import Style
 from ringmaster_tui.ui.safe_text import make_visible
 
-Style = Literal["osc9", "osc777"]
-STYLES: tuple[Style, ...] = ("osc9", "osc777")
 OSC = "\x1b]"
 BEL = "\x07"
 # Desktop notifications show a line or two; the rest is in the dashboard.
