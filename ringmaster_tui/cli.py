@@ -27,6 +27,9 @@ from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
 from ringmaster_tui.domain.workflow import HIDDEN_LANE
 from ringmaster_tui.engines import OpenError
 from ringmaster_tui.logs import LogFileError, setup_logging
+from ringmaster_tui.notify.choices import DEFAULT_SEVERITY, SEVERITIES
+from ringmaster_tui.notify.choices import STYLES as TERMINAL_STYLES
+from ringmaster_tui.notify.command import DEFAULT_TIMEOUT, BadCommand, NotifyCommand
 from ringmaster_tui.sources.base import NoRetention, RetentionPolicy, SimulationRequest, Source
 from ringmaster_tui.sources.registry import (
     KINDS,
@@ -69,6 +72,58 @@ def _source_flag(parser: argparse.ArgumentParser, *, default: str | None = None)
     )
 
 
+def _notify_flags(parser: argparse.ArgumentParser, *, terminal: bool) -> None:
+    parser.add_argument(
+        "--notify-command",
+        metavar="CMD",
+        help="run CMD for each new pending decision and alert, its JSON on stdin "
+        "(split like shell words, run without a shell; see docs/notifications.md)",
+    )
+    parser.add_argument(
+        "--notify-timeout",
+        type=_notify_seconds,
+        metavar="SECONDS",
+        help=f"kill the notify command after this long (default: {DEFAULT_TIMEOUT:g})",
+    )
+    parser.add_argument(
+        "--notify-severity",
+        choices=SEVERITIES,
+        help=f"the mildest alert severity notified (default: {DEFAULT_SEVERITY})",
+    )
+    if terminal:
+        parser.add_argument(
+            "--notify-terminal",
+            action="store_true",
+            help="terminal notifications (OSC 9) for the same events as they arrive",
+        )
+        parser.add_argument(
+            "--notify-terminal-style",
+            choices=TERMINAL_STYLES,
+            help="OSC 9 (iTerm2, WezTerm, kitty, Windows Terminal; the default) or OSC 777 "
+            "(urxvt, foot, VTE)",
+        )
+
+
+def _notify_seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 3600:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds from 0 to 3600")
+    return seconds
+
+
+def _notify_command(settings: Settings) -> NotifyCommand | None:
+    """The command, parsed before anything starts: a typo is one line, not a surprise."""
+    if settings.notify_command is None:
+        return None
+    try:
+        return NotifyCommand.parse(settings.notify_command, settings.notify_timeout)
+    except BadCommand as exc:
+        raise CommandError(str(exc)) from exc
+
+
 def _log_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--log",
@@ -82,7 +137,7 @@ def _open_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="A terminal dashboard for AI coding-loop orchestrators.",
-        epilog="commands: init, status, simulate, demo, backup, prune, check "
+        epilog="commands: init, status, watch, simulate, demo, backup, prune, check "
         "(`ringmaster-tui COMMAND --help`)",
     )
     parser.add_argument(
@@ -92,6 +147,7 @@ def _open_parser() -> argparse.ArgumentParser:
     )
     _common_flags(parser)
     _source_flag(parser)
+    _notify_flags(parser, terminal=True)
     _log_flag(parser)
     return parser
 
@@ -106,6 +162,16 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     status.add_argument("--json", action="store_true", help="one JSON object")
     _common_flags(status)
     _source_flag(status)
+
+    watch = argparse.ArgumentParser(
+        prog=f"{PROG} watch",
+        description="no UI: print a line for each new pending decision and alert, "
+        "run --notify-command for each; stops on SIGTERM or Ctrl-C",
+    )
+    watch.add_argument("db", nargs="?", help="database path (default: as for opening)")
+    _notify_flags(watch, terminal=False)
+    _source_flag(watch)
+    _log_flag(watch)
 
     simulate = argparse.ArgumentParser(
         prog=f"{PROG} simulate", description="write to a database as a live orchestrator would"
@@ -127,6 +193,7 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     demo.add_argument("--duration", type=float, help="stop after this many seconds")
     _common_flags(demo)
     _source_flag(demo, default=KINDS[0].name)
+    _notify_flags(demo, terminal=True)
     _log_flag(demo)
     backup = argparse.ArgumentParser(
         prog=f"{PROG} backup", description="a consistent copy, taken while loops keep writing"
@@ -159,6 +226,7 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     return {
         "init": init,
         "status": status,
+        "watch": watch,
         "simulate": simulate,
         "demo": demo,
         "backup": backup,
@@ -172,6 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands: dict[str, Callable[[argparse.Namespace], int]] = {
         "init": cmd_init,
         "status": cmd_status,
+        "watch": cmd_watch,
         "simulate": cmd_simulate,
         "demo": cmd_demo,
         "backup": cmd_backup,
@@ -210,6 +279,12 @@ def _settings(args: argparse.Namespace) -> Settings:
         overrides["user"] = args.user
     if getattr(args, "no_bell", False):
         overrides["bell"] = False
+    for name in ("notify_command", "notify_severity", "notify_timeout"):
+        if getattr(args, name, None):
+            overrides[name] = getattr(args, name)
+    style = getattr(args, "notify_terminal_style", None)
+    if style or getattr(args, "notify_terminal", False):
+        overrides["notify_terminal"] = style or TERMINAL_STYLES[0]
     return Settings(**overrides)
 
 
@@ -220,6 +295,7 @@ def _open(settings: Settings, kind: str | None = None) -> Source:
 def cmd_open(args: argparse.Namespace) -> int:
     setup_logging(args.log)
     settings = _settings(args)
+    _notify_command(settings)
     return _run_dashboard(_open(settings, args.source), settings, quit_after=None)
 
 
@@ -293,6 +369,30 @@ def print_status(source: Source, *, as_json: bool) -> None:
     for missing in status["unavailable"]:
         kind = "column" if "." in missing else "table"
         print(f"(no {missing} {kind} in this database)")
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    # Imported here, as the dashboard is: the other commands start without Rich.
+    from ringmaster_tui.notify.notifier import NoNotifiedViews
+    from ringmaster_tui.notify.watch import watch
+
+    setup_logging(args.log)
+    settings = _settings(args).model_copy(update={"read_only": True})
+    command = _notify_command(settings)
+    # Read-only: watching never writes to the orchestrator's database.
+    source = _open(settings, args.source)
+    try:
+        return watch(
+            source,
+            severity=settings.notify_severity,
+            command=command,
+            out=sys.stdout,
+            err=sys.stderr,
+        )
+    except NoNotifiedViews as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        source.close()
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -369,6 +469,7 @@ def fresh_demo_database(path: Path, seed: int, kind_name: str = KINDS[0].name) -
 
 def cmd_demo(args: argparse.Namespace) -> int:
     setup_logging(args.log)
+    _notify_command(_settings(args))
     path = demo_database_path(args.db)
     repos = fresh_demo_database(path, args.seed, args.source)
     print(f"Demo database: {path} (Ctrl-C stops)", flush=True)

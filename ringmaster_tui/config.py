@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import os
 from pathlib import Path
+from typing import Literal
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -48,3 +49,10 @@ class Settings(BaseSettings):
     log: Path | None = None
     per_lane: int | None = Field(default=None, ge=1, le=1000)
     """Cards each lane reads; by default what a lane shows at once and a page more."""
+    notify_command: str | None = None
+    """Run for each new pending decision and alert (its JSON on stdin): notify/."""
+    notify_timeout: float = Field(default=10.0, gt=0, le=3600)
+    """Seconds the notify command may run before it is killed."""
+    notify_severity: Literal["critical", "error", "warning", "info"] = "critical"
+    notify_terminal: Literal["osc9", "osc777"] | None = None
+    """Terminal notifications (OSC 9 or OSC 777) for the same events; off by default."""

@@ -34,6 +34,8 @@ from ringmaster_tui.domain.outcome import Outcome
 from ringmaster_tui.domain.snapshot import SHAPED_NOT_LISTED, BoardQuery, CardSummary, Snapshot
 from ringmaster_tui.live.gate import RefreshGate
 from ringmaster_tui.live.pacing import pause_between_loads, pause_between_metrics_reads
+from ringmaster_tui.notify.dashboard import dashboard_notifier
+from ringmaster_tui.notify.notifier import Notifier
 from ringmaster_tui.resources import resource_path
 from ringmaster_tui.sources.base import Source
 from ringmaster_tui.ui.arrivals import ArrivalWatch, announcements
@@ -58,6 +60,7 @@ from ringmaster_tui.ui.messages import (
     ListRowsFit,
     LoadFailed,
     MoveTargetsRead,
+    NotifierProblem,
     OpenCard,
     OpenDecision,
     OpenErrorDetail,
@@ -68,6 +71,7 @@ from ringmaster_tui.ui.messages import (
     ResolveError,
     RowActionRequested,
     SnapshotLoaded,
+    TerminalNotifications,
     UndoRequested,
 )
 from ringmaster_tui.ui.paste_routing import PasteGuardApp
@@ -181,6 +185,8 @@ class RingmasterApp(PasteGuardApp[int]):
         """What the change feed last said is wrong with the files (None: nothing)."""
         self._arrivals = ArrivalWatch()
         """Which pending decisions and critical alerts were seen, to announce new ones."""
+        self._notifier: Notifier | None = None
+        """--notify-command and --notify-terminal (notify/), made once the app is ready."""
         specs = view_specs(source.capabilities)
         self._bind_views(specs)
         self.dashboard = DashboardScreen(specs, source.workflow, read_only=not source.writable)
@@ -209,6 +215,13 @@ class RingmasterApp(PasteGuardApp[int]):
         return self.dashboard
 
     def on_ready(self) -> None:
+        self._notifier = dashboard_notifier(
+            self.source,
+            self.settings,
+            self.clock,
+            report=lambda problem: self.post_message(NotifierProblem(problem)),
+            write_terminal=lambda sequences: self.post_message(TerminalNotifications(sequences)),
+        )
         # Ready: the dashboard is laid out, so the first snapshot has widgets to fill.
         self.request_reload()
         if self._feed is not None:
@@ -219,6 +232,8 @@ class RingmasterApp(PasteGuardApp[int]):
     def on_unmount(self) -> None:
         if self._feed is not None:
             self._feed.stop()
+        if self._notifier is not None:
+            self._notifier.close()
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         # Quit and help are actions of ours already; the theme is the one system extra.
@@ -290,6 +305,8 @@ class RingmasterApp(PasteGuardApp[int]):
             self.dashboard.totals_bar.show_problem(self._feed_problem)
         self.dashboard.show_snapshot(message.snapshot)
         self._announce(message.snapshot)
+        if self._notifier is not None:
+            self._notifier.request()  # it reads on a thread of its own
         if isinstance(self.screen, DecisionScreen):  # it tells when settled meanwhile
             self._load_decision(self.screen.decision.id, self.screen)
         if isinstance(self.screen, CardDetailScreen):  # keep an open card live too
@@ -559,6 +576,18 @@ class RingmasterApp(PasteGuardApp[int]):
             )
         if found and self.settings.bell:
             self.bell()
+
+    @on(NotifierProblem)
+    def _show_notifier_problem(self, message: NotifierProblem) -> None:
+        self.notify(
+            make_visible(message.problem), severity="warning", markup=False, timeout=REFUSED_SECONDS
+        )
+
+    @on(TerminalNotifications)
+    def _write_terminal_notifications(self, message: TerminalNotifications) -> None:
+        if self._driver is not None:  # as App.bell writes its BEL
+            for sequence in message.sequences:
+                self._driver.write(sequence)
 
     @on(OpenErrorDetail)
     def _open_error(self, message: OpenErrorDetail) -> None:

@@ -32,6 +32,22 @@ if TYPE_CHECKING:  # the review's modules are imported when a review is first op
     from ringmaster_tui.review import ChangedFile, FilePatch, OutputIndex, Review, ReviewProblem
 
 
+class NotifierProblem(Message):
+    """The notifier could not do something (its command failed, say): shown once."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__()
+        self.problem = problem
+
+
+class TerminalNotifications(Message):
+    """Escape sequences (OSC 9 / OSC 777, their text made safe) to write to the terminal."""
+
+    def __init__(self, sequences: tuple[str, ...]) -> None:
+        super().__init__()
+        self.sequences = sequences
+
+
 class ReloadRequested(Message):
     """A reload was asked for (maybe from another thread); start it on the event loop."""
 
