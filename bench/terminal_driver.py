@@ -153,7 +153,9 @@ def app_in_tmux(
     for text in ready:
         stream.expect(text)
     launched = time.monotonic()
-    subprocess.run([*tmux, "send-keys", "-t", "bench", f"exec {shell_command}", "Enter"], check=True)
+    subprocess.run(
+        [*tmux, "send-keys", "-t", "bench", f"exec {shell_command}", "Enter"], check=True
+    )
     try:
         drawn = [stream.wait_for(text, timeout=launched + 30 - time.monotonic()) for text in ready]
         if None in drawn:
