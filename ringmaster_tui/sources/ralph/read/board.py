@@ -103,8 +103,10 @@ class BoardReader:
 
     def _cards(self, lane: str, lane_states: Sequence[str]) -> list[Any]:
         if lane == OTHER_LANE:
-            known = [s for s in lane_states if s != NO_STATUS]
-            status = sa.or_(stories.c.status.in_(known), stories.c.status.is_(None))
+            unknown = [s for s in lane_states if s != NO_STATUS]
+            status = stories.c.status.in_(unknown)
+            if NO_STATUS in lane_states:
+                status = sa.or_(status, stories.c.status.is_(None))
         else:
             # One status per lane: the (status, priority, id) index gives them in order.
             status = (

@@ -74,7 +74,7 @@ def read_story_detail(reading: Reading, card_id: str) -> SectionedDetail | None:
         pk = int(card_id)
     except ValueError:
         return None
-    story = reading.run(sa.select(stories).where(stories.c.id == pk)).first()
+    story = reading.run(sa.select(*stories.c).where(stories.c.id == pk)).first()
     if story is None:
         return None
     feature = reading.run(
@@ -175,7 +175,7 @@ def _history(reading: Reading, pk: int) -> DetailSection:
     if not reading.has(story_history):
         return DetailSection(title="History", empty="This database has no story_history table.")
     rows = reading.run(
-        sa.select(story_history)
+        sa.select(*story_history.c)
         .where(story_history.c.story_id == pk)
         .order_by(story_history.c.timestamp.desc(), story_history.c.id.desc())
         .limit(HISTORY_SHOWN)
@@ -198,7 +198,7 @@ def _history(reading: Reading, pk: int) -> DetailSection:
 def _executions(reading: Reading, pk: int) -> list[DetailSection]:
     rows = list(
         reading.run(
-            sa.select(agent_executions)
+            sa.select(*agent_executions.c)
             .where(agent_executions.c.story_id == pk)
             .order_by(agent_executions.c.started_at.desc(), agent_executions.c.id.desc())
             .limit(ROWS_SHOWN)
@@ -255,7 +255,7 @@ def _gates(reading: Reading, pk: int) -> DetailSection:
         )
     rows = list(
         reading.run(
-            sa.select(quality_gate_results)
+            sa.select(*quality_gate_results.c)
             .where(quality_gate_results.c.story_id == pk)
             .order_by(quality_gate_results.c.timestamp.desc(), quality_gate_results.c.id.desc())
             .limit(ROWS_SHOWN)
@@ -281,7 +281,7 @@ def _commits(reading: Reading, pk: int) -> DetailSection:
         return DetailSection(title="Commits", empty="This database has no git_commits table.")
     rows = list(
         reading.run(
-            sa.select(git_commits)
+            sa.select(*git_commits.c)
             .where(git_commits.c.story_id == pk)
             .order_by(git_commits.c.timestamp.desc(), git_commits.c.id.desc())
             .limit(ROWS_SHOWN)
@@ -319,7 +319,7 @@ def _progress_logs(reading: Reading, story: Any) -> DetailSection:
             naming, progress_logs.c.message.like(like_pattern(story.story_id), escape="\\")
         )
     rows = reading.run(
-        sa.select(progress_logs)
+        sa.select(*progress_logs.c)
         .where(progress_logs.c.feature_id == story.feature_id, naming)
         .order_by(progress_logs.c.timestamp.desc(), progress_logs.c.id.desc())
         .limit(ROWS_SHOWN)

@@ -37,7 +37,7 @@ COLUMNS = (
     Column("ago", "Ago", 6),
     Column("kind", "Kind", 11),
     Column("story", "Story", 10, drop=2),
-    Column("who", "Agent/source", 14, drop=1),
+    Column("who", "Who", 14, drop=1),
     Column("what", "What", 20, flex=True),
 )
 
