@@ -102,6 +102,7 @@ class BoardReader:
         )
 
     def _cards(self, lane: str, lane_states: Sequence[str]) -> list[Any]:
+        status: sa.ColumnElement[bool]
         if lane == OTHER_LANE:
             unknown = [s for s in lane_states if s != NO_STATUS]
             status = stories.c.status.in_(unknown)
