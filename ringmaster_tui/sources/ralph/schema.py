@@ -178,6 +178,7 @@ CREATE INDEX idx_git_commits_story_id ON git_commits(story_id);
 CREATE INDEX idx_progress_logs_story_id ON progress_logs(story_id);
 CREATE INDEX idx_system_logs_level_time ON system_logs(level, timestamp);
 CREATE INDEX idx_features_project_id ON features(project_id, status);
+CREATE INDEX idx_features_status ON features(status, id);
 """
 
 # Seed 002's initial data, its example password left out (see the module's note).

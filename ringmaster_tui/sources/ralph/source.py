@@ -13,6 +13,7 @@ from ringmaster_tui.engines.base import Engine
 from ringmaster_tui.sources.common import EngineSource
 from ringmaster_tui.sources.ralph.actions import Actions
 from ringmaster_tui.sources.ralph.read import loops, problems
+from ringmaster_tui.sources.ralph.read.board import CardCache
 from ringmaster_tui.sources.ralph.read.context import Reading
 from ringmaster_tui.sources.ralph.read.detail import read_story_detail
 from ringmaster_tui.sources.ralph.read.snapshot import read_snapshot
@@ -64,13 +65,17 @@ class RalphSource(EngineSource):
     def __init__(self, engine: Engine, user: str) -> None:
         super().__init__(engine, user)
         self._actions = Actions(engine, user)
+        self._cards = CardCache()
+        """The last snapshot's cards, reused by the next (one loader at a time)."""
 
     def schema_ddl(self) -> str:
         return schema_sql()
 
     def snapshot(self, query: BoardQuery, now: datetime) -> Snapshot:
         with self.engine.read() as conn:
-            return read_snapshot(conn, query, now)
+            snapshot = read_snapshot(conn, query, now, self._cards)
+        self._cards.next_snapshot()
+        return snapshot
 
     def card_detail(self, card_id: str, now: datetime) -> SectionedDetail | None:
         with self.engine.read() as conn:

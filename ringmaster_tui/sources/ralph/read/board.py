@@ -3,13 +3,13 @@ card's facts (story id, repo, agent, attempts) and a mark when a dependency is n
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 
 from ringmaster_tui.domain.snapshot import BoardQuery, CardSummary, LaneView
-from ringmaster_tui.domain.values import to_json_text
 from ringmaster_tui.domain.views import FactKind, number_fact, text_fact
 from ringmaster_tui.domain.workflow import OTHER_LANE, Tone
 from ringmaster_tui.sources.ralph.models import stories
@@ -37,10 +37,14 @@ CARD_COLUMNS = (
 
 def dependency_ids(stored: object) -> tuple[str, ...]:
     """The story ids a `dependencies` column names; none when it is no JSON array."""
-    parsed = to_json_text(stored)
-    if parsed is None or not isinstance(parsed.value, list):
+    if isinstance(stored, str | bytes):
+        try:
+            stored = json.loads(stored)
+        except (ValueError, RecursionError):
+            return ()
+    if not isinstance(stored, list):  # PostgreSQL's json arrives parsed
         return ()
-    return tuple(str(item) for item in parsed.value if isinstance(item, str | int))
+    return tuple(str(item) for item in stored if isinstance(item, str | int))
 
 
 def dependency_statuses(
@@ -65,10 +69,29 @@ def dependency_statuses(
     }
 
 
+class CardCache:
+    """The last snapshot's cards by the row they were built from: a refresh rebuilds only
+    the cards whose row changed (building hundreds of models costs more than the reads)."""
+
+    def __init__(self) -> None:
+        self._last: dict[tuple[object, ...], CardSummary] = {}
+        self._next: dict[tuple[object, ...], CardSummary] = {}
+
+    def card(self, row: Any, blocked: bool) -> CardSummary:
+        key = (*row, blocked)
+        card = self._last.get(key) or _card(row, blocked)
+        self._next[key] = card
+        return card
+
+    def next_snapshot(self) -> None:
+        self._last, self._next = self._next, {}
+
+
 class BoardReader:
-    def __init__(self, reading: Reading, query: BoardQuery) -> None:
+    def __init__(self, reading: Reading, query: BoardQuery, cache: CardCache) -> None:
         self.reading = reading
         self.query = query
+        self.cache = cache
         self.where = story_conditions(query.project_id, query.text)
 
     def states(self) -> dict[str, int]:
@@ -96,7 +119,7 @@ class BoardReader:
             LaneView(
                 name=name,
                 count=count,
-                cards=tuple(_card(row, row.id in blocked) for row in rows),
+                cards=tuple(self.cache.card(row, row.id in blocked) for row in rows),
             )
             for name, count, rows in read
         )

@@ -4,6 +4,7 @@ its progress as the feature row says it and as its stories do, marked where they
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -13,6 +14,10 @@ from ringmaster_tui.sources.ralph.read.context import Reading
 from ringmaster_tui.sources.ralph.read.scope import feature_group, project_group
 from ringmaster_tui.sources.ralph.workflow import DONE
 
+PICKER_FEATURES = 300
+FEATURE_COMPLETED = "completed"
+# Listed first; a feature in a status Ralph does not write is found by the text filter.
+FEATURE_UNFINISHED = ("pending", "in_progress", "failed")
 # Said after a feature whose own counters disagree with its stories.
 DISAGREE_MARK = "≠"
 
@@ -40,23 +45,44 @@ def _n(value: int | None) -> str:
     return "?" if value is None else str(value)
 
 
-def story_counts(
-    reading: Reading, feature_ids: list[int] | None = None
-) -> dict[int, tuple[int, int]]:
-    """(done, total) stories per feature (of `feature_ids`, or all), from the (feature,
-    status) index alone."""
-    statement = sa.select(
-        stories.c.feature_id, stories.c.status, sa.func.count().label("count")
-    ).group_by(stories.c.feature_id, stories.c.status)
-    if feature_ids is not None:
-        statement = statement.where(stories.c.feature_id.in_(feature_ids))
-    rows = reading.rows(statement)
-    counts: dict[int, tuple[int, int]] = {}
-    for row in rows:
-        feature_id, status, number = row.feature_id, row.status, int(row.count)
-        done, total = counts.get(feature_id, (0, 0))
-        counts[feature_id] = (done + (number if status == DONE else 0), total + number)
-    return counts
+def story_counts(reading: Reading, feature_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(done, total) stories of each of `feature_ids`, from the (feature, status) index."""
+    if not feature_ids:
+        return {}
+    done = sa.func.sum(sa.case((stories.c.status == DONE, 1), else_=0))
+    rows = reading.rows(
+        sa.select(stories.c.feature_id, done.label("done"), sa.func.count().label("total"))
+        .where(stories.c.feature_id.in_(feature_ids))
+        .group_by(stories.c.feature_id)
+    )
+    return {row.feature_id: (int(row.done or 0), int(row.total)) for row in rows}
+
+
+def _listed_features(reading: Reading) -> list[Any]:
+    """The features the picker lists: every unfinished one, then the latest finished
+    ones, PICKER_FEATURES in all (a picker of thousands helps nobody; `/` finds the rest)."""
+    columns = (
+        features.c.id,
+        features.c.project_id,
+        features.c.name,
+        features.c.completed_stories,
+        features.c.total_stories,
+    )
+    finished = features.c.status == FEATURE_COMPLETED
+    unfinished = sa.or_(features.c.status.in_(FEATURE_UNFINISHED), features.c.status.is_(None))
+    open_ones = reading.rows(
+        sa.select(*columns)
+        .where(unfinished)
+        .order_by(features.c.id)
+        .limit(PICKER_FEATURES)
+    )
+    room = PICKER_FEATURES - len(open_ones)
+    done_ones = (
+        reading.rows(sa.select(*columns).where(finished).order_by(features.c.id.desc()).limit(room))
+        if room > 0
+        else []
+    )
+    return sorted([*open_ones, *done_ones], key=lambda row: (row.project_id, row.id))
 
 
 def read_groups(reading: Reading) -> tuple[Project, ...]:
@@ -66,16 +92,8 @@ def read_groups(reading: Reading) -> tuple[Project, ...]:
             row.id: row.name or f"project {row.id}"
             for row in reading.run(sa.select(projects.c.id, projects.c.name))
         }
-    counts = story_counts(reading)
-    rows = reading.run(
-        sa.select(
-            features.c.id,
-            features.c.project_id,
-            features.c.name,
-            features.c.completed_stories,
-            features.c.total_stories,
-        ).order_by(features.c.project_id, features.c.id)
-    ).all()
+    rows = _listed_features(reading)
+    counts = story_counts(reading, [row.id for row in rows])
     groups: list[Project] = []
     last_project: object = object()
     for row in rows:

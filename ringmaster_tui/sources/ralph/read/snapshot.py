@@ -12,14 +12,14 @@ from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot, Totals
 from ringmaster_tui.domain.views import TableData
 from ringmaster_tui.sources.ralph.models import agent_executions
 from ringmaster_tui.sources.ralph.read import loops, problems
-from ringmaster_tui.sources.ralph.read.board import BoardReader
+from ringmaster_tui.sources.ralph.read.board import BoardReader, CardCache
 from ringmaster_tui.sources.ralph.read.context import Reading
 from ringmaster_tui.sources.ralph.read.groups import read_groups
 
 
-def read_snapshot(conn: Connection, query: BoardQuery, now: datetime) -> Snapshot:
+def read_snapshot(conn: Connection, query: BoardQuery, now: datetime, cards: CardCache) -> Snapshot:
     reading = Reading(conn, now)
-    board = BoardReader(reading, query)
+    board = BoardReader(reading, query, cards)
     states = board.states()
     lanes = board.lanes(states)
     running = reading.scalar(
