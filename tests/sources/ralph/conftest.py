@@ -10,6 +10,7 @@ import pytest
 from ringmaster_tui.sources.base import Source
 from ringmaster_tui.sources.registry import open_source
 from tests.sources.ralph.ralph_db import build_ralph_db
+from tests.ui.helpers import Notes
 
 
 @pytest.fixture
@@ -27,3 +28,8 @@ def source(ralph_db: Path) -> Iterator[Source]:
     opened = open_source(ralph_db, user="ann")
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def notes() -> Notes:
+    return Notes()

@@ -92,7 +92,7 @@ class BoardReader:
         self.reading = reading
         self.query = query
         self.cache = cache
-        self.where = story_conditions(query.project_id, query.text)
+        self.where = story_conditions(query.project_id, query.text, reading.dialect)
 
     def states(self) -> dict[str, int]:
         rows = self.reading.rows(

@@ -26,6 +26,10 @@ class Reading:
         self.schema: PresentSchema = present_schema(conn)
         self.missing = self.schema.missing_columns(metadata.tables.values())
 
+    @property
+    def dialect(self) -> str:
+        return self.conn.dialect.name
+
     def has(self, table: sa.Table) -> bool:
         return table.name in self.schema.tables
 
@@ -52,6 +56,16 @@ def cut(text: object, limit: int = CELL_CHARS) -> str | None:
         return None
     value = text if isinstance(text, str) else str(text)
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def contains(column: sa.ColumnElement[Any], text: str, dialect: str) -> sa.ColumnElement[bool]:
+    """`column` holds `text`, in any case. SQLite's LIKE ignores case already (ASCII), and
+    its lower() on both sides would keep it from the cheaper comparison; other engines
+    get ILIKE."""
+    pattern = like_pattern(text)
+    if dialect == "sqlite":
+        return column.like(pattern, escape="\\")
+    return column.ilike(pattern, escape="\\")
 
 
 def like_pattern(text: str) -> str:

@@ -71,10 +71,7 @@ def _listed_features(reading: Reading) -> list[Any]:
     finished = features.c.status == FEATURE_COMPLETED
     unfinished = sa.or_(features.c.status.in_(FEATURE_UNFINISHED), features.c.status.is_(None))
     open_ones = reading.rows(
-        sa.select(*columns)
-        .where(unfinished)
-        .order_by(features.c.id)
-        .limit(PICKER_FEATURES)
+        sa.select(*columns).where(unfinished).order_by(features.c.id).limit(PICKER_FEATURES)
     )
     room = PICKER_FEATURES - len(open_ones)
     done_ones = (

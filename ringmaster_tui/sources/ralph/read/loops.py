@@ -22,7 +22,7 @@ from ringmaster_tui.domain.views import (
 )
 from ringmaster_tui.domain.workflow import Tone
 from ringmaster_tui.sources.ralph.models import agent_executions, features, projects, stories
-from ringmaster_tui.sources.ralph.read.context import Reading, cut, like_pattern
+from ringmaster_tui.sources.ralph.read.context import Reading, contains, cut
 from ringmaster_tui.sources.ralph.read.groups import story_counts
 from ringmaster_tui.sources.ralph.workflow import IN_PROGRESS, PROJECT_PAUSED, PROJECT_RUNNING
 
@@ -34,6 +34,8 @@ EXECUTION_ROW = "execution:"
 FEATURE_SEEN = "feature"
 EXECUTION_SEEN = "execution"
 PROJECTS_SHOWN = 100
+# A project's row counts all its features in progress; this many are listed under it.
+FEATURES_SHOWN_PER_PROJECT = 10
 RUNS_SHOWN = 200
 
 COLUMNS = (
@@ -60,7 +62,7 @@ def read_loops(reading: Reading, query: BoardQuery) -> TableData:
     where: list[sa.ColumnElement[bool]] = [projects.c.status.in_((PROJECT_RUNNING, PROJECT_PAUSED))]
     text = query.text_of(VIEW).strip()
     if text:
-        where.append(projects.c.name.ilike(like_pattern(text), escape="\\"))
+        where.append(contains(projects.c.name, text, reading.dialect))
     total = reading.scalar(
         sa.select(sa.func.count().label("count")).select_from(projects).where(*where)
     )
@@ -76,13 +78,17 @@ def read_loops(reading: Reading, query: BoardQuery) -> TableData:
     feature_rows = _features(reading, ids)
     runs = _runs(reading, ids)
     in_progress = _stories_in_progress(reading, ids)
-    counts = story_counts(reading, [f.id for f in feature_rows]) if feature_rows else {}
+    features_of: dict[int, list[Any]] = {}
+    for feature in feature_rows:
+        features_of.setdefault(feature.project_id, []).append(feature)
+    listed = [f.id for fs in features_of.values() for f in fs[:FEATURES_SHOWN_PER_PROJECT]]
+    counts = story_counts(reading, listed)
     rows: list[TableRow] = []
     for project in shown:
-        own_features = [f for f in feature_rows if f.project_id == project.id]
+        own_features = features_of.get(project.id, [])
         own_runs = [r for r in runs if r.project_id == project.id]
         rows.append(_project_row(project, own_features, own_runs, in_progress, reading.now))
-        for feature in own_features:
+        for feature in own_features[:FEATURES_SHOWN_PER_PROJECT]:
             rows.append(_feature_row(feature, in_progress, counts))
         rows.extend(_run_row(run, reading.now) for run in own_runs)
     running = sum(1 for p in shown if p.status == PROJECT_RUNNING)

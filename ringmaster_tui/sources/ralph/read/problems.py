@@ -25,7 +25,7 @@ from ringmaster_tui.sources.ralph.models import (
     stories,
     system_logs,
 )
-from ringmaster_tui.sources.ralph.read.context import Reading, cut, like_pattern
+from ringmaster_tui.sources.ralph.read.context import Reading, contains, cut
 from ringmaster_tui.sources.ralph.workflow import FAILED, REWORK
 
 VIEW = "problems"
@@ -59,12 +59,11 @@ class Problem:
 def read_problems(reading: Reading, query: BoardQuery) -> TableData:
     limit = query.list_limit
     text = query.text_of(VIEW).strip()
-    pattern = like_pattern(text) if text else None
 
     def matching(*columns: sa.ColumnElement[str | None]) -> list[sa.ColumnElement[bool]]:
-        if pattern is None:
+        if not text:
             return []
-        return [sa.or_(*(c.ilike(pattern, escape="\\") for c in columns))]
+        return [sa.or_(*(contains(c, text, reading.dialect) for c in columns))]
 
     found: list[Problem] = []
     total = 0
@@ -74,7 +73,7 @@ def read_problems(reading: Reading, query: BoardQuery) -> TableData:
             agent_executions.c.error_message, agent_executions.c.agent_name, stories.c.story_id
         ),
     ]
-    total += _count(reading, agent_executions, runs)
+    total += _count(reading, agent_executions, runs, filtered=bool(text))
     for row in reading.run(
         sa.select(
             agent_executions.c.id,
@@ -109,7 +108,7 @@ def read_problems(reading: Reading, query: BoardQuery) -> TableData:
                 quality_gate_results.c.gate_name, quality_gate_results.c.details, stories.c.story_id
             ),
         ]
-        total += _count(reading, quality_gate_results, gates)
+        total += _count(reading, quality_gate_results, gates, filtered=bool(text))
         for row in reading.run(
             sa.select(
                 quality_gate_results.c.id,
@@ -136,36 +135,34 @@ def read_problems(reading: Reading, query: BoardQuery) -> TableData:
                     Tone.BAD,
                 )
             )
-    troubled = [
-        stories.c.status.in_((FAILED, REWORK)),
-        *matching(stories.c.title, stories.c.story_id),
-    ]
-    total += reading.scalar(sa.select(sa.func.count()).select_from(stories).where(*troubled))
-    for row in reading.run(
-        sa.select(
-            stories.c.id,
-            stories.c.story_id,
-            stories.c.title,
-            stories.c.status,
-            stories.c.updated_at,
-            stories.c.assigned_agent,
-        )
-        .where(*troubled)
-        .order_by(stories.c.updated_at.desc())
-        .limit(limit)
-    ):
-        found.append(
-            Problem(
-                f"story:{row.id}",
-                f"story {row.status}",
-                row.updated_at,
-                row.id,
-                row.story_id,
-                row.assigned_agent,
-                row.title,
-                Tone.BAD if row.status == FAILED else Tone.WAITING,
+    # One status at a time: each reads its (status, updated_at) index newest first.
+    for status in (FAILED, REWORK):
+        troubled = [stories.c.status == status, *matching(stories.c.title, stories.c.story_id)]
+        total += reading.scalar(sa.select(sa.func.count()).select_from(stories).where(*troubled))
+        for row in reading.run(
+            sa.select(
+                stories.c.id,
+                stories.c.story_id,
+                stories.c.title,
+                stories.c.updated_at,
+                stories.c.assigned_agent,
             )
-        )
+            .where(*troubled)
+            .order_by(stories.c.updated_at.desc())
+            .limit(limit)
+        ):
+            found.append(
+                Problem(
+                    f"story:{row.id}",
+                    f"story {status}",
+                    row.updated_at,
+                    row.id,
+                    row.story_id,
+                    row.assigned_agent,
+                    row.title,
+                    Tone.BAD if status == FAILED else Tone.WAITING,
+                )
+            )
     if reading.has(system_logs):
         logs = [
             system_logs.c.level == "ERROR",
@@ -207,9 +204,15 @@ def read_problems(reading: Reading, query: BoardQuery) -> TableData:
     )
 
 
-def _count(reading: Reading, table: sa.Table, where: list[sa.ColumnElement[bool]]) -> int:
-    joined = table.join(stories, stories.c.id == table.c.story_id)
-    return reading.scalar(sa.select(sa.func.count()).select_from(joined).where(*where))
+def _count(
+    reading: Reading, table: sa.Table, where: list[sa.ColumnElement[bool]], *, filtered: bool
+) -> int:
+    """Rows of `table` matching `where`; joined to their story only when the filter
+    reads it (unfiltered, the count reads the status index alone)."""
+    source: sa.FromClause = table
+    if filtered:
+        source = table.join(stories, stories.c.id == table.c.story_id)
+    return reading.scalar(sa.select(sa.func.count()).select_from(source).where(*where))
 
 
 def _row(problem: Problem, now: datetime) -> TableRow:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from ringmaster_tui.sources.ralph.models import features, stories
-from ringmaster_tui.sources.ralph.read.context import like_pattern
+from ringmaster_tui.sources.ralph.read.context import contains
 
 PROJECT_PREFIX = "project:"
 FEATURE_PREFIX = "feature:"
@@ -44,15 +44,14 @@ def group_condition(group: str | None) -> sa.ColumnElement[bool] | None:
     return sa.false()
 
 
-def text_condition(text: str) -> sa.ColumnElement[bool] | None:
+def text_condition(text: str, dialect: str) -> sa.ColumnElement[bool] | None:
     """Stories whose title, story id, agent or repo holds `text` (any case)."""
     text = text.strip()
     if not text:
         return None
-    pattern = like_pattern(text)
     return sa.or_(
         *(
-            column.ilike(pattern, escape="\\")
+            contains(column, text, dialect)
             for column in (
                 stories.c.title,
                 stories.c.story_id,
@@ -63,5 +62,6 @@ def text_condition(text: str) -> sa.ColumnElement[bool] | None:
     )
 
 
-def story_conditions(group: str | None, text: str) -> list[sa.ColumnElement[bool]]:
-    return [c for c in (group_condition(group), text_condition(text)) if c is not None]
+def story_conditions(group: str | None, text: str, dialect: str) -> list[sa.ColumnElement[bool]]:
+    conditions = (group_condition(group), text_condition(text, dialect))
+    return [c for c in conditions if c is not None]
