@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 
 from ringmaster_tui.domain.capabilities import Capabilities, ViewOffer
 from ringmaster_tui.domain.outcome import Outcome
+from ringmaster_tui.domain.review import AttemptReviewData
 from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
 from ringmaster_tui.domain.views import RowAction, SectionedDetail
 from ringmaster_tui.engines.base import Engine
@@ -16,6 +17,7 @@ from ringmaster_tui.sources.ralph.read import loops, problems
 from ringmaster_tui.sources.ralph.read.board import CardCache
 from ringmaster_tui.sources.ralph.read.context import Reading
 from ringmaster_tui.sources.ralph.read.detail import read_story_detail
+from ringmaster_tui.sources.ralph.read.review import read_commit_review
 from ringmaster_tui.sources.ralph.read.snapshot import read_snapshot
 from ringmaster_tui.sources.ralph.schema import schema_sql
 from ringmaster_tui.sources.ralph.workflow import PROJECT_PAUSED, PROJECT_RUNNING, WORKFLOW
@@ -51,7 +53,7 @@ CAPABILITIES = Capabilities(
             filter_hint="filter by message, story, agent (enter keeps, esc clears)",
         ),
     ),
-    review=False,
+    review=True,
     group_title="feature",
 )
 
@@ -80,6 +82,11 @@ class RalphSource(EngineSource):
     def card_detail(self, card_id: str, now: datetime) -> SectionedDetail | None:
         with self.engine.read() as conn:
             return read_story_detail(Reading(conn, now), card_id)
+
+    def attempt_review(self, attempt_id: str) -> AttemptReviewData | None:
+        """A story's commit (`commit:<id>`, from the detail's commits) for the review."""
+        with self.engine.read() as conn:
+            return read_commit_review(Reading(conn, datetime.now(UTC)), attempt_id)
 
     def transition(
         self,

@@ -31,6 +31,7 @@ from ringmaster_tui.sources.ralph.models import (
 )
 from ringmaster_tui.sources.ralph.read.board import NO_STATUS, dependency_ids, dependency_statuses
 from ringmaster_tui.sources.ralph.read.context import Reading, cut, like_pattern
+from ringmaster_tui.sources.ralph.read.review import review_id
 from ringmaster_tui.sources.ralph.workflow import FINISHED
 
 ROWS_SHOWN = 50
@@ -301,9 +302,10 @@ def _commits(reading: Reading, pk: int) -> DetailSection:
             )
         )
     return DetailSection(
-        title=f"Commits ({len(rows)})",
+        title=f"Commits ({len(rows)}), newest first; enter reviews one",
         columns=("commit", "repo", "when", "message", "files changed"),
         rows=tuple(facts),
+        review_ids=tuple(review_id(r.id) for r in rows),
     )
 
 

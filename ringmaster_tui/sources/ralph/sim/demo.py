@@ -16,6 +16,7 @@ from ringmaster_tui.sources.ralph.sim.texts import FEATURES, PROJECTS
 from ringmaster_tui.sources.ralph.sim.world import World, stamp
 
 STEPS = 70
+REPOS = ("backend", "mobile", "frontend")
 # A feature whose PRD grew after its counters were written: the picker marks it.
 STALE_COUNTER_FEATURE = "Search"
 
@@ -35,7 +36,7 @@ def create_demo_database(
     conn = sqlite3.connect(path)
     try:
         with conn:
-            _fill(conn, stamp(start), rng)
+            _fill(conn, stamp(start), rng, repo_root)
             world = World(conn, rng, clock, repo_root=repo_root)
             gap = (end - start) / (STEPS + 1)
             for _ in range(STEPS):
@@ -78,7 +79,7 @@ def _stage(world: World) -> None:
         world.advance(story, "testing", feature, project, passes=False)
 
 
-def _fill(conn: sqlite3.Connection, at: str, rng: random.Random) -> None:
+def _fill(conn: sqlite3.Connection, at: str, rng: random.Random, repo_root: Path) -> None:
     # A second account, its hash made up (never a real password): the dashboard must
     # never show it.
     fake_hash = "$2b$12$" + "".join(
@@ -88,8 +89,10 @@ def _fill(conn: sqlite3.Connection, at: str, rng: random.Random) -> None:
         "INSERT INTO users (username, password_hash, created_at) VALUES ('ops', ?, ?)",
         (fake_hash, at),
     )
-    for name, description, _status in PROJECTS:
-        slug = name.lower().replace(" ", "-")
+    for number, (name, description, _status) in enumerate(PROJECTS, 1):
+        # Cloned from the demo's own repositories on this machine (world.py makes them),
+        # so that the dashboard can review the commits.
+        local = {repo: str((repo_root / f"project-{number}-{repo}").resolve()) for repo in REPOS}
         conn.execute(
             "INSERT INTO projects (name, description, backend_repo_url, mobile_repo_url,"
             " frontend_repo_url, status, created_at, updated_at, created_by)"
@@ -97,9 +100,9 @@ def _fill(conn: sqlite3.Connection, at: str, rng: random.Random) -> None:
             (
                 name,
                 description,
-                f"https://git.example.com/{slug}/backend.git",
-                f"https://git.example.com/{slug}/mobile.git",
-                f"https://git.example.com/{slug}/frontend.git",
+                local["backend"],
+                local["mobile"],
+                local["frontend"],
                 at,
                 at,
             ),

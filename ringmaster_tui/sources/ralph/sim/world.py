@@ -302,14 +302,16 @@ class World:
         return passed
 
     def _commit(self, story: int, feature: int, project: int) -> str:
-        story_code, repo_name, title = self.conn.execute(
-            "SELECT story_id, repo, title FROM stories WHERE id = ?", (story,)
+        story_code, repo_name, title, attempt = self.conn.execute(
+            "SELECT story_id, repo, title, attempt_count FROM stories WHERE id = ?", (story,)
         ).fetchone()
         slug = "".join(c if c.isalnum() else "_" for c in title.lower())[:40]
+        # Each attempt rewrites the story's files: its commit has a diff of its own.
         files = {
-            f"src/{slug}.py": f'"""{title}."""\n\n\ndef run() -> str:\n    return "{story_code}"\n',
+            f"src/{slug}.py": f'"""{title} (attempt {attempt})."""\n\n\ndef run() -> str:\n'
+            f'    return "{story_code}-{attempt}"\n',
             f"tests/test_{slug}.py": f"from src.{slug} import run\n\n\ndef test_run():\n"
-            f'    assert run() == "{story_code}"\n',
+            f'    assert run() == "{story_code}-{attempt}"\n',
         }
         message = f"feat: {story_code} {title}"
         sha = self._git_commit(project, repo_name, files, message)
