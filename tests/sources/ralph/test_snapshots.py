@@ -60,3 +60,29 @@ def test_board(snap_compare: SnapCompare, snap_db: Path, size: tuple[int, int]) 
 @SIZES
 def test_story_detail(snap_compare: SnapCompare, snap_db: Path, size: tuple[int, int]) -> None:
     assert snap_compare(_app(snap_db), terminal_size=size, run_before=_detail(snap_db))
+
+
+def _table(key: str, view_id: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        app = await loaded(pilot)
+        await pilot.press(key)
+        view = app.dashboard.views[view_id]
+        await until(
+            pilot,
+            lambda: app.snapshot is not None and view_id in app.snapshot.tables,
+        )
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.dashboard.current_view is view
+
+    return run_before
+
+
+@SIZES
+def test_loops(snap_compare: SnapCompare, snap_db: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(_app(snap_db), terminal_size=size, run_before=_table("2", "loops"))
+
+
+@SIZES
+def test_problems(snap_compare: SnapCompare, snap_db: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(_app(snap_db), terminal_size=size, run_before=_table("3", "problems"))

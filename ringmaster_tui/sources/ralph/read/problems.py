@@ -35,7 +35,7 @@ LOG_ERROR = "ERROR log"
 
 COLUMNS = (
     Column("ago", "Ago", 6),
-    Column("kind", "Kind", 11),
+    Column("kind", "Kind", 12),
     Column("story", "Story", 10, drop=2),
     Column("who", "Who", 14, drop=1),
     Column("what", "What", 20, flex=True),
