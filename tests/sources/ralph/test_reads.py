@@ -3,10 +3,12 @@ their progress, the loops and problems tables, a story's detail; secrets never r
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from ringmaster_tui.cli import status_object
 from ringmaster_tui.domain.snapshot import BoardQuery
 from ringmaster_tui.domain.views import SectionedDetail
 from ringmaster_tui.sources.base import Source
@@ -119,7 +121,7 @@ def test_the_story_detail_has_every_section(source: Source, ralph_db: Path) -> N
         "Agent executions (1), newest first",
         "Run 1 · developer · success",
         "Quality gates (1, 0 failed)",
-        "Commits (1)",
+        "Commits (1), newest first; enter reviews one",
         "Progress logs, newest first",
     ]
     history = sections["History, newest first"].rows
@@ -129,7 +131,7 @@ def test_the_story_detail_has_every_section(source: Source, ralph_db: Path) -> N
     ]
     run = sections["Run 1 · developer · success"].text or ""
     assert '"summary": "Added POST /payments"' in run and '"task": "implement US-002"' in run
-    (commit,) = sections["Commits (1)"].rows
+    (commit,) = sections["Commits (1), newest first; enter reviews one"].rows
     assert [f.text for f in commit] == [
         "0123456789a…",
         "backend",
@@ -151,6 +153,10 @@ def test_broken_criteria_are_shown_as_stored(source: Source, ralph_db: Path) -> 
     assert isinstance(detail, SectionedDetail)
     criteria = next(s for s in detail.sections if s.title.startswith("Acceptance"))
     assert criteria.json_value is not None and criteria.json_value.broken == "[broken"
+    banner = source.card_detail(story_pk(ralph_db, "US-003", 3), NOW)
+    assert isinstance(banner, SectionedDetail)
+    dependencies = next(s for s in banner.sections if s.title.startswith("Dependencies"))
+    assert dependencies.json_value is not None and dependencies.json_value.broken == "not json"
     assert source.card_detail("999", NOW) is None
     assert source.card_detail("not-a-number", NOW) is None
 
@@ -162,6 +168,8 @@ def test_the_password_hash_is_never_read(source: Source, ralph_db: Path) -> None
             detail = source.card_detail(card.id, NOW)
             assert detail is not None
             seen.append(detail.model_dump_json())
+    seen.append(json.dumps(status_object(source.snapshot(ALL, NOW), source)))
+    seen.append(str(source.health()))
     assert not any(SECRET_HASH in text or "$2b$" in text for text in seen)
 
 

@@ -165,6 +165,9 @@ def _dependencies(reading: Reading, story: Any) -> DetailSection:
             )
         )
     waiting = sum(1 for dep in deps if statuses.get((story.feature_id, dep)) != FINISHED)
+    _, broken = _items(story.dependencies)
+    if broken is not None:  # not a JSON array: shown as stored, and blocks nothing
+        return DetailSection(title="Dependencies (unreadable)", json_value=broken)
     return DetailSection(
         title=f"Dependencies ({len(deps)}, {waiting} not done)",
         columns=("story", "title", "status"),
