@@ -41,7 +41,7 @@ def test_a_card_shows_its_facts_and_a_mark_when_a_dependency_is_not_done(source:
     snapshot = source.snapshot(ALL, NOW)
     cards = {c.title: c for lane in snapshot.lanes for c in lane.cards}
     form = cards["Checkout form"]
-    assert [f.text or f.number for f in form.facts] == ["US-003", "frontend", "developer", 2]
+    assert [f.text or f.number for f in form.facts] == ["US-003", "developer", 2, "frontend"]
     assert form.priority == 2 and form.project_id == "feature:1"
     assert form.blocked  # US-002 is in review
     assert not cards["Payment intent endpoint"].blocked  # US-001 is done

@@ -160,14 +160,15 @@ class BoardReader:
 
 
 def _card(row: Any, blocked: bool) -> CardSummary:
+    # Who is on it and how often it was tried first: a narrow lane cuts the line's end.
     facts = [text_fact(cut(row.story_id, 20))]
-    if row.repo:
-        facts.append(text_fact(cut(row.repo, 20), Tone.MUTED))
     if row.assigned_agent:
         facts.append(text_fact(cut(row.assigned_agent, 30), Tone.ACTIVE, label="@"))
     if row.attempt_count:
         tone = Tone.BAD if (row.attempt_count or 0) >= 3 else Tone.PLAIN
         facts.append(number_fact(FactKind.COUNT, row.attempt_count, label="att ", tone=tone))
+    if row.repo:
+        facts.append(text_fact(cut(row.repo, 20), Tone.MUTED))
     return CardSummary(
         id=str(row.id),
         project_id=feature_group(row.feature_id),
