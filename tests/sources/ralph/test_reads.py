@@ -189,3 +189,25 @@ def test_a_database_without_optional_tables_still_reads(ralph_db: Path) -> None:
         assert commits.empty == "This database has no git_commits table."
     finally:
         source.close()
+
+
+def test_huge_texts_are_cut_where_they_are_shown(ralph_db: Path) -> None:
+    huge = "word " * 200_000
+    with closing(sqlite3.connect(ralph_db)) as conn, conn:
+        conn.execute(
+            "UPDATE stories SET title = ?, description = ? WHERE story_id = 'US-001'"
+            " AND feature_id = 1",
+            (huge, huge),
+        )
+    source = open_source(ralph_db, user="ann")
+    try:
+        snapshot = source.snapshot(ALL, NOW)
+        done = next(lane for lane in snapshot.lanes if lane.name == "DONE")
+        assert max(len(card.title) for card in done.cards) <= 300
+        detail = source.card_detail(story_pk(ralph_db, "US-001", 1), NOW)
+        assert isinstance(detail, SectionedDetail)
+        description = next(s for s in detail.sections if s.title == "Description")
+        assert description.text is not None and len(description.text) <= 20_000
+        assert description.text.endswith("…")
+    finally:
+        source.close()

@@ -9,6 +9,9 @@ from contextlib import closing
 from itertools import permutations
 from pathlib import Path
 
+import pytest
+
+from ringmaster_tui.sources import registry
 from ringmaster_tui.sources.ralph.kind import RALPH
 from ringmaster_tui.sources.ralph.schema import SEED_INDEXES, SEED_TABLES, schema_sql
 from ringmaster_tui.sources.registry import KINDS, create_source_database, open_source
@@ -40,7 +43,9 @@ def test_init_makes_every_seed_table_and_index(tmp_path: Path) -> None:
     ]  # fmt: skip
 
 
-def test_each_schema_is_recognised_as_its_own_kind_in_any_order(tmp_path: Path) -> None:
+def test_each_schema_is_recognised_as_its_own_kind_in_any_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert {RALPH, RINGMASTER} <= set(KINDS)
     made = {}
     for kind in (RALPH, RINGMASTER):
@@ -48,10 +53,11 @@ def test_each_schema_is_recognised_as_its_own_kind_in_any_order(tmp_path: Path) 
         create_source_database(path, kind)
         made[kind.name] = _master(path, "table")
     assert "projects" in made["ralph"] and "projects" in made["ringmaster"]
-    for order in permutations((RALPH, RINGMASTER)):
+    for order in permutations(KINDS):
+        monkeypatch.setattr(registry, "KINDS", order)
         for name, tables in made.items():
-            first = next(k for k in order if all(t in tables for t in k.required_tables))
-            assert first.name == name, (order, name)
+            found = registry.detect(tables)
+            assert found is not None and found.name == name, (order, name)
 
 
 def test_open_detects_ralph(tmp_path: Path) -> None:
