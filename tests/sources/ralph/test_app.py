@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import OptionList
 
 from ringmaster_tui.config import Settings
 from ringmaster_tui.domain.views import SectionedDetail
@@ -21,6 +22,7 @@ from ringmaster_tui.sources.registry import open_source
 from ringmaster_tui.ui.app import RingmasterApp
 from ringmaster_tui.ui.screens.card_detail import CardDetailScreen
 from ringmaster_tui.ui.screens.confirm import ConfirmScreen
+from ringmaster_tui.ui.screens.project_picker import ProjectPickerScreen
 from ringmaster_tui.ui.screens.prompt import PromptScreen
 from ringmaster_tui.ui.widgets.table_view import TableListView
 from tests.builders import NOW
@@ -241,3 +243,21 @@ async def test_enter_opens_the_story_detail(db: Path) -> None:
         text = await screen_text(pilot)
         for heading in ("Acceptance criteria (2)", "Dependencies (1, 0 not done)", "History"):
             assert heading in text
+
+
+async def test_the_picker_limits_the_board_to_a_feature(db: Path) -> None:
+    async with make_app(db).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        await pilot.press("p")
+        await until(pilot, lambda: isinstance(app.screen, ProjectPickerScreen))
+        options = app.screen.query_one(OptionList)
+        assert "Shopfront / Search · 0/3 ≠ stories 1/2" in await screen_text(pilot)
+        options.highlighted = options.get_option_index("feature:2")
+        await pilot.press("enter")
+        await until(
+            pilot, lambda: app.snapshot is not None and app.snapshot.query.project_id == "feature:2"
+        )
+        snapshot = app.snapshot
+        assert snapshot is not None
+        titles = {c.title for lane in snapshot.lanes for c in lane.cards}
+        assert titles == {"Search index", "Search API [red]filters[/red]"}
