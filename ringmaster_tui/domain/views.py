@@ -121,6 +121,9 @@ class DetailSection(Frozen):
     json_value: Json = None
     columns: tuple[str, ...] = ()
     rows: tuple[tuple[Fact, ...], ...] = ()
+    review_ids: tuple[str, ...] = ()
+    """One per row: what `enter` on the row reviews (an id for Source.attempt_review).
+    Empty: the rows open nothing. The first section with them gets the table's cursor."""
     empty: str = "None."
     """Said when the section has nothing (no facts, text, JSON or rows)."""
 

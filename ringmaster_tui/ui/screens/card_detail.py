@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
-from ringmaster_tui.domain.snapshot import CardDetail, CardSummary
+from ringmaster_tui.domain.snapshot import AttemptView, CardDetail, CardSummary
 from ringmaster_tui.domain.views import SectionedDetail
 from ringmaster_tui.ui.messages import CardDetailLoaded, OpenReview
 from ringmaster_tui.ui.safe_text import safe_text
@@ -87,6 +87,13 @@ class CardDetailScreen(Screen[None]):
     def action_review_latest_commit(self) -> None:
         """`d`: the newest attempt that recorded a commit."""
         detail = self.detail
+        if isinstance(detail, SectionedDetail):
+            first = next((s.review_ids[0] for s in detail.sections if s.review_ids), None)
+            if first is None:
+                self.notify("Nothing of this card has a commit to review.", severity="warning")
+            else:
+                self._review(first)
+            return
         attempts = detail.attempts if isinstance(detail, CardDetail) else ()
         latest = max(
             (a for a in attempts if a.commit_sha), key=lambda a: a.attempt_number, default=None
@@ -98,8 +105,33 @@ class CardDetailScreen(Screen[None]):
 
     def _review(self, attempt_id: str) -> None:
         detail = self.detail
+        if isinstance(detail, SectionedDetail):
+            self._review_declared(detail, attempt_id)
+            return
         if not isinstance(detail, CardDetail):
             return
         attempt = next((a for a in detail.attempts if a.id == attempt_id), None)
         if attempt is not None:
             self.post_message(OpenReview(attempt, detail.title))
+
+    def _review_declared(self, detail: SectionedDetail, review_id: str) -> None:
+        """A row a source declared reviewable: the review screen reads the rest."""
+        for section in detail.sections:
+            if review_id in section.review_ids:
+                # Numbered oldest first, as attempts are; the rows are newest first.
+                number = len(section.review_ids) - section.review_ids.index(review_id)
+                attempt = AttemptView(
+                    id=review_id,
+                    attempt_number=number,
+                    agent_type=None,
+                    status=None,
+                    tokens_used=None,
+                    cost_usd=None,
+                    duration_ms=None,
+                    started_at=None,
+                    commit_sha=None,
+                    diff_stats=None,
+                    error_message=None,
+                )
+                self.post_message(OpenReview(attempt, detail.title))
+                return

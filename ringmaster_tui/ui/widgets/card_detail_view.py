@@ -115,8 +115,24 @@ class CardDetailView(VerticalScroll):
                 body.append(Static(json_renderable(section.json_value), classes="detail-json"))
             if section.columns:
                 rows = [tuple(fact_text(fact) for fact in row) for row in section.rows]
-                body.append(_table(section.columns, rows, section.empty))
+                if section.review_ids and self.attempts_table is None and rows:
+                    body.append(self._reviewable(section.columns, rows, section.review_ids))
+                else:
+                    body.append(_table(section.columns, rows, section.empty))
             yield from _section(section.title, body or [_nothing(section.empty)])
+
+    def _reviewable(
+        self, columns: Sequence[str], rows: Sequence[Sequence[str]], keys: Sequence[str]
+    ) -> Widget:
+        """A declared table whose rows open a review: the one table with a cursor."""
+        table: DataTable[Text] = DataTable(
+            cursor_type="row", zebra_stripes=True, classes="detail-table detail-attempts"
+        )
+        table.add_columns(*(Text(c) for c in columns))
+        for row, key in zip(rows, keys, strict=False):
+            table.add_row(*(safe_text(cell, one_line=True) for cell in row), key=key)
+        self.attempts_table = table
+        return table
 
     def _facts(self, detail: CardDetail, now: datetime) -> Text:
         label = self.get_component_rich_style("detail--label")

@@ -1,0 +1,1 @@
+"""Ralph-Advanced (seed 002) as a source kind."""

@@ -1,0 +1,1 @@
+"""What the Ralph source reads, one module per job."""

@@ -1,0 +1,1 @@
+"""Ralph demo data and a simulator that writes as its orchestrator would."""
