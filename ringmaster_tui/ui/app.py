@@ -189,7 +189,12 @@ class RingmasterApp(PasteGuardApp[int]):
         """--notify-command and --notify-terminal (notify/), made once the app is ready."""
         specs = view_specs(source.capabilities)
         self._bind_views(specs)
-        self.dashboard = DashboardScreen(specs, source.workflow, read_only=not source.writable)
+        self.dashboard = DashboardScreen(
+            specs,
+            source.workflow,
+            read_only=not source.writable,
+            group_title=source.capabilities.group_title,
+        )
         """The main screen (header of totals, views, footer); always at the bottom."""
         self.sub_title = source.label
         if not animate:

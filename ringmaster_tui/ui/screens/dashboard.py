@@ -19,9 +19,16 @@ from ringmaster_tui.ui.widgets.totals_bar import TotalsBar
 class DashboardScreen(Screen[None]):
     HELP_GROUP: ClassVar[str] = "Dashboard"
 
-    def __init__(self, specs: tuple[ViewSpec, ...], workflow: Workflow, *, read_only: bool) -> None:
+    def __init__(
+        self,
+        specs: tuple[ViewSpec, ...],
+        workflow: Workflow,
+        *,
+        read_only: bool,
+        group_title: str | None = "project",
+    ) -> None:
         super().__init__(id="dashboard")
-        self.totals_bar = TotalsBar(read_only=read_only)
+        self.totals_bar = TotalsBar(read_only=read_only, group_title=group_title)
         self.specs = {spec.view_id: spec for spec in specs}
         """The views the source offers, by id."""
         self.views: dict[str, DashboardView] = {

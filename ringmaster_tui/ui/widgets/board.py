@@ -280,13 +280,20 @@ class BoardView(DashboardView):
         self._select(names[target], row, focus=True)
 
     def _unbind_intents_without_moves(self, workflow: Workflow) -> None:
-        """A card key the source's workflow gives no move is neither shown nor bound."""
+        """A card key the source's workflow gives no move (and undo, when it has no undo
+        trigger) is neither shown nor bound."""
         offered = {move.intent.value for move in workflow.moves}
         if workflow.force_trigger is not None:
             offered.add(Intent.FORCE.value)
         keys = self._bindings.key_to_bindings
+
+        def absent(action: str) -> bool:
+            return _intent_absent(action, offered) or (
+                action == "undo" and workflow.undo_trigger is None
+            )
+
         for key, bindings in list(keys.items()):
-            kept = [b for b in bindings if not _intent_absent(b.action, offered)]
+            kept = [b for b in bindings if not absent(b.action)]
             if kept:
                 keys[key] = kept
             else:

@@ -22,9 +22,11 @@ class TotalsBar(Horizontal):
         "totals--badge",
     }
 
-    def __init__(self, *, read_only: bool) -> None:
+    def __init__(self, *, read_only: bool, group_title: str | None = "project") -> None:
         super().__init__(id="totals-bar")
         self.read_only = read_only
+        self.group_title = group_title
+        """What the picker limits the board to ("project", "loop", "feature")."""
         self._scope = Label("", id="totals-scope")
         self._totals = Label("", id="totals-counts")
         self._problem = Label("", id="totals-problem")
@@ -69,7 +71,9 @@ class TotalsBar(Horizontal):
             scope.append(" ")
         snapshot = self._snapshot
         if snapshot is not None:
-            scope.append_text(safe_text(_project_label(snapshot), one_line=True))
+            if self.group_title is not None:
+                label = _group_label(snapshot, self.group_title)
+                scope.append_text(safe_text(label, one_line=True))
             if snapshot.query.text:
                 scope.append("  filter ", style("totals--label"))
                 scope.append_text(safe_text(f"“{snapshot.query.text}”"))
@@ -100,11 +104,11 @@ class TotalsBar(Horizontal):
         return text
 
 
-def _project_label(snapshot: Snapshot) -> str:
+def _group_label(snapshot: Snapshot, group: str) -> str:
     project_id = snapshot.query.project_id
     if project_id is None:
-        return "all projects"
+        return f"all {group}s"
     for project in snapshot.projects:
         if project.id == project_id:
-            return f"project {make_visible(project.name)}"
-    return f"project {make_visible(project_id)}"
+            return f"{group} {make_visible(project.name)}"
+    return f"{group} {make_visible(project_id)}"
