@@ -297,6 +297,18 @@ def card_text(rnd: random.Random, spec: ProjectSpec) -> CardText:
     return CardText(title, description, task_prompt, criteria, labels)
 
 
+def criteria_for(rnd: random.Random, spec: ProjectSpec, title: str) -> tuple[str, ...]:
+    """Acceptance criteria a planner writes for a card that arrived without any."""
+    module = module_of(title)
+    values = {
+        "subject": f"the {module} change",
+        "Subject": f"The {module} change",
+        "module": module,
+        "test_command": LANGUAGES[spec.language].test_command,
+    }
+    return tuple(c.format(**values) for c in rnd.sample(CRITERIA, rnd.randint(2, 3)))
+
+
 # --- source files an agent writes ---
 
 

@@ -1,0 +1,92 @@
+"""How the simulated orchestrator keeps the demo board moving: its targets and its pace.
+
+Every change happens to one card (or decision, or alert) at a time. How likely each kind
+of change is follows what the board holds, as if each card had its own chance to move
+on every step: a lane with more cards moves more often, an empty one not at all. A few
+limits keep the flow steady and bounded: new cards arrive while DRAFT is short, plans are
+approved while few loops run, reviews pass while the pipeline has room, and the loops
+never fall below MIN_LOOPS (a loop that would leave goes round once more instead).
+
+Where a person acts (planning, approval, review, archiving, decisions, alerts), the
+simulator stands in for them, but only for cards that have waited `PATIENCE` and never
+below the lane's `KEEP`: those stay for the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from ringmaster_tui.sources.ringmaster import workflow as sm
+
+# Loops (cards in coding or error_fixing) never fewer than this once warmed up.
+MIN_LOOPS = 3
+# Plans are approved (by the stand-in) while fewer loops run than this.
+LOOPS_TARGET = 7
+# New cards arrive while DRAFT holds fewer than this and the board fewer open cards.
+DRAFT_TARGET = 6
+OPEN_CARDS_MAX = 45
+# Drafts move to planning while PLANNING holds fewer than this.
+PLANNING_MAX = 6
+# Reviews pass while the pipeline (testing, build, deploy) holds fewer than this.
+PIPELINE_MAX = 12
+# Pending decisions: new ones are asked for while fewer than this wait.
+DECISIONS_MAX = 5
+# Unacknowledged alerts the stand-in leaves alone.
+ALERTS_KEEP = 10
+# A pending decision waits this long before the stand-in may decide it.
+DECISION_PATIENCE = timedelta(minutes=1)
+# The stand-in decides a decision this often; the others run out and take their default.
+DECIDED_BY_STAND_IN = 0.5
+# Short timeouts, so decisions expiring to their default are seen within a demo.
+DECISION_TIMEOUT_MINUTES = (2, 3, 5, 8, 12)
+
+
+@dataclass(frozen=True)
+class PersonLane:
+    """A state where a card waits for a person, and how the stand-in treats it."""
+
+    state: str
+    keep: int
+    """Cards the stand-in never takes: the lane's newest stay for the user."""
+    patience: timedelta
+    """How long a card waits before the stand-in may take it."""
+    role: str
+    """Whom the stand-in plays, as recorded in the audit row."""
+
+
+PERSON_LANES: dict[str, PersonLane] = {
+    lane.state: lane
+    for lane in (
+        PersonLane(sm.DRAFT, 2, timedelta(seconds=60), "a planner"),
+        PersonLane(sm.PLANNING, 2, timedelta(seconds=45), "a planner"),
+        PersonLane(sm.CODE_REVIEW, 2, timedelta(seconds=45), "a reviewer"),
+        PersonLane(sm.COMPLETED, 8, timedelta(minutes=2), "a maintainer"),
+        PersonLane(sm.FAILED, 3, timedelta(minutes=5), "a maintainer"),
+    )
+}
+# Planning and approval ignore their keep and patience while too few loops run.
+WARM_UP_LANES = (sm.DRAFT, sm.PLANNING)
+
+# Each kind of change's chance, per thing it could happen to (see Census.weights).
+PER_IDLE_LOOP = 1.0
+"""Starting an agent on a loop card that has none running."""
+PER_RUNNING_ATTEMPT = 0.04
+"""An agent finishing."""
+PER_PIPELINE_CARD = 0.05
+"""A test, build or deploy step."""
+PER_WAITING_CARD = 0.2
+"""The stand-in taking a card that waited long enough."""
+NEW_CARD = 1.0
+DECISION_WHEN_FEW = 0.4
+"""Asking for a decision while fewer than two wait."""
+DECISION_OTHERWISE = 0.05
+PER_DECISION_DUE = 0.01
+"""The stand-in deciding a decision that waited long enough."""
+ALERT = 0.03
+ACKNOWLEDGE = 0.2
+
+
+def stand_in(role: str) -> str:
+    """The name the simulator signs a person's move with."""
+    return f"simulator (standing in for {role})"
