@@ -92,7 +92,7 @@ class Census:
         return max(0, min(held.waited, held.cards - lane.keep))
 
     def weights(self) -> dict[str, float]:
-        """How likely each kind of change is now; a kind with nothing to do has none."""
+        """Each kind of change's chance per second now; a kind with nothing to do has none."""
         new_card = (
             self.count(sm.DRAFT) < policy.DRAFT_TARGET
             and self.count(*OPEN_STATES) < policy.OPEN_CARDS_MAX
@@ -104,17 +104,18 @@ class Census:
             ask = policy.DECISION_OTHERWISE
         else:
             ask = 0.0
-        return {
+        per_thing = {
             "start_attempt": policy.PER_IDLE_LOOP * self.idle_loops,
             "finish_attempt": policy.PER_RUNNING_ATTEMPT * self.running,
             "pipeline": policy.PER_PIPELINE_CARD * self.count(*lifecycle.PIPELINE_STATES),
-            "stand_in": policy.PER_WAITING_CARD * waiting * (4 if self.warming_up else 1),
+            "stand_in": policy.PER_WAITING_CARD * waiting * (15 if self.warming_up else 1),
             "new_card": policy.NEW_CARD * new_card * (3 if self.warming_up else 1),
             "decision": ask,
             "decide": policy.PER_DECISION_DUE * max(0, self.decisions_due - 1),
             "alert": policy.ALERT,
             "acknowledge": policy.ACKNOWLEDGE * (self.unacknowledged_alerts > policy.ALERTS_KEEP),
         }
+        return {kind: policy.PER_SECOND * chance for kind, chance in per_thing.items()}
 
 
 _LANES = tuple(policy.PERSON_LANES)

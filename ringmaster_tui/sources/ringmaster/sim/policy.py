@@ -1,8 +1,10 @@
 """How the simulated orchestrator keeps the demo board moving: its targets and its pace.
 
-Every change happens to one card (or decision, or alert) at a time. How likely each kind
-of change is follows what the board holds, as if each card had its own chance to move
-on every step: a lane with more cards moves more often, an empty one not at all. A few
+The board moves in the clock's time, whatever the rate: each kind of change has a chance
+per second that follows what the board holds, as if each card had its own chance to
+move: a lane with more cards moves more often, an empty one not at all. A step makes at
+most one such change; a step where none is due streams a line of a running agent's
+output instead, so every step still writes (the rate stays the rate of writes). A few
 limits keep the flow steady and bounded: new cards arrive while DRAFT is short, plans are
 approved while few loops run, reviews pass while the pipeline has room, and the loops
 never fall below MIN_LOOPS (a loop that would leave goes round once more instead).
@@ -68,7 +70,9 @@ PERSON_LANES: dict[str, PersonLane] = {
 # Planning and approval ignore their keep and patience while too few loops run.
 WARM_UP_LANES = (sm.DRAFT, sm.PLANNING)
 
-# Each kind of change's chance, per thing it could happen to (see Census.weights).
+# Each kind of change's chance per second, per thing it could happen to, times
+# PER_SECOND (see Census.weights).
+PER_SECOND = 0.5
 PER_IDLE_LOOP = 1.0
 """Starting an agent on a loop card that has none running."""
 PER_RUNNING_ATTEMPT = 0.04
@@ -85,6 +89,15 @@ PER_DECISION_DUE = 0.01
 """The stand-in deciding a decision that waited long enough."""
 ALERT = 0.03
 ACKNOWLEDGE = 0.2
+
+
+# The longest gap between two steps counted as time for changes to happen in (a run
+# paused or slowed down does not come back to everything due at once).
+LONGEST_STEP_SECONDS = 5.0
+# The time a run's first step counts.
+FIRST_STEP_SECONDS = 1.0
+# The lines a running agent's output keeps while it streams.
+STREAMED_LINES = 40
 
 
 def stand_in(role: str) -> str:

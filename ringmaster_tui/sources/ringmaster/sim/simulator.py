@@ -17,6 +17,7 @@ import functools
 import hashlib
 import json
 import logging
+import math
 import random
 import threading
 from collections import Counter
@@ -90,6 +91,8 @@ class SimulationReport:
     decisions_auto_resolved: int = 0
     alerts: int = 0
     alerts_acknowledged: int = 0
+    output_lines: int = 0
+    """Lines streamed to running agents' output, on steps where nothing else was due."""
     log: tuple[str, ...] = ()
 
     @classmethod
@@ -108,6 +111,11 @@ class SimulationReport:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+# What is left of a run's duration when its steps' intervals, added up in floating
+# point, fall short of it by a rounding error.
+_NO_TIME_LEFT = 1e-6
 
 
 def run_simulation(
@@ -144,7 +152,7 @@ def run_simulation(
         while (
             not stop.is_set()
             and (steps is None or simulation.steps < steps)
-            and (deadline is None or pace.elapsed() < deadline)
+            and (deadline is None or deadline - pace.elapsed() > _NO_TIME_LEFT)
         ):
             simulation.step()
             if steps is not None and simulation.steps >= steps:
@@ -209,6 +217,7 @@ class Simulation:
         self.mark = database_mark(self.database)
         self.tally: Counter[str] = Counter()
         self.made: list[str] = []
+        self.last_step: datetime | None = None
 
     def __enter__(self) -> Simulation:
         return self
@@ -238,7 +247,15 @@ class Simulation:
         # its source over and writes the same rows again.
         seed = self.rnd.getrandbits(64)
         now = self.clock.now()
-        outcome = self.database.write_with_retry(lambda conn: self._change(conn, seed, now))
+        if self.last_step is None:
+            seconds = policy.FIRST_STEP_SECONDS
+        else:
+            seconds = (now - self.last_step).total_seconds()
+            seconds = min(max(0.0, seconds), policy.LONGEST_STEP_SECONDS)
+        self.last_step = now
+        outcome = self.database.write_with_retry(
+            lambda conn: self._change(conn, seed, now, seconds)
+        )
         tally = outcome.tally
         effect: str | None = outcome.effect
         if outcome.finishing is not None:
@@ -254,14 +271,16 @@ class Simulation:
         # database it wrote to draws new ones (Rows still checks each one).
         return Rows(conn, random.Random(seed), random.Random(f"{self.mark}/{seed}"))
 
-    def _change(self, conn: Connection, seed: int, now: datetime) -> _Outcome:
+    def _change(self, conn: Connection, seed: int, now: datetime, seconds: float) -> _Outcome:
+        """The change of a step that counts `seconds` of the clock's time."""
         rows = self._rows(conn, seed)
         rows.auto_resolve_expired(now)
         census = read_census(conn, now)
-        weights = {kind: weight for kind, weight in census.weights().items() if weight > 0}
-        if not weights:
-            return _Outcome("nothing: idle", rows.tally)
-        kind = rows.rnd.choices(list(weights), list(weights.values()))[0]
+        chances = {kind: chance for kind, chance in census.weights().items() if chance > 0}
+        # Something happens in `seconds` as in a Poisson process of the chances' sum.
+        if rows.rnd.random() >= 1.0 - math.exp(-sum(chances.values()) * seconds):
+            return _Outcome(_stream_output(rows, now) or "nothing: idle", rows.tally)
+        kind = rows.rnd.choices(list(chances), list(chances.values()))[0]
         if kind == "finish_attempt":
             finishing = _finishing(rows, now)
             if finishing is None:
@@ -502,6 +521,28 @@ def _after_attempt(rnd: random.Random, card: _Card, failed: bool) -> str | None:
         return lifecycle.fix_target(card.previous_state)
     # Moved by a person while its agent ran: the attempt ends, the card stays.
     return None
+
+
+_STREAMING = sa.select(attempts.c.id, attempts.c.output).where(attempts.c.status == "running")
+_STREAM = (
+    sa.update(attempts)
+    .where(attempts.c.id == sa.bindparam("attempt"), attempts.c.status == "running")
+    .values(output=sa.bindparam("streamed"))
+)
+
+
+def _stream_output(rows: Rows, now: datetime) -> str | None:
+    """A line of a running agent's output, as it prints it (the last lines kept)."""
+    running = rows.conn.execute(_STREAMING.order_by(attempts.c.id)).all()
+    if not running:
+        return None
+    attempt = rows.rnd.choice(running)
+    lines = (attempt.output or "").split("\n")
+    header, printed = lines[:1], [line for line in lines[1:] if line != "(running)"]
+    printed = [*printed, texts.progress_line(rows.rnd, now)][-policy.STREAMED_LINES :]
+    rows.conn.execute(_STREAM, {"attempt": attempt.id, "streamed": "\n".join(header + printed)})
+    rows.tally["output_lines"] += 1
+    return "output"
 
 
 def _pipeline(rows: Rows, census: Census, now: datetime) -> str | None:

@@ -741,6 +741,17 @@ def agent_log(
     return lines
 
 
+def progress_line(rnd: random.Random, at: datetime) -> str:
+    """One line a running agent prints while it works."""
+    roll = rnd.random()
+    stamp = at.strftime("[%H:%M:%S]")
+    if roll < 0.4:
+        return f"{stamp} assistant: {rnd.choice(THOUGHTS)}"
+    if roll < 0.7:
+        return f"{stamp} tool Edit (+{rnd.randint(1, 24)} -{rnd.randint(0, 12)})"
+    return f"{stamp} tool Bash tests → {rnd.randint(1, 3)} failed, {rnd.randint(8, 90)} passed"
+
+
 def commit_line(sha: str, message: str, at: datetime) -> str:
     return f"{at.strftime('[%H:%M:%S]')} tool Bash git commit → [{sha[:7]}] {message}"
 
