@@ -10,8 +10,9 @@ approved while few loops run, reviews pass while the pipeline has room, and the 
 never fall below MIN_LOOPS (a loop that would leave goes round once more instead).
 
 Where a person acts (planning, approval, review, archiving, decisions, alerts), the
-simulator stands in for them, but only for cards that have waited `PATIENCE` and never
-below the lane's `KEEP`: those stay for the user.
+simulator stands in for them, but only for what has waited its lane's `patience`, and
+never below the lane's `keep`: those stay for the user. While fewer than MIN_LOOPS run
+(an empty database, say) planning and approval hurry, to warm the board up.
 """
 
 from __future__ import annotations
@@ -38,8 +39,6 @@ DECISIONS_MAX = 5
 ALERTS_KEEP = 10
 # A pending decision waits this long before the stand-in may decide it.
 DECISION_PATIENCE = timedelta(minutes=1)
-# The stand-in decides a decision this often; the others run out and take their default.
-DECIDED_BY_STAND_IN = 0.5
 # Short timeouts, so decisions expiring to their default are seen within a demo.
 DECISION_TIMEOUT_MINUTES = (2, 3, 5, 8, 12)
 
@@ -85,8 +84,9 @@ NEW_CARD = 1.0
 DECISION_WHEN_FEW = 0.4
 """Asking for a decision while fewer than two wait."""
 DECISION_OTHERWISE = 0.05
-PER_DECISION_DUE = 0.01
-"""The stand-in deciding a decision that waited long enough."""
+PER_DECISION_DUE = 0.005
+"""The stand-in deciding a decision that waited long enough (all but one of them):
+about half are decided, the others run out and take their default."""
 ALERT = 0.03
 ACKNOWLEDGE = 0.2
 

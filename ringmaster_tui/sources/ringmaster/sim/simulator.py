@@ -610,13 +610,6 @@ def _decision(rows: Rows, census: Census, now: datetime) -> str | None:
     return f"decision {text.decision_type}"
 
 
-def _decide(rows: Rows, census: Census, now: datetime) -> str | None:
-    # Half of the due ones are left to run out and take their default.
-    if rows.rnd.random() >= policy.DECIDED_BY_STAND_IN:
-        return None
-    return standin.decide(rows, now)
-
-
 def _alert(rows: Rows, census: Census, now: datetime) -> str | None:
     card = _pick_card(rows, sm.ACTIVE_LOOP_STATES + lifecycle.PIPELINE_STATES)
     severities = list(ALERT_SEVERITY_WEIGHTS)
@@ -639,7 +632,7 @@ CHANGES: dict[str, Change] = {
     "stand_in": lambda rows, census, now: standin.take_a_card(rows, census, now),
     "new_card": _new_card,
     "decision": _decision,
-    "decide": _decide,
+    "decide": lambda rows, census, now: standin.decide(rows, now),
     "alert": _alert,
     "acknowledge": lambda rows, census, now: standin.acknowledge(rows, now),
 }
