@@ -84,7 +84,7 @@ NEW_CARD = 1.0
 DECISION_WHEN_FEW = 0.4
 """Asking for a decision while fewer than two wait."""
 DECISION_OTHERWISE = 0.05
-PER_DECISION_DUE = 0.005
+PER_DECISION_DUE = 0.01
 """The stand-in deciding a decision that waited long enough (all but one of them):
 about half are decided, the others run out and take their default."""
 ALERT = 0.03
