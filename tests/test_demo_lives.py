@@ -20,7 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from ringmaster_tui.domain.snapshot import BoardQuery
 from ringmaster_tui.domain.timefmt import sqlite_timestamp
+from ringmaster_tui.sources.registry import open_source
 from ringmaster_tui.sources.ringmaster import workflow as sm
 from ringmaster_tui.sources.ringmaster.schema import create_ringmaster_database
 from ringmaster_tui.sources.ringmaster.sim import policy
@@ -136,7 +138,25 @@ def test_every_lane_saw_cards_come_in_during_the_hour(hour: Hour) -> None:
 
 def test_cards_wait_for_a_person_in_every_lane_a_person_acts_on(hour: Hour) -> None:
     assert sorted(["DRAFT", "PLANNING", "REVIEW", "DONE", "FAILED"]) == PERSON_LANES
-    assert all(hour.lowest_waiting[lane] >= 1 for lane in PERSON_LANES), hour.lowest_waiting
+    # The stand-in never takes a lane below what it keeps for the user.
+    kept = {LANE_OF[state]: lane.keep for state, lane in policy.PERSON_LANES.items()}
+    assert set(kept) == set(PERSON_LANES)
+    for lane in PERSON_LANES:
+        assert hour.lowest_waiting[lane] >= kept[lane] >= 2, (lane, hour.lowest_waiting)
+
+
+def test_the_dashboard_shows_the_loops_running_after_the_hour(hour: Hour) -> None:
+    source = open_source(hour.db, read_only=True, user="reader")
+    try:
+        snapshot = source.snapshot(BoardQuery(), DEMO_NOW + HOUR)
+    finally:
+        source.close()
+
+    assert snapshot.totals.active_loops is not None
+    assert snapshot.totals.active_loops >= policy.MIN_LOOPS
+    assert len(snapshot.loops) >= policy.MIN_LOOPS
+    waiting = {lane.name: lane.count for lane in snapshot.lanes}
+    assert all(waiting[lane] for lane in PERSON_LANES), waiting
 
 
 def test_new_cards_arrive_and_old_done_ones_are_archived(hour: Hour) -> None:
