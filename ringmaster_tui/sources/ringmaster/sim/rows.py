@@ -7,7 +7,8 @@ from the same seed. `tally` counts what was written, under SimulationReport's fi
 
 The cards table has an AFTER UPDATE trigger that stamps updated_at with the real clock,
 so the demo inserts each card with its final figures and never updates it; only the
-simulator, which lives in the real clock, updates cards.
+simulator updates cards (on a simulated clock, their updated_at is still the real time;
+everything else it writes, moves included, carries its clock's time).
 """
 
 from __future__ import annotations
