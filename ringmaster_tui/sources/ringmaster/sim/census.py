@@ -91,7 +91,7 @@ class Census:
             return 0
         return max(0, min(held.waited, held.cards - lane.keep))
 
-    def weights(self) -> dict[str, float]:
+    def chances(self) -> dict[str, float]:
         """Each kind of change's chance per second now; a kind with nothing to do has none."""
         new_card = (
             self.count(sm.DRAFT) < policy.DRAFT_TARGET

@@ -70,7 +70,7 @@ PERSON_LANES: dict[str, PersonLane] = {
 WARM_UP_LANES = (sm.DRAFT, sm.PLANNING)
 
 # Each kind of change's chance per second, per thing it could happen to, times
-# PER_SECOND (see Census.weights).
+# PER_SECOND (see Census.chances).
 PER_SECOND = 0.5
 PER_IDLE_LOOP = 1.0
 """Starting an agent on a loop card that has none running."""

@@ -276,7 +276,7 @@ class Simulation:
         rows = self._rows(conn, seed)
         rows.auto_resolve_expired(now)
         census = read_census(conn, now)
-        chances = {kind: chance for kind, chance in census.weights().items() if chance > 0}
+        chances = {kind: chance for kind, chance in census.chances().items() if chance > 0}
         # Something happens in `seconds` as in a Poisson process of the chances' sum.
         if rows.rnd.random() >= 1.0 - math.exp(-sum(chances.values()) * seconds):
             return _Outcome(_stream_output(rows, now) or "nothing: idle", rows.tally)
