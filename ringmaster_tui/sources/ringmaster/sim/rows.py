@@ -7,7 +7,8 @@ from the same seed. `tally` counts what was written, under SimulationReport's fi
 
 The cards table has an AFTER UPDATE trigger that stamps updated_at with the real clock,
 so the demo inserts each card with its final figures and never updates it; only the
-simulator, which lives in the real clock, updates cards.
+simulator updates cards (on a simulated clock, their updated_at is still the real time;
+everything else it writes, moves included, carries its clock's time).
 """
 
 from __future__ import annotations
@@ -38,6 +39,46 @@ errors = TABLES["errors"]
 deployments = TABLES["deployments"]
 decisions = TABLES["decisions"]
 criteria = TABLES["acceptance_criteria"]
+
+
+# Built once: building a statement costs more than running it, step after step.
+_INSERT = {name: sa.insert(table) for name, table in TABLES.items()}
+_ID_TAKEN = {
+    name: sa.select(table.c.id).where(table.c.id == sa.bindparam("id"))
+    for name, table in TABLES.items()
+    if "id" in table.c
+}
+_ADD_TO_CARD = (
+    sa.update(cards)
+    .where(cards.c.id == sa.bindparam("card"))
+    .values(
+        loop_iteration=sa.func.coalesce(cards.c.loop_iteration, 0) + sa.bindparam("iterations"),
+        total_cost_usd=sa.func.round(
+            sa.func.coalesce(cards.c.total_cost_usd, 0.0) + sa.bindparam("cost"), 4
+        ),
+        total_time_spent_ms=sa.func.coalesce(cards.c.total_time_spent_ms, 0) + sa.bindparam("time"),
+        error_count=sa.func.coalesce(cards.c.error_count, 0) + sa.bindparam("errors"),
+    )
+)
+_LOOP_ITERATION = sa.select(cards.c.loop_iteration).where(cards.c.id == sa.bindparam("card"))
+_DEADLINE = sa.func.datetime(
+    decisions.c.requested_at,
+    sa.literal("+") + sa.cast(decisions.c.timeout_minutes, sa.Text) + " minutes",
+)
+_AUTO_RESOLVE = (
+    sa.update(decisions)
+    .where(
+        decisions.c.status == "pending",
+        decisions.c.timeout_minutes.is_not(None),
+        sa.bindparam("now") >= _DEADLINE,
+    )
+    .values(
+        status="auto_resolved",
+        decided_by="auto",
+        decided_at=sa.bindparam("now"),
+        choice=decisions.c.default_option,
+    )
+)
 
 
 def random_uuid(rnd: random.Random) -> str:
@@ -71,15 +112,14 @@ class Rows:
         if "id" not in values:
             values["id"] = self.new_id(table)
         # Values as parameters, not in the statement: its compiled form is cached.
-        self.conn.execute(sa.insert(TABLES[table]), values)
+        self.conn.execute(_INSERT[table], values)
         return str(values["id"])
 
     def new_id(self, table: str) -> str:
         """A random UUID that no row of `table` has (looked up by its primary key)."""
-        column = TABLES[table].c.id
         while True:
             candidate = random_uuid(self.ids)
-            if self.conn.execute(sa.select(column).where(column == candidate)).first() is None:
+            if self.conn.execute(_ID_TAKEN[table], {"id": candidate}).first() is None:
                 return candidate
 
     # --- projects and cards ---
@@ -141,23 +181,15 @@ class Rows:
         errors: int = 0,
     ) -> int:
         """Add to the card's loop figures (live only: see above); its new loop_iteration."""
-        self.conn.execute(
-            sa.update(cards)
-            .where(cards.c.id == card_id)
-            .values(
-                loop_iteration=sa.func.coalesce(cards.c.loop_iteration, 0) + iterations,
-                total_cost_usd=sa.func.round(
-                    sa.func.coalesce(cards.c.total_cost_usd, 0.0) + cost_usd, 4
-                ),
-                total_time_spent_ms=sa.func.coalesce(cards.c.total_time_spent_ms, 0) + time_ms,
-                error_count=sa.func.coalesce(cards.c.error_count, 0) + errors,
-            )
-        )
-        return int(
-            self.conn.execute(
-                sa.select(cards.c.loop_iteration).where(cards.c.id == card_id)
-            ).scalar_one()
-        )
+        figures = {
+            "card": card_id,
+            "iterations": iterations,
+            "cost": cost_usd,
+            "time": time_ms,
+            "errors": errors,
+        }
+        self.conn.execute(_ADD_TO_CARD, figures)
+        return int(self.conn.execute(_LOOP_ITERATION, {"card": card_id}).scalar_one())
 
     def open_pull_request(self, card: CardRef) -> None:
         number = self.rnd.randint(100, 9999)
@@ -169,11 +201,13 @@ class Rows:
 
     # --- moves ---
 
-    def move(self, card_id: str, from_state: str, to_state: str) -> bool:
-        """A live system move (compare-and-set), recorded as the simulator's."""
+    def move(
+        self, card_id: str, from_state: str, to_state: str, at: datetime | None = None
+    ) -> bool:
+        """A live system move (compare-and-set), recorded as the simulator's, at `at`."""
         trigger = lifecycle.system_trigger(from_state, to_state)
         moved = move_card(
-            self.conn, card_id, from_state, to_state, trigger, lifecycle.SIMULATOR_ACTOR
+            self.conn, card_id, from_state, to_state, trigger, lifecycle.SIMULATOR_ACTOR, at
         )
         self.tally["transitions"] += moved
         return moved
@@ -383,24 +417,7 @@ class Rows:
 
     def auto_resolve_expired(self, now: datetime) -> None:
         """Settle pending decisions whose time ran out with their default, as `auto`."""
-        deadline = sa.func.datetime(
-            decisions.c.requested_at,
-            sa.literal("+") + sa.cast(decisions.c.timeout_minutes, sa.Text) + " minutes",
-        )
-        resolved = self.conn.execute(
-            sa.update(decisions)
-            .where(
-                decisions.c.status == "pending",
-                decisions.c.timeout_minutes.is_not(None),
-                deadline <= sqlite_timestamp(now),
-            )
-            .values(
-                status="auto_resolved",
-                decided_by="auto",
-                decided_at=sqlite_timestamp(now),
-                choice=decisions.c.default_option,
-            )
-        )
+        resolved = self.conn.execute(_AUTO_RESOLVE, {"now": sqlite_timestamp(now)})
         self.tally["decisions_auto_resolved"] += resolved.rowcount
 
     def alert(

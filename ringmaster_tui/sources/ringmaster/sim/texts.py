@@ -297,6 +297,18 @@ def card_text(rnd: random.Random, spec: ProjectSpec) -> CardText:
     return CardText(title, description, task_prompt, criteria, labels)
 
 
+def criteria_for(rnd: random.Random, spec: ProjectSpec, title: str) -> tuple[str, ...]:
+    """Acceptance criteria a planner writes for a card that arrived without any."""
+    module = module_of(title)
+    values = {
+        "subject": f"the {module} change",
+        "Subject": f"The {module} change",
+        "module": module,
+        "test_command": LANGUAGES[spec.language].test_command,
+    }
+    return tuple(c.format(**values) for c in rnd.sample(CRITERIA, rnd.randint(2, 3)))
+
+
 # --- source files an agent writes ---
 
 
@@ -727,6 +739,17 @@ def agent_log(
             "committing the work in progress for the next iteration."
         )
     return lines
+
+
+def progress_line(rnd: random.Random, at: datetime) -> str:
+    """One line a running agent prints while it works."""
+    roll = rnd.random()
+    stamp = at.strftime("[%H:%M:%S]")
+    if roll < 0.4:
+        return f"{stamp} assistant: {rnd.choice(THOUGHTS)}"
+    if roll < 0.7:
+        return f"{stamp} tool Edit (+{rnd.randint(1, 24)} -{rnd.randint(0, 12)})"
+    return f"{stamp} tool Bash tests → {rnd.randint(1, 3)} failed, {rnd.randint(8, 90)} passed"
 
 
 def commit_line(sha: str, message: str, at: datetime) -> str:
