@@ -70,7 +70,9 @@ def live_table(ctx: ReadContext, query: BoardQuery) -> TableData:
     text = query.text_of(VIEW_ID)
     if text.strip():
         where.append(episode_text(text))
-    total = int(ctx.scalar(sa.select(sa.func.count()).select_from(episodes).where(*where)) or 0)
+    active = sa.select(episodes.c.id).where(*where)
+    episode_count = int(ctx.scalar(sa.select(sa.func.count()).select_from(active.subquery())) or 0)
+    total = episode_count + _tail_rows(ctx, active)
     found = ctx.rows(
         sa.select(
             episodes.c.id,
@@ -106,14 +108,29 @@ def live_table(ctx: ReadContext, query: BoardQuery) -> TableData:
         stalled_count += mark == STALLED
         rows.append(_episode_row(row, got.count, got.success_share, last, mark, ctx))
         rows.extend(_step_row(step, row.id, mark, ctx) for step in tails.get(row.id, ()))
-    summary = "active episodes" + (f" · {stalled_count} stalled" if stalled_count else "")
+    summary = f"rows: {episode_count:,} active episode{'' if episode_count == 1 else 's'}"
+    summary += " and their latest steps"
+    if stalled_count:
+        summary += f" · {stalled_count} stalled"
     return TableData(
         columns=COLUMNS,
-        rows=tuple(rows),
+        rows=tuple(rows[: query.list_limit]),
         total=total,
         summary=summary,
         empty="No episode is active.",
     )
+
+
+def _tail_rows(ctx: ReadContext, active: sa.Select[Any]) -> int:
+    """How many step rows the active episodes' tails have in all (TAIL_STEPS at most each)."""
+    per_episode = (
+        sa.select(sa.func.count().label("n"))
+        .where(steps.c.episode_id.in_(active))
+        .group_by(steps.c.episode_id)
+        .subquery()
+    )
+    capped = sa.case((per_episode.c.n > TAIL_STEPS, TAIL_STEPS), else_=per_episode.c.n)
+    return int(ctx.scalar(sa.select(sa.func.coalesce(sa.func.sum(capped), 0))) or 0)
 
 
 def latest_steps(ctx: ReadContext, episode_ids: list[str]) -> dict[str, list[Row[Any]]]:
