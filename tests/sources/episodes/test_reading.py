@@ -58,11 +58,11 @@ def test_a_card_shows_task_type_domain_steps_share_duration_and_success_rate(
         "auth",
         "steps 5",
         "ok 80%",
-        "⏱40m",
+        "for 40m",
         f"rate {MISSING}",
     ]
     done = [fact_text(f) for f in cards["e-done"].facts]
-    assert done == ["analysis", "auth", "steps 3", "ok 100%", "⏱1h00m", "rate 90%"]
+    assert done == ["analysis", "auth", "steps 3", "ok 100%", "for 1h00m", "rate 90%"]
     stuck = [fact_text(f) for f in cards["e-stuck"].facts]
     assert stuck[0] == "STALLED" and "ok 50%" in stuck
     assert [fact_text(f) for f in cards["e-quiet"].facts][:2] == ["STALLED", "code_generation"]

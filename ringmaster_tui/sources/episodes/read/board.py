@@ -123,7 +123,7 @@ def card_facts(row: Row[Any], stats: StepStats, now: datetime) -> tuple[Fact, ..
             label="ok ",
             tone=Tone.BAD if share is not None and share < 0.5 else Tone.PLAIN,
         ),
-        number_fact(FactKind.DURATION, duration_seconds(row, now), label="⏱"),
+        number_fact(FactKind.DURATION, duration_seconds(row, now), label="for "),
         number_fact(FactKind.PERCENT, row.success_rate, label="rate "),
     ]
     if stalled(str(row.status), stats, to_moment(row.created_at), now):
