@@ -54,18 +54,18 @@ def test_a_card_shows_task_type_domain_steps_share_duration_and_success_rate(
     login = cards["e-login"]
     assert login.title == "Fix the login redirect loop"
     assert [fact_text(f) for f in login.facts] == [
-        "debugging",
-        "auth",
         "steps 5",
         "ok 80%",
         "for 40m",
         f"rate {MISSING}",
+        "debugging",
+        "auth",
     ]
     done = [fact_text(f) for f in cards["e-done"].facts]
-    assert done == ["analysis", "auth", "steps 3", "ok 100%", "for 1h00m", "rate 90%"]
+    assert done == ["steps 3", "ok 100%", "for 1h00m", "rate 90%", "analysis", "auth"]
     stuck = [fact_text(f) for f in cards["e-stuck"].facts]
     assert stuck[0] == "STALLED" and "ok 50%" in stuck
-    assert [fact_text(f) for f in cards["e-quiet"].facts][:2] == ["STALLED", "code_generation"]
+    assert [fact_text(f) for f in cards["e-quiet"].facts][:2] == ["STALLED", "steps 0"]
 
 
 def test_the_filter_reads_context_task_type_and_domain(source: EpisodesSource) -> None:
