@@ -13,7 +13,7 @@ from ringmaster_tui.sources.episodes.source import EpisodesSource
 
 class EpisodesKind:
     name = "episodes"
-    title = "episodic memory store"
+    title = "memory store"
     # embeddings (1.1.0) and the FTS table are optional: older databases lack them.
     required_tables: tuple[str, ...] = ("episodes", "steps", "patterns")
 

@@ -70,7 +70,7 @@ def utc_now() -> datetime:
 
 class EpisodesSource(EngineSource):
     kind = "episodes"
-    title = "episodic memory store"
+    title = "memory store"
     workflow = wf.WORKFLOW
     capabilities = CAPABILITIES
 

@@ -63,7 +63,7 @@ def test_init_makes_the_seeds_tables_indexes_column_and_fts(
 ) -> None:
     db = tmp_path / "memory.db"
     assert main(["init", str(db), "--source", "episodes"]) == 0
-    assert "episodic memory store" in capsys.readouterr().out
+    assert "with the memory store schema" in capsys.readouterr().out
     assert {"episodes", "steps", "patterns", "embeddings", "episodes_fts"} <= objects(db, "table")
     seed_indexes = {
         "idx_episodes_domain",
