@@ -197,3 +197,16 @@ def test_broken_metadata_is_shown_as_stored(source: EpisodesSource) -> None:
     metadata = next(s for s in detail.sections if s.title == "Metadata").json_value
     assert metadata is not None and metadata.broken == "{not json"
     assert source.card_detail("no-such-episode", NOW) is None
+
+
+def test_the_live_view_reads_only_the_rows_asked_for(source: EpisodesSource) -> None:
+    query = BoardQuery(lists=frozenset({"loops"}), list_limit=5)
+    data = source.snapshot(query, NOW).tables["loops"]
+    assert [row.id for row in data.rows] == [
+        "e:e-login",
+        "s:e-login-s3",
+        "s:e-login-s4",
+        "s:e-login-s5",
+        "e:e-stuck",
+    ]
+    assert data.total == 8  # the header says "5 loaded" of them

@@ -89,7 +89,6 @@ def live_table(ctx: ReadContext, query: BoardQuery) -> TableData:
     )
     ids = [row.id for row in found]
     stats = step_stats(ctx, ids)
-    tails = latest_steps(ctx, ids)
     # What moves now first: the episode that wrote last on top; the silent sink.
     ordered = sorted(
         found,
@@ -99,9 +98,17 @@ def live_table(ctx: ReadContext, query: BoardQuery) -> TableData:
         ),
         reverse=True,
     )
+    # Only the episodes whose rows fit in the rows asked for have their tails read.
+    shown, room = [], query.list_limit
+    for row in ordered:
+        if room <= 0:
+            break
+        shown.append(row)
+        room -= 1 + min(stats.get(row.id, NO_STEPS).count, TAIL_STEPS)
+    tails = latest_steps(ctx, [row.id for row in shown])
     rows: list[TableRow] = []
     stalled_count = 0
-    for row in ordered:
+    for row in shown:
         got = stats.get(row.id, NO_STEPS)
         last = last_activity(got, to_moment(row.created_at))
         mark = STALLED if is_stalled(last, ctx.now) else LIVE
@@ -111,7 +118,7 @@ def live_table(ctx: ReadContext, query: BoardQuery) -> TableData:
     summary = f"rows: {episode_count:,} active episode{'' if episode_count == 1 else 's'}"
     summary += " and their latest steps"
     if stalled_count:
-        summary += f" · {stalled_count} stalled"
+        summary += f" · {stalled_count} stalled" + ("" if len(shown) == len(found) else " shown")
     return TableData(
         columns=COLUMNS,
         rows=tuple(rows[: query.list_limit]),
