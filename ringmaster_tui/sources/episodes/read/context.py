@@ -52,6 +52,13 @@ class ReadContext:
         return (*tables, *columns)
 
 
+def seconds_of_ms(value: object) -> float | None:
+    """A duration_ms column as seconds; None for NULL or what is no number (text, junk)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return value / 1000
+
+
 def like_pattern(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"

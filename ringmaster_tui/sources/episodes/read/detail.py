@@ -22,7 +22,12 @@ from ringmaster_tui.domain.views import (
     text_fact,
 )
 from ringmaster_tui.sources.episodes.read.board import duration_seconds
-from ringmaster_tui.sources.episodes.read.context import ReadContext, like_pattern, title_of
+from ringmaster_tui.sources.episodes.read.context import (
+    ReadContext,
+    like_pattern,
+    seconds_of_ms,
+    title_of,
+)
 from ringmaster_tui.sources.episodes.read.live import success_fact
 from ringmaster_tui.sources.episodes.read.stats import NO_STEPS, stalled, step_stats
 from ringmaster_tui.sources.episodes.schema import embeddings, episodes, patterns, steps
@@ -127,7 +132,7 @@ def _steps(ctx: ReadContext, episode_id: str, count: int) -> DetailSection:
                 text_fact(step.result),
                 number_fact(
                     FactKind.DURATION,
-                    None if step.duration_ms is None else step.duration_ms / 1000,
+                    seconds_of_ms(step.duration_ms),
                 ),
                 success_fact(step.success),
             )

@@ -30,6 +30,7 @@ from ringmaster_tui.sources.episodes.read.context import (
     CONTEXT_CHARS,
     ReadContext,
     episode_text,
+    seconds_of_ms,
     title_of,
 )
 from ringmaster_tui.sources.episodes.read.stats import NO_STEPS, last_activity, step_stats
@@ -223,7 +224,7 @@ def _step_row(step: Row[Any], episode_id: str, mark: str, ctx: ReadContext) -> T
             "ok": success_fact(step.success),
             "took": number_fact(
                 FactKind.DURATION,
-                None if step.duration_ms is None else step.duration_ms / 1000,
+                seconds_of_ms(step.duration_ms),
             ),
             "since": text_fact(age(to_moment(step.timestamp), ctx.now)),
         },
