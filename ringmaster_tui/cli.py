@@ -283,18 +283,13 @@ def print_status(source: Source, *, as_json: bool) -> None:
     if status["warning"]:
         print(f"WARNING: {status['warning']}")
     print("  ".join(f"{lane} {count}" for lane, count in status["lanes"].items()))
-    # Only what this kind of database has (a total is None where it has no such thing).
-    parts = [
-        f"{name.replace('_', ' ')} {status[name]}"
-        for name in ("active_loops", "unresolved_errors", "pending_decisions")
-        if status[name] is not None
-    ]
-    if status["unacknowledged_alerts"] is not None:
-        parts.append(
-            f"unacknowledged alerts {status['unacknowledged_alerts']} "
-            f"({status['critical_alerts']} critical)"
-        )
-    print(" · ".join(parts), flush=True)
+    print(
+        f"active loops {status['active_loops']} · unresolved errors "
+        f"{status['unresolved_errors']} · pending decisions {status['pending_decisions']} · "
+        f"unacknowledged alerts {status['unacknowledged_alerts']} "
+        f"({status['critical_alerts']} critical)",
+        flush=True,
+    )
     for missing in status["unavailable"]:
         kind = "column" if "." in missing else "table"
         print(f"(no {missing} {kind} in this database)")
