@@ -1,0 +1,1 @@
+"""The episodic memory store (seed 004) as a source kind."""

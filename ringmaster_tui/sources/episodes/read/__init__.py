@@ -1,0 +1,1 @@
+"""Reading the episodic memory store: one module per view, on one read context."""

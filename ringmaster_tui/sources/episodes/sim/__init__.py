@@ -1,0 +1,1 @@
+"""Demo data and a simulated agent for the episodic memory store."""
