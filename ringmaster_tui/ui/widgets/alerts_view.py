@@ -115,11 +115,16 @@ class AlertsView(RowListView[AlertView]):
         self.post_message(AcknowledgeAlerts((alert.id,)))
 
     def action_acknowledge_all(self) -> None:
+        # The ids are taken now, from the rows on screen: rows a later refresh brings in
+        # while the question is asked are not part of what the user says yes to.
         ids = self.shown_unacknowledged()
         if not ids:
             self.notify("No alert shown needs acknowledging.")
             return
-        self.post_message(AcknowledgeAlerts(ids))
+        unacknowledged = (
+            self.counted(self.snapshot, "unacknowledged", len(ids)) if self.snapshot else len(ids)
+        )
+        self.post_message(AcknowledgeAlerts(ids, bulk=True, more=max(unacknowledged - len(ids), 0)))
 
     def action_toggle_acknowledged(self) -> None:
         self.show_acknowledged = not self.show_acknowledged
