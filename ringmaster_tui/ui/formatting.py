@@ -42,7 +42,7 @@ def money_spent(amounts: Sequence[float | None]) -> str:
 
 # How much of a filter's text a header or a message quotes: a pasted page would
 # otherwise push the rest of the line, and the list, off the screen.
-QUOTED_FILTER_CHARS = 60
+QUOTED_FILTER_CHARS = 40
 
 
 def quoted_filter(text: str) -> str:

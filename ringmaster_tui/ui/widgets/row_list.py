@@ -199,7 +199,6 @@ class RowListView(DashboardView, Generic[ItemT]):
         if text:
             header.append("  filter ", self.style("dim"))
             header.append_text(safe_text(quoted_filter(text)))
-        header.no_wrap, header.overflow = True, "ellipsis"
         self._header.update(header)
         self.render_rows(select_first=filter_changed and bool(text))
 
