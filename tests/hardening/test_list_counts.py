@@ -65,6 +65,7 @@ ACKNOWLEDGE_AS_BOB = (
 def build_many_alerts(db: Path) -> None:
     """The standard board and 505 more unacknowledged warnings, an hour old and older."""
     b = build_standard_board(db)
+    b.conn.execute("BEGIN")  # one commit, not one per row
     b.conn.executemany(
         INSERT_ALERT,
         [
@@ -72,6 +73,7 @@ def build_many_alerts(db: Path) -> None:
             for n in range(OPEN_ALERTS - 2)
         ],
     )
+    b.conn.execute("COMMIT")
     b.close()
 
 
@@ -123,6 +125,7 @@ async def test_the_alerts_header_counts_every_match_and_says_how_many_are_loaded
 async def test_the_decisions_header_counts_every_pending_one(tmp_path: Path) -> None:
     db = tmp_path / "decisions.db"
     b = build_standard_board(db)
+    b.conn.execute("BEGIN")  # one commit, not one per row
     b.conn.executemany(
         "INSERT INTO decisions (id, decision_type, summary, options, status, requested_at)"
         " VALUES (?, 'architecture', ?, '[\"yes\", \"no\"]', 'pending', ?)",
@@ -131,6 +134,7 @@ async def test_the_decisions_header_counts_every_pending_one(tmp_path: Path) -> 
             for n in range(PENDING_DECISIONS - 2)
         ],
     )
+    b.conn.execute("COMMIT")
     b.close()
     async with make_app(db).run_test(size=SIZE) as pilot:
         view = await open_view(pilot, "decisions", DecisionsView)

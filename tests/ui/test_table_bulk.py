@@ -102,11 +102,13 @@ def incidents_app(db: Path) -> tuple[RingmasterApp, IncidentsSource]:
 def incidents_db(tmp_path: Path) -> Path:
     db = tmp_path / "incidents.db"
     b = build_standard_board(db)
+    b.conn.execute("BEGIN")  # one commit, not one per row
     b.conn.executemany(
         "INSERT INTO alerts (id, severity, alert_type, source, message, created_at)"
         " VALUES (?, 'warning', 'stuck', 'monitor', ?, ?)",
         [(f"many-{n:03}", f"Incident {n}", ago(hours=1, minutes=n)) for n in range(298)],
     )
+    b.conn.execute("COMMIT")
     b.close()
     return db
 
