@@ -246,3 +246,32 @@ async def test_big_x_answered_no_writes_nothing(alerts_db: Path) -> None:
         await settle(pilot)
 
     assert len(unacknowledged(alerts_db)) == OPEN_ALERTS
+
+
+def test_the_outcome_names_what_became_of_each_alert_not_acknowledged(alerts_db: Path) -> None:
+    second_process(alerts_db, ACKNOWLEDGE_AS_BOB, [["bulk-000"], ["bulk-001"]])
+    second_process(alerts_db, "DELETE FROM alerts WHERE id = ?", [["bulk-002"]])
+    source = open_source(alerts_db, user=ME)
+
+    one_taken = source.acknowledge_alerts(["bulk-000"])
+    one_gone = source.acknowledge_alerts(["bulk-002"])
+    mixed = source.acknowledge_alerts(["bulk-001", "bulk-002", "bulk-003", "bulk-003"])
+    again = source.acknowledge_alerts(["bulk-001", "bulk-003"])
+    source.close()
+
+    assert (one_taken.ok, one_taken.message) == (
+        False,
+        "That alert was already acknowledged by bob; nothing was written.",
+    )
+    assert one_gone.message == "That alert no longer exists; nothing was written."
+    assert (mixed.ok, mixed.changed) == (True, 1)  # the same id twice counts once
+    assert mixed.message == (
+        "Acknowledged 1 of the 3 alerts; 1 was already acknowledged by someone else (bob); "
+        "1 no longer exists."
+    )
+    assert (again.ok, again.changed) == (False, 0)
+    assert again.message == (
+        "Nothing was written: of the 2 alerts, 2 were already acknowledged by someone else "
+        f"(bob, {ME})."
+    )
+    assert acknowledged_by(alerts_db, ME) == {"bulk-003"}

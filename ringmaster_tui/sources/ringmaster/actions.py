@@ -216,6 +216,14 @@ def _acknowledged_outcome(
     acknowledged by someone else meanwhile, `gone` no longer exist."""
     if changed == asked:
         return Outcome(ok=True, message=f"Acknowledged {_alerts(changed)}.", changed=changed)
+    if asked == 1:
+        if earlier:
+            who = (earlier[0].acknowledged_by or "someone else")[:NAME_CHARS]
+            return Outcome(
+                ok=False,
+                message=f"That alert was already acknowledged by {who}; nothing was written.",
+            )
+        return Outcome(ok=False, message="That alert no longer exists; nothing was written.")
     rest: list[str] = []
     if earlier:
         names = sorted({(row.acknowledged_by or "someone")[:NAME_CHARS] for row in earlier})
