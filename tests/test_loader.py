@@ -12,6 +12,7 @@ from sqlalchemy import event
 
 from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
 from ringmaster_tui.domain.values import JsonText
+from ringmaster_tui.engines.text import register_text_functions
 from ringmaster_tui.sources.base import Source
 from ringmaster_tui.sources.registry import open_source
 from tests.builders import NOW, DbBuilder, ago, build_standard_board
@@ -344,6 +345,7 @@ def test_every_refresh_query_uses_an_index(board: Source, query: BoardQuery) -> 
     statements = _refresh_statements(board, query)
     assert len(statements) > 10
     conn = sqlite3.connect(board.engine.path)
+    register_text_functions(conn)  # the filters fold case as the engine does
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     for statement, parameters in statements:
         plan = conn.execute(f"EXPLAIN QUERY PLAN {statement}", parameters).fetchall()

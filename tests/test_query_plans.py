@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import event
 
 from ringmaster_tui.domain.snapshot import BoardQuery
+from ringmaster_tui.engines.text import register_text_functions
 from ringmaster_tui.sources.base import Source
 from ringmaster_tui.sources.registry import open_source
 from tests.builders import NOW
@@ -73,6 +74,7 @@ def _statements(source: Source, run: Callable[[], object]) -> list[tuple[str, An
 def _full_scans(source: Source, statements: list[tuple[str, Any]]) -> list[str]:
     """Each plan step that reads a table row by row, with its statement."""
     conn = sqlite3.connect(source.engine.path)
+    register_text_functions(conn)  # the filters fold case as the engine does
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     found = []
     for statement, parameters in statements:
@@ -119,6 +121,7 @@ def test_no_refresh_query_scans_a_large_table(source: Source, query: BoardQuery)
 def test_the_text_filter_reads_the_trigram_index(source: Source) -> None:
     statements = _statements(source, lambda: source.snapshot(BoardQuery(text="billing"), NOW))
     conn = sqlite3.connect(source.engine.path)
+    register_text_functions(conn)  # the filters fold case as the engine does
     plans = [
         row[3]
         for statement, parameters in statements
@@ -129,6 +132,7 @@ def test_the_text_filter_reads_the_trigram_index(source: Source) -> None:
 
 def test_detail_queries_read_by_key(source: Source) -> None:
     conn = sqlite3.connect(source.engine.path)
+    register_text_functions(conn)  # the filters fold case as the engine does
     card = conn.execute("SELECT id FROM cards WHERE state = 'coding' LIMIT 1").fetchone()[0]
     error = conn.execute("SELECT id FROM errors LIMIT 1").fetchone()[0]
     decision = conn.execute("SELECT id FROM decisions LIMIT 1").fetchone()[0]

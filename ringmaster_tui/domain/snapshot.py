@@ -155,6 +155,15 @@ class Totals(Frozen):
     critical_alerts: int | None
 
 
+class ListCount(Frozen):
+    """How many rows of one list view match its filters, however few of them were read
+    (a list reads a screenful or two; its header says how many there are in all)."""
+
+    matching: int
+    parts: dict[str, int] = Field(default_factory=dict)
+    """Named counts among them the view's header shows ("critical", "settled")."""
+
+
 class Urgent(Frozen):
     """Something that calls a human now: a pending decision or an unacknowledged critical
     alert. The newest few are in every snapshot, whatever the lists' filters."""
@@ -229,6 +238,9 @@ class Snapshot(Frozen):
     table's view says so instead of failing; a missing column reads as unknown."""
     tables: dict[str, TableData] = Field(default_factory=dict)
     """The source's own table views' content, by view id (those the query lists)."""
+    list_counts: dict[str, ListCount] = Field(default_factory=dict)
+    """For each list of LIST_VIEWS read, how many rows match its filters in all; a view
+    without one counts the rows it has."""
 
     def same_content(self, other: Snapshot) -> bool:
         """Would show exactly what `other` shows: equal in all but when it was taken."""

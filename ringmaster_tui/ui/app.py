@@ -613,9 +613,19 @@ class RingmasterApp(PasteGuardApp[int]):
 
     @on(AcknowledgeAlerts)
     def _acknowledge(self, message: AcknowledgeAlerts) -> None:
-        if self._writes_allowed("Acknowledging"):
-            alert_ids = message.alert_ids
-            self._write(lambda: self.source.acknowledge_alerts(alert_ids), undoing=False)
+        if not self._writes_allowed("Acknowledging"):
+            return
+        alert_ids = message.alert_ids
+
+        def run(yes: bool | None = True) -> None:
+            if yes:
+                self._write(lambda: self.source.acknowledge_alerts(alert_ids), undoing=False)
+
+        if not message.bulk:
+            run()
+            return
+        question = bulk_question("Acknowledge", len(alert_ids), "alert", message.more)
+        self.push_screen(ConfirmScreen("Acknowledge alerts", Text(question)), run)
 
     @on(RowActionRequested)
     def _row_action(self, message: RowActionRequested) -> None:
@@ -632,9 +642,7 @@ class RingmasterApp(PasteGuardApp[int]):
                 self._write(lambda: self.source.act(view_id, action.action, rows), undoing=False)
 
         if action.bulk:
-            question = f"{action.label}: the {len(rows)} row{'' if len(rows) == 1 else 's'} listed?"
-            if message.more > 0:
-                question += f" {message.more} more match; scroll down to load them first."
+            question = bulk_question(action.label, len(rows), "row", message.more)
         elif action.confirm:
             question = action.confirm
         else:
@@ -803,6 +811,14 @@ def _read_for(
         screen.post_message(loaded(None, _first_line(exc)))
     else:
         screen.post_message(loaded(found))
+
+
+def bulk_question(label: str, listed: int, noun: str, more: int) -> str:
+    """The confirmation of a bulk action: it names exactly the rows it will act on."""
+    question = f"{label}: the {listed:,} {noun}{'' if listed == 1 else 's'} listed?"
+    if more > 0:
+        question += f" {more:,} more match; scroll down to load them first."
+    return question
 
 
 def _first_line(exc: BaseException) -> str:

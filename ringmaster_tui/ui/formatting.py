@@ -40,6 +40,18 @@ def money_spent(amounts: Sequence[float | None]) -> str:
     return text
 
 
+# How much of a filter's text a header or a message quotes: a pasted page would
+# otherwise push the rest of the line, and the list, off the screen.
+QUOTED_FILTER_CHARS = 40
+
+
+def quoted_filter(text: str) -> str:
+    """The filter as a header or message quotes it: “text”, cut with an ellipsis."""
+    if len(text) > QUOTED_FILTER_CHARS:
+        text = text[: QUOTED_FILTER_CHARS - 1] + "…"
+    return f"“{text}”"
+
+
 def count(value: int | None) -> str:
     return MISSING if value is None else f"{value:,}"
 

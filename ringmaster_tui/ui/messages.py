@@ -190,9 +190,14 @@ class ResolveError(Message):
 
 
 class AcknowledgeAlerts(Message):
-    def __init__(self, alert_ids: tuple[str, ...]) -> None:
+    """Acknowledge exactly `alert_ids` (those the user saw). A bulk request is confirmed
+    first, naming how many, and how many `more` match beyond those listed."""
+
+    def __init__(self, alert_ids: tuple[str, ...], *, bulk: bool = False, more: int = 0) -> None:
         super().__init__()
         self.alert_ids = alert_ids
+        self.bulk = bulk
+        self.more = more
 
 
 class OpenDecision(Message):

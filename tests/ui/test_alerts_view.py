@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
+from ringmaster_tui.ui.screens.confirm import ConfirmScreen
 from ringmaster_tui.ui.widgets.alerts_view import AlertsView
 from tests.builders import DbBuilder, ago
 from tests.ui.helpers import Notes, screen_text, settle, until
@@ -32,6 +35,13 @@ def views_db(tmp_path: Path) -> Path:
     db = tmp_path / "views.db"
     build_views_board(db)
     return db
+
+
+async def confirm_big_x(pilot: Pilot[Any]) -> None:
+    """`X`, then yes to the question naming the alerts listed."""
+    await pilot.press("X")
+    await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen))
+    await pilot.press("y")
 
 
 def acknowledged(db: Path) -> list[str]:
@@ -63,7 +73,7 @@ async def test_x_acknowledges_the_selected_alert(views_db: Path, notes: Notes) -
         assert (flag, by) == (1, USER)
         assert at is not None
         assert sorted(acknowledged(views_db)) == ["Disk almost full on runner-2", "Seen already"]
-        assert notes.last == "Acknowledged 1 alert(s)."
+        assert notes.last == "Acknowledged 1 alert."
 
 
 async def test_big_x_acknowledges_all_shown_under_the_filter(views_db: Path) -> None:
@@ -75,7 +85,7 @@ async def test_big_x_acknowledges_all_shown_under_the_filter(views_db: Path) -> 
         assert len(view.items) == 5
         await pilot.press("slash", *"runner", "enter")
         await until(pilot, lambda: len(view.items) == 2)
-        await pilot.press("X")
+        await confirm_big_x(pilot)
         await settle(pilot)
         await until(pilot, lambda: not view.items)
         await pilot.press("slash", "escape")  # the filter off: the others are still there
@@ -100,7 +110,7 @@ async def test_big_x_leaves_alerts_acknowledged_meanwhile_alone(views_db: Path) 
             " acknowledged_at = '2026-01-15 11:59:00' WHERE id = ?",
             cost,
         )
-        await pilot.press("X")
+        await confirm_big_x(pilot)
         await settle(pilot)
 
     assert one(views_db, ACK, cost) == (1, "bob", "2026-01-15 11:59:00")

@@ -35,6 +35,7 @@ from ringmaster_tui.engines.sqlite.files import (
     side_path,
     unread_wal_bytes,
 )
+from ringmaster_tui.engines.text import register_text_functions
 
 log = logging.getLogger(__name__)
 
@@ -174,6 +175,7 @@ class SqliteEngine:
             # Another tool may have stored bytes that are not UTF-8 as text: show them with
             # replacement characters rather than fail the whole read.
             dbapi_conn.text_factory = _lenient_text
+            register_text_functions(dbapi_conn)  # filters that fold case beyond ASCII
             cursor = dbapi_conn.cursor()
             cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             # Never the journal mode: it is the orchestrator's choice, and setting it

@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 import socket
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, TypeAlias
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from ringmaster_tui.domain.outcome import Moved, Outcome
 from ringmaster_tui.engines.base import Engine
@@ -27,6 +27,8 @@ alerts = m.TABLES["alerts"]
 decisions = m.TABLES["decisions"]
 
 log = logging.getLogger(__name__)
+
+AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 
 APP_NAME = "ringmaster-tui"
 
@@ -118,16 +120,36 @@ class Actions:
         )
 
     def acknowledge_alerts(self, alert_ids: Sequence[str]) -> Outcome:
-        if not alert_ids:
+        """Acknowledge exactly the alerts the user was shown, each only where it is still
+        unacknowledged; the outcome says how many changed and what became of the rest."""
+        ids = tuple(dict.fromkeys(alert_ids))
+        if not ids:
             return Outcome(ok=False, message="No alert to acknowledge.")
-        return self._update_where(
-            f"acknowledge alerts {', '.join(alert_ids)}",
-            alerts,
-            [alerts.c.id.in_(alert_ids), alerts.c.acknowledged == 0],
-            {"acknowledged": 1, "acknowledged_by": self.user, "acknowledged_at": NOW},
-            done="Acknowledged {n} alert(s).",
-            lost="Those alerts were already acknowledged; nothing was written.",
-        )
+        if not self.db.writable:
+            return _read_only(self.db)
+
+        def work(conn: Connection) -> Outcome:
+            # Read under the write lock, so what was found is what the update then meets.
+            found: dict[str, AnyRow] = {}
+            changed = 0
+            for chunk in _chunks(ids):
+                rows = conn.execute(
+                    sa.select(alerts.c.id, alerts.c.acknowledged, alerts.c.acknowledged_by).where(
+                        alerts.c.id.in_(chunk)
+                    )
+                ).all()
+                found.update((row.id, row) for row in rows)
+                changed += conn.execute(
+                    sa.update(alerts)
+                    .where(alerts.c.id.in_(chunk), alerts.c.acknowledged == 0)
+                    .values(acknowledged=1, acknowledged_by=self.user, acknowledged_at=NOW)
+                ).rowcount
+            earlier = [row for row in found.values() if row.acknowledged != 0]
+            gone = len(ids) - len(found)
+            return _acknowledged_outcome(len(ids), changed, earlier, gone)
+
+        shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+        return self._run(f"acknowledge {len(ids)} alert(s) ({shown})", work)
 
     def decide(self, decision_id: str, choice: str, comment: str | None) -> Outcome:
         return self._update_where(
@@ -167,6 +189,59 @@ class Actions:
             return Outcome(ok=True, message=done.format(n=changed), changed=changed)
 
         return self._run(what, work)
+
+
+# How much of a name read from the database an outcome quotes.
+NAME_CHARS = 40
+# Ids per `IN (...)`: well under every engine's limit on parameters.
+IDS_PER_STATEMENT = 500
+
+
+def _chunks(ids: Sequence[str]) -> list[Sequence[str]]:
+    return [ids[i : i + IDS_PER_STATEMENT] for i in range(0, len(ids), IDS_PER_STATEMENT)]
+
+
+def _alerts(number: int) -> str:
+    return f"{number:,} alert{'' if number == 1 else 's'}"
+
+
+def _the(number: int) -> str:
+    return "the alert" if number == 1 else f"the {_alerts(number)}"
+
+
+def _acknowledged_outcome(
+    asked: int, changed: int, earlier: Sequence[AnyRow], gone: int
+) -> Outcome:
+    """What acknowledging `asked` alerts did: `changed` of them, the `earlier` ones were
+    acknowledged by someone else meanwhile, `gone` no longer exist."""
+    if changed == asked:
+        return Outcome(ok=True, message=f"Acknowledged {_alerts(changed)}.", changed=changed)
+    if asked == 1:
+        if earlier:
+            who = (earlier[0].acknowledged_by or "someone else")[:NAME_CHARS]
+            return Outcome(
+                ok=False,
+                message=f"That alert was already acknowledged by {who}; nothing was written.",
+            )
+        return Outcome(ok=False, message="That alert no longer exists; nothing was written.")
+    rest: list[str] = []
+    if earlier:
+        names = sorted({(row.acknowledged_by or "someone")[:NAME_CHARS] for row in earlier})
+        who = ", ".join(names[:3]) + (" and others" if len(names) > 3 else "")
+        verb = "was" if len(earlier) == 1 else "were"
+        rest.append(f"{len(earlier):,} {verb} already acknowledged by someone else ({who})")
+    if gone:
+        rest.append(f"{gone:,} no longer exist{'s' if gone == 1 else ''}")
+    if not changed:
+        return Outcome(
+            ok=False,
+            message=f"Nothing was written: of {_the(asked)}, " + "; ".join(rest) + ".",
+        )
+    return Outcome(
+        ok=True,
+        message=f"Acknowledged {changed:,} of {_the(asked)}; " + "; ".join(rest) + ".",
+        changed=changed,
+    )
 
 
 def _read_only(db: Engine) -> Outcome:

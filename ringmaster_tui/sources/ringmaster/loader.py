@@ -30,6 +30,7 @@ from ringmaster_tui.domain.snapshot import (
     ErrorDetail,
     ErrorView,
     LaneView,
+    ListCount,
     LoopSnapshotView,
     LoopView,
     Project,
@@ -40,6 +41,7 @@ from ringmaster_tui.domain.snapshot import (
 )
 from ringmaster_tui.domain.values import to_moment
 from ringmaster_tui.engines.present import null_missing, present_schema
+from ringmaster_tui.engines.text import contains_folded
 from ringmaster_tui.sources.ringmaster import models as m
 from ringmaster_tui.sources.ringmaster import workflow as sm
 
@@ -127,8 +129,9 @@ def _card_text_filter(
     """A card's title or description contains the filter text.
 
     With `phrase`, the trigram index narrows the cards to those holding every trigram
-    of the text in a row; LIKE then checks just those, so the result is LIKE's either
-    way (ASCII letters in any case) and a stale index can never add a card.
+    of the text in a row (the trigram index folds case as `contains_folded` does); the
+    folded LIKE then checks just those, so the result is the same either way and a stale
+    index can never add a card.
     """
     like = _like_any(pattern, cards.c.title, cards.c.description)
     if phrase is None:
@@ -241,10 +244,10 @@ def _list_params(query: BoardQuery) -> dict[str, Any]:
 def _like_any(
     param: str | sa.BindParameter[str], *columns: sa.ColumnElement[Any]
 ) -> sa.ColumnElement[bool]:
-    """The pattern parameter `param` (or its name) anywhere in any of `columns` (SQLite's
-    LIKE: ASCII letters in any case)."""
+    """The pattern parameter `param` (or its name) anywhere in any of `columns`, letters
+    in any case, beyond ASCII (`ärger` finds `Ärger`)."""
     pattern = sa.bindparam(param, type_=sa.String) if isinstance(param, str) else param
-    return sa.or_(*(column.like(pattern, escape="\\") for column in columns))
+    return contains_folded(pattern, *columns)
 
 
 def _by_project(by_project: bool) -> list[sa.ColumnElement[bool]]:
@@ -491,6 +494,89 @@ def _alerts_statement(
         .where(alerts.c.acknowledged == acknowledged, severity_filter, *filters)
         .order_by(alerts.c.created_at.desc())
         .limit(sa.bindparam("remaining", type_=sa.Integer))
+    )
+
+
+# --- how many rows each list matches in all, beside the few it reads ---
+#
+# Each counts what its list's statement would return without a limit: the same filters,
+# over the same index (covering when no text is typed). A count with a text filter reads
+# the rows of that status, as the filter itself must.
+
+
+def _count(source: sa.FromClause, *where: sa.ColumnElement[bool]) -> sa.ScalarSelect[Any]:
+    return sa.select(sa.func.count()).select_from(source).where(*where).scalar_subquery()
+
+
+def _with_cards(table: sa.Table, joined: bool) -> sa.FromClause:
+    """`table`, joined to its card when a filter reads the card (project, title)."""
+    return table.outerjoin(cards, cards.c.id == table.c.card_id) if joined else table
+
+
+@functools.lru_cache(maxsize=8)
+def _loops_count_statement(by_project: bool, by_text: bool) -> sa.Select[Any]:
+    filters = [cards.c.state.in_(_fixed(sm.ACTIVE_LOOP_STATES)), *_by_project(by_project)]
+    if by_text:
+        filters.append(_like_any("loop_pattern", cards.c.title))
+    return sa.select(_count(cards, *filters).label("matching"))
+
+
+@functools.lru_cache(maxsize=16)
+def _errors_count_statement(by_project: bool, by_category: bool, by_text: bool) -> sa.Select[Any]:
+    filters = [errors.c.resolved == 0, *_by_project(by_project)]
+    if by_category:
+        filters.append(errors.c.category == sa.bindparam("error_category"))
+    if by_text:
+        filters.append(
+            _like_any("error_pattern", errors.c.message, errors.c.error_type, cards.c.title)
+        )
+    source = _with_cards(errors, by_project or by_text)
+    return sa.select(_count(source, *filters).label("matching"))
+
+
+@functools.lru_cache(maxsize=16)
+def _decisions_count_statement(
+    with_settled: bool, by_project: bool, by_text: bool
+) -> sa.Select[Any]:
+    filters = _by_project(by_project)
+    if by_text:
+        filters.append(
+            _like_any(
+                "decision_pattern",
+                decisions.c.summary,
+                decisions.c.decision_type,
+                decisions.c.requested_by,
+            )
+        )
+    source = _with_cards(decisions, by_project)
+    status = decisions.c.status
+    settled: sa.ColumnElement[Any] = sa.literal(0)
+    if with_settled:
+        settled = _count(source, status.in_(_fixed(SETTLED_DECISION_STATUSES)), *filters)
+    return sa.select(
+        _count(source, status == "pending", *filters).label("pending"),
+        settled.label("settled"),
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _alerts_count_statement(
+    with_acknowledged: bool, by_project: bool, by_text: bool
+) -> sa.Select[Any]:
+    filters = _by_project(by_project)
+    if by_text:
+        filters.append(
+            _like_any("alert_pattern", alerts.c.message, alerts.c.alert_type, alerts.c.source)
+        )
+    source = _with_cards(alerts, by_project)
+    open_alert = alerts.c.acknowledged == 0
+    acknowledged: sa.ColumnElement[Any] = sa.literal(0)
+    if with_acknowledged:
+        acknowledged = _count(source, alerts.c.acknowledged == 1, *filters)
+    return sa.select(
+        _count(source, open_alert, *filters).label("unacknowledged"),
+        _count(source, open_alert, alerts.c.severity == "critical", *filters).label("critical"),
+        acknowledged.label("acknowledged"),
     )
 
 
@@ -847,6 +933,55 @@ class SnapshotReader:
                     return tuple(found)
         return tuple(found)
 
+    def list_counts(self) -> dict[str, ListCount]:
+        """How many rows each list read matches in all (a list whose table is missing
+        has none: its view says the table is missing)."""
+        counters: dict[str, tuple[str, Callable[[], ListCount]]] = {
+            "loops": ("cards", self._count_loops),
+            "errors": ("errors", self._count_errors),
+            "decisions": ("decisions", self._count_decisions),
+            "alerts": ("alerts", self._count_alerts),
+        }
+        return {
+            name: count()
+            for name, (table, count) in counters.items()
+            if name in self.query.lists and self.has(table)
+        }
+
+    def _count_loops(self) -> ListCount:
+        q = self.query
+        statement = _loops_count_statement(bool(q.project_id), bool(q.loop_text))
+        return ListCount(matching=int(self._execute(statement, self.params).scalar_one()))
+
+    def _count_errors(self) -> ListCount:
+        q = self.query
+        statement = _errors_count_statement(
+            bool(q.project_id), bool(q.error_category), bool(q.error_text)
+        )
+        return ListCount(matching=int(self._execute(statement, self.params).scalar_one()))
+
+    def _count_decisions(self) -> ListCount:
+        q = self.query
+        statement = _decisions_count_statement(
+            q.show_decided, bool(q.project_id), bool(q.decision_text)
+        )
+        row = self._execute(statement, self.params).one()
+        pending, settled = int(row.pending), int(row.settled)
+        return ListCount(matching=pending + settled, parts={"pending": pending, "settled": settled})
+
+    def _count_alerts(self) -> ListCount:
+        q = self.query
+        statement = _alerts_count_statement(
+            q.show_acknowledged, bool(q.project_id), bool(q.alert_text)
+        )
+        row = self._execute(statement, self.params).one()
+        parts = {
+            "unacknowledged": int(row.unacknowledged),
+            "critical": int(row.critical),
+            "acknowledged": int(row.acknowledged),
+        }
+        return ListCount(matching=parts["unacknowledged"] + parts["acknowledged"], parts=parts)
+
     def urgent(self) -> tuple[Urgent, ...]:
         """The newest pending decisions and unacknowledged critical alerts (no text filter)."""
         pending, critical = _urgent_statements(bool(self.query.project_id))
@@ -930,6 +1065,7 @@ class SnapshotReader:
             errors=self.unresolved_errors() if "errors" in self.query.lists else (),
             decisions=self.decisions() if "decisions" in self.query.lists else (),
             alerts=self.alerts() if "alerts" in self.query.lists else (),
+            list_counts=self.list_counts(),
             totals=self.totals(unfiltered),
             urgent=self.urgent(),
             unavailable=(

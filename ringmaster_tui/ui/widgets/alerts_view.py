@@ -14,7 +14,7 @@ from ringmaster_tui.domain.snapshot import AlertView, Snapshot
 from ringmaster_tui.domain.timefmt import age
 from ringmaster_tui.ui.formatting import MISSING
 from ringmaster_tui.ui.messages import AcknowledgeAlerts
-from ringmaster_tui.ui.widgets.row_list import Cells, Column, RowListView
+from ringmaster_tui.ui.widgets.row_list import Cells, Column, RowListView, plural
 
 SEVERITY_STYLES: dict[str, str] = {
     "critical": "critical",
@@ -63,18 +63,22 @@ class AlertsView(RowListView[AlertView]):
         return COLUMNS
 
     def header(self, snapshot: Snapshot) -> Text:
-        open_alerts = [a for a in snapshot.alerts if not a.acknowledged]
-        critical = sum(1 for a in open_alerts if a.severity == "critical")
-        text = Text(
-            f"{len(open_alerts)} unacknowledged alert{'' if len(open_alerts) == 1 else 's'}"
+        open_alerts = [a for a in self.items if not a.acknowledged]
+        unacknowledged = self.counted(snapshot, "unacknowledged", len(open_alerts))
+        critical = self.counted(
+            snapshot, "critical", sum(1 for a in open_alerts if a.severity == "critical")
         )
+        text = Text(plural(unacknowledged, "unacknowledged alert"))
         if critical:
             text.append(" · ")
-            text.append(f"{critical} critical", self.style("critical"))
+            text.append(f"{critical:,} critical", self.style("critical"))
         if snapshot.query.show_acknowledged:
-            text.append(" · acknowledged shown (t hides)", self.style("dim"))
+            listed = len(self.items) - len(open_alerts)
+            acknowledged = self.counted(snapshot, "acknowledged", listed)
+            text.append(f" · {acknowledged:,} acknowledged shown (t hides)", self.style("dim"))
         else:
             text.append(" · acknowledged hidden (t shows)", self.style("dim"))
+        self.append_loaded(text, snapshot)
         return text
 
     def empty_message(self, snapshot: Snapshot) -> str:
@@ -111,11 +115,16 @@ class AlertsView(RowListView[AlertView]):
         self.post_message(AcknowledgeAlerts((alert.id,)))
 
     def action_acknowledge_all(self) -> None:
+        # The ids are taken now, from the rows on screen: rows a later refresh brings in
+        # while the question is asked are not part of what the user says yes to.
         ids = self.shown_unacknowledged()
         if not ids:
             self.notify("No alert shown needs acknowledging.")
             return
-        self.post_message(AcknowledgeAlerts(ids))
+        unacknowledged = (
+            self.counted(self.snapshot, "unacknowledged", len(ids)) if self.snapshot else len(ids)
+        )
+        self.post_message(AcknowledgeAlerts(ids, bulk=True, more=max(unacknowledged - len(ids), 0)))
 
     def action_toggle_acknowledged(self) -> None:
         self.show_acknowledged = not self.show_acknowledged

@@ -21,6 +21,7 @@ from textual.widgets import Input, Label, OptionList
 from ringmaster_tui.domain.snapshot import CardSummary, Snapshot
 from ringmaster_tui.domain.workflow import HIDDEN_LANE, OTHER_LANE, Workflow
 from ringmaster_tui.ui.card_actions import Intent
+from ringmaster_tui.ui.formatting import quoted_filter
 from ringmaster_tui.ui.messages import (
     CardIntent,
     FilterChanged,
@@ -233,7 +234,8 @@ class BoardView(DashboardView):
             return
         if snapshot.query.text:
             message = safe_text(
-                f"No card matches “{snapshot.query.text}”. Escape clears the filter."
+                f"No card matches {quoted_filter(snapshot.query.text)}. Escape clears the filter.",
+                one_line=True,
             )
         else:
             message = safe_text("No cards here yet.")

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from ringmaster_tui.domain.snapshot import DecisionView, Snapshot
 from ringmaster_tui.ui.formatting import MISSING, time_left
 from ringmaster_tui.ui.messages import OpenDecision
-from ringmaster_tui.ui.widgets.row_list import Cells, Column, RowListView
+from ringmaster_tui.ui.widgets.row_list import Cells, Column, RowListView, plural
 
 # The time left is redrawn this often while the list is on screen.
 TICK_SECONDS = 5.0
@@ -67,13 +67,15 @@ class DecisionsView(RowListView[DecisionView]):
         return (*COLUMNS, STATUS_COLUMN) if snapshot.query.show_decided else COLUMNS
 
     def header(self, snapshot: Snapshot) -> Text:
-        pending = sum(1 for d in snapshot.decisions if d.status == PENDING)
-        text = Text(f"{pending} pending decision{'' if pending == 1 else 's'}")
-        settled = len(snapshot.decisions) - pending
+        listed_pending = sum(1 for d in self.items if d.status == PENDING)
+        pending = self.counted(snapshot, "pending", listed_pending)
+        text = Text(plural(pending, "pending decision"))
         if snapshot.query.show_decided:
-            text.append(f" · {settled} settled shown (t hides)", self.style("dim"))
+            settled = self.counted(snapshot, "settled", len(self.items) - listed_pending)
+            text.append(f" · {settled:,} settled shown (t hides)", self.style("dim"))
         else:
             text.append(" · settled hidden (t shows)", self.style("dim"))
+        self.append_loaded(text, snapshot)
         return text
 
     def empty_message(self, snapshot: Snapshot) -> str:

@@ -13,7 +13,7 @@ from ringmaster_tui.domain.snapshot import ErrorView, Snapshot
 from ringmaster_tui.domain.timefmt import age
 from ringmaster_tui.ui.formatting import MISSING
 from ringmaster_tui.ui.messages import OpenErrorDetail, ResolveError
-from ringmaster_tui.ui.widgets.row_list import Cells, Column, RowListView
+from ringmaster_tui.ui.widgets.row_list import Cells, Column, RowListView, plural
 
 # The categories schema.sql allows, in the order `c` steps through them (None: all).
 CATEGORIES: tuple[str | None, ...] = (None, "build", "test", "deploy", "runtime", "other")
@@ -62,10 +62,8 @@ class ErrorsView(RowListView[ErrorView]):
         return COLUMNS
 
     def header(self, snapshot: Snapshot) -> Text:
-        shown, total = len(snapshot.errors), snapshot.totals.unresolved_errors
-        text = Text(f"{shown} unresolved error{'' if shown == 1 else 's'}")
-        if shown != total:
-            text.append(f" of {total}", self.style("dim"))
+        text = Text(plural(self.matching(snapshot), "unresolved error"))
+        self.append_loaded(text, snapshot)
         text.append(" · category ", self.style("dim"))
         category = snapshot.query.error_category
         text.append(category or "all", self.style("strong") if category else "")

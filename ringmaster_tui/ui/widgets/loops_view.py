@@ -16,7 +16,7 @@ from ringmaster_tui.domain.timefmt import age
 from ringmaster_tui.domain.workflow import Workflow
 from ringmaster_tui.ui.formatting import MISSING, milliseconds, money, money_spent, sparkline
 from ringmaster_tui.ui.messages import OpenCard
-from ringmaster_tui.ui.widgets.row_list import Cells, Column, RowListView
+from ringmaster_tui.ui.widgets.row_list import Cells, Column, RowListView, plural
 
 STALLED_MARK = "⚠ STALLED"
 LOOP_MARK = "↻"
@@ -56,9 +56,11 @@ class LoopsView(RowListView[LoopView]):
         return COLUMNS
 
     def header(self, snapshot: Snapshot) -> Text:
-        loops = snapshot.loops
+        loops = self.items
         stalled = sum(1 for loop in loops if loop.stalled)
-        text = Text(f"{len(loops)} loop{'' if len(loops) == 1 else 's'} running")
+        text = Text(f"{plural(self.matching(snapshot), 'loop')} running")
+        # What follows is of the loops read: stalls and costs come from their attempts.
+        self.append_loaded(text, snapshot)
         if stalled:
             text.append(" · ")
             text.append(f"{stalled} stalled", self.style("critical"))

@@ -20,9 +20,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Input, Label
 
-from ringmaster_tui.domain.snapshot import Snapshot
+from ringmaster_tui.domain.snapshot import ListCount, Snapshot
 from ringmaster_tui.domain.views import Column as Column  # the views import it from here
 from ringmaster_tui.ui.clock import now_of
+from ringmaster_tui.ui.formatting import quoted_filter
 from ringmaster_tui.ui.messages import ListDeeper, ListRowsFit, QueryChanged
 from ringmaster_tui.ui.safe_text import safe_text
 from ringmaster_tui.ui.widgets.dashboard_view import DashboardView
@@ -35,6 +36,11 @@ ItemT = TypeVar("ItemT")
 CELL_PADDING = 1
 # Kept free on the right for the vertical scrollbar.
 SCROLLBAR_WIDTH = 1
+
+
+def plural(number: int, word: str) -> str:
+    """'1 alert', '5,005 alerts'."""
+    return f"{number:,} {word}{'' if number == 1 else 's'}"
 
 
 def fit_columns(columns: Sequence[Column], width: int) -> tuple[tuple[Column, int], ...]:
@@ -140,6 +146,27 @@ class RowListView(DashboardView, Generic[ItemT]):
     def open_item(self, item: ItemT) -> None:
         """Enter on a row."""
 
+    # --- how many match, beside how many were read ---
+
+    def list_count(self, snapshot: Snapshot) -> ListCount | None:
+        """How many rows match this view's filters in all, when the source counted them."""
+        return snapshot.list_counts.get(self.id or "")
+
+    def counted(self, snapshot: Snapshot, part: str, listed: int) -> int:
+        """The count named `part`, or `listed` (what was read) when it was not counted."""
+        found = self.list_count(snapshot)
+        return found.parts.get(part, listed) if found else listed
+
+    def matching(self, snapshot: Snapshot) -> int:
+        """How many rows match in all (at least those read)."""
+        found = self.list_count(snapshot)
+        return max(found.matching, len(self.items)) if found else len(self.items)
+
+    def append_loaded(self, text: Text, snapshot: Snapshot) -> None:
+        """' · 72 loaded' when fewer rows were read than match."""
+        if len(self.items) < self.matching(snapshot):
+            text.append(f" · {len(self.items):,} loaded", self.style("dim"))
+
     # --- helpers for the views ---
 
     def style(self, name: str) -> Style:
@@ -171,7 +198,7 @@ class RowListView(DashboardView, Generic[ItemT]):
         header = self.header(snapshot)
         if text:
             header.append("  filter ", self.style("dim"))
-            header.append_text(safe_text(f"“{text}”"))
+            header.append_text(safe_text(quoted_filter(text)))
         self._header.update(header)
         self.render_rows(select_first=filter_changed and bool(text))
 
@@ -241,10 +268,13 @@ class RowListView(DashboardView, Generic[ItemT]):
         if self.TABLE is not None and self.TABLE in snapshot.unavailable:
             message = f"This database has no {self.TABLE} table."
         elif self.filter_text(snapshot):
-            message = f"Nothing matches “{self.filter_text(snapshot)}”. Escape clears the filter."
+            message = (
+                f"Nothing matches {quoted_filter(self.filter_text(snapshot))}. "
+                "Escape clears the filter."
+            )
         else:
             message = self.empty_message(snapshot)
-        self._empty.update(safe_text(message))
+        self._empty.update(safe_text(message, one_line=True))
 
     def on_resize(self, event: events.Resize) -> None:
         self.render_rows()
@@ -262,8 +292,13 @@ class RowListView(DashboardView, Generic[ItemT]):
     @on(ListNearEnd)
     def _read_deeper(self, message: ListNearEnd) -> None:
         message.stop()
-        limit = self.snapshot.query.list_limit if self.snapshot else 0
-        if len(self.items) >= limit:  # as many as were asked for: there may be more
+        snapshot = self.snapshot
+        if snapshot is None:
+            return
+        found = self.list_count(snapshot)
+        if found is not None and len(self.items) >= found.matching:
+            return  # every row that matches is read
+        if len(self.items) >= snapshot.query.list_limit:  # as many as asked for: more wait
             self.post_message(ListDeeper(len(self.items) + 2 * max(self._fits, 1)))
 
     # --- keys ---

@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.binding import Binding
 
 from ringmaster_tui.domain.capabilities import ViewOffer
-from ringmaster_tui.domain.snapshot import CardSummary, Snapshot
+from ringmaster_tui.domain.snapshot import CardSummary, ListCount, Snapshot
 from ringmaster_tui.domain.views import Column, FactKind, RowAction, TableData, TableRow
 from ringmaster_tui.domain.workflow import Tone
 from ringmaster_tui.ui.formatting import fact_text
@@ -54,6 +54,11 @@ class TableListView(RowListView[TableRow]):
     def data(self, snapshot: Snapshot) -> TableData | None:
         return snapshot.tables.get(self.offer.view_id)
 
+    def list_count(self, snapshot: Snapshot) -> ListCount | None:
+        """A table counts its own rows: TableData.total."""
+        data = self.data(snapshot)
+        return ListCount(matching=data.total) if data else None
+
     # --- what the view says about its rows ---
 
     def items_of(self, snapshot: Snapshot) -> tuple[TableRow, ...]:
@@ -72,8 +77,7 @@ class TableListView(RowListView[TableRow]):
         if data is None:
             return Text("")
         text = Text(f"{data.total:,} {data.summary}".rstrip())
-        if len(data.rows) < data.total:
-            text.append(f" · {len(data.rows):,} loaded", self.style("dim"))
+        self.append_loaded(text, snapshot)
         for toggle in self.offer.toggles:
             on = self._flag(toggle.flag) in snapshot.query.view_flags
             state = "shown" if on else "hidden"

@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.widgets import Label
 
 from ringmaster_tui.domain.snapshot import Snapshot
+from ringmaster_tui.ui.formatting import quoted_filter
 from ringmaster_tui.ui.safe_text import make_visible, safe_text
 
 
@@ -76,7 +77,7 @@ class TotalsBar(Horizontal):
                 scope.append_text(safe_text(label, one_line=True))
             if snapshot.query.text:
                 scope.append("  filter ", style("totals--label"))
-                scope.append_text(safe_text(f"“{snapshot.query.text}”"))
+                scope.append_text(safe_text(quoted_filter(snapshot.query.text)))
         if scope != self._scope_shown:
             self._scope.update(scope, layout=False)  # it takes the width left: 1fr
             self._scope_shown = scope
