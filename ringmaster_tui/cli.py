@@ -257,6 +257,7 @@ def status_object(snapshot: Snapshot, source: Source) -> dict[str, Any]:
         "pending_decisions": totals.pending_decisions,
         "unacknowledged_alerts": totals.unacknowledged_alerts,
         "critical_alerts": totals.critical_alerts,
+        "counts": dict(sorted(snapshot.counts.items())),
         "unavailable": list(snapshot.unavailable),
         "warning": source.warning,
     }

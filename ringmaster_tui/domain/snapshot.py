@@ -229,6 +229,8 @@ class Snapshot(Frozen):
     table's view says so instead of failing; a missing column reads as unknown."""
     tables: dict[str, TableData] = Field(default_factory=dict)
     """The source's own table views' content, by view id (those the query lists)."""
+    counts: dict[str, int] = Field(default_factory=dict)
+    """The kind's own counts beyond the header's totals ("deadlocks"), for `status`."""
 
     def same_content(self, other: Snapshot) -> bool:
         """Would show exactly what `other` shows: equal in all but when it was taken."""
