@@ -372,7 +372,7 @@ def fill(conn: sqlite3.Connection, rnd: random.Random, now: datetime) -> None:
     decisions = []
     timings = (
         (10, 30, "pending"),
-        (100, 120, "pending"),
+        (100, 180, "pending"),
         (300, 60, "decided"),
         (400, 30, "auto_resolved"),
     )
