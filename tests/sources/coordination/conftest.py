@@ -16,6 +16,7 @@ import pytest
 
 from ringmaster_tui.sources.coordination.sim.demo import create_demo_database
 from tests.builders import NOW
+from tests.ui.helpers import Notes
 
 # A second process: each line on stdin is one SQL statement, run in its own commit;
 # it answers "ok" once committed.
@@ -91,3 +92,8 @@ def writer(coord_db: Path) -> Iterator[Writer]:
     made = Writer(coord_db)
     yield made
     made.close()
+
+
+@pytest.fixture
+def notes() -> Notes:
+    return Notes()
