@@ -90,16 +90,17 @@ async def test_the_board_follows_the_loops_and_retry_moves_a_test(
     assert "API-009: failed → pending (retry)" in notes.messages
 
 
-async def test_unblock_and_skip_from_the_board(coord_db: Path) -> None:
-    async with make_app(coord_db).run_test(size=SIZE) as pilot:
+async def test_unblock_skip_a_lost_race_and_a_forced_retry_from_the_board(
+    coord_db: Path, writer: Writer, notes: Notes
+) -> None:
+    async with make_app(coord_db).run_test(size=SIZE, message_hook=notes.hook) as pilot:
         await press_on_card(pilot, "API-002", "a")
         await press_on_card(pilot, "API-009", "A")
-    assert (status(coord_db, "API-002"), status(coord_db, "API-009")) == ("pending", "skipped")
-    assert [e[0] for e in human_events(coord_db)] == ["test_unblocked", "test_skipped"]
-
-
-async def test_retry_out_of_attempts_is_refused_then_forced(coord_db: Path, notes: Notes) -> None:
-    async with make_app(coord_db).run_test(size=SIZE, message_hook=notes.hook) as pilot:
+        assert (status(coord_db, "API-002"), status(coord_db, "API-009")) == ("pending", "skipped")
+        # Not live: the board still shows API-003 blocked when the loop takes it.
+        await writer.write("UPDATE tests SET status = 'in_progress' WHERE id = 'API-003'")
+        await press_on_card(pilot, "API-003", "a")
+        assert notes.last == "API-003 is in_progress now (you saw blocked); nothing was written."
         app = await press_on_card(pilot, "BLD-001", "a")
         assert "used all its attempts" in notes.last
         assert status(coord_db, "BLD-001") == "failed"
@@ -107,22 +108,15 @@ async def test_retry_out_of_attempts_is_refused_then_forced(coord_db: Path, note
         await until(pilot, lambda: isinstance(app.screen, ForcePickerScreen))
         await pilot.press("enter")  # pending, the first state
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        assert human_events(coord_db) == []  # nothing before the confirmation
+        assert len(human_events(coord_db)) == 2  # nothing before the confirmation
         await pilot.press("y")
         await settle(pilot)
     assert status(coord_db, "BLD-001") == "pending"
-    assert human_events(coord_db)[0][0] == "test_forced"
-
-
-async def test_a_move_that_loses_the_race_writes_nothing(
-    coord_db: Path, writer: Writer, notes: Notes
-) -> None:
-    async with make_app(coord_db).run_test(size=SIZE, message_hook=notes.hook) as pilot:
-        await loaded(pilot)  # not live: the board still shows API-002 blocked
-        await writer.write("UPDATE tests SET status = 'in_progress' WHERE id = 'API-002'")
-        await press_on_card(pilot, "API-002", "a")
-    assert "API-002 is in_progress now (you saw blocked); nothing was written." in notes.messages
-    assert status(coord_db, "API-002") == "in_progress" and human_events(coord_db) == []
+    assert [(e[0], e[1]) for e in human_events(coord_db)] == [
+        ("test_unblocked", "API-002"),
+        ("test_skipped", "API-009"),
+        ("test_forced", "BLD-001"),
+    ]
 
 
 async def test_a_card_opens_in_sections_and_the_picker_lists_loops(coord_db: Path) -> None:
@@ -149,33 +143,27 @@ async def test_a_card_opens_in_sections_and_the_picker_lists_loops(coord_db: Pat
         assert cards and {c.project_id for c in cards} == {"loop-1-critical-path"}
 
 
-async def test_loops_view_follows_heartbeats(coord_db: Path, writer: Writer) -> None:
+async def test_loops_and_problems_follow_heartbeats_and_the_wait_graph(
+    coord_db: Path, writer: Writer
+) -> None:
     async with make_app(coord_db, live=True).run_test(size=SIZE) as pilot:
         view = await show(pilot, "loops")
         assert isinstance(view, TableListView)
-        ui = next(r for r in view.items if r.id == "loop-4-ui")
-        assert ui.cells["heartbeat"].label == "silent "
+
+        def heartbeat_label() -> str:
+            return next(r for r in view.items if r.id == "loop-4-ui").cells["heartbeat"].label
+
+        assert heartbeat_label() == "silent "
         await writer.write(
             "UPDATE component_health SET last_heartbeat = '2026-01-15T11:59:50Z' "
             "WHERE component = 'loop-4-ui'"
         )
-        await until(
-            pilot,
-            lambda: (
-                next(r for r in view.items if r.id == "loop-4-ui").cells["heartbeat"].label == ""
-            ),
-            timeout=10,
-        )
+        await until(pilot, lambda: heartbeat_label() == "", timeout=10)
 
-
-async def test_problems_view_shows_a_deadlock_until_it_is_broken(
-    coord_db: Path, writer: Writer
-) -> None:
-    async with make_app(coord_db, live=True).run_test(size=SIZE) as pilot:
-        view = await show(pilot, "problems")
-        assert row_keys(view)[0] == "deadlock:loop-2-storage,loop-3-api"
+        problems = await show(pilot, "problems")
+        assert row_keys(problems)[0] == "deadlock:loop-2-storage,loop-3-api"
         await writer.write("DELETE FROM wait_graph WHERE waiter = 'loop-3-api'")
-        await until(pilot, lambda: row_keys(view)[0] == "transaction:tx-0091", timeout=10)
+        await until(pilot, lambda: row_keys(problems)[0] == "transaction:tx-0091", timeout=10)
         await writer.write(
             "INSERT INTO wait_graph VALUES ('loop-1-critical-path', 'loop-4-ui', 'x.py', "
             "'2026-01-15T11:58:00Z'), ('loop-4-ui', 'loop-1-critical-path', 'y.py', "
@@ -183,42 +171,46 @@ async def test_problems_view_shows_a_deadlock_until_it_is_broken(
         )
         await until(
             pilot,
-            lambda: row_keys(view)[0] == "deadlock:loop-1-critical-path,loop-4-ui",
+            lambda: row_keys(problems)[0] == "deadlock:loop-1-critical-path,loop-4-ui",
             timeout=10,
         )
 
 
-async def test_decide_from_the_decisions_view(coord_db: Path, notes: Notes) -> None:
+async def test_decide_acknowledge_an_alert_and_approve_a_change_request(
+    coord_db: Path, notes: Notes
+) -> None:
     async with make_app(coord_db).run_test(size=SIZE, message_hook=notes.hook) as pilot:
-        view = await show(pilot, "decisions")
-        assert isinstance(view, DecisionsView)
-        select_row(view, "dec-002")
-        await pilot.press("enter")
         app = pilot.app
+        decisions = await show(pilot, "decisions")
+        assert isinstance(decisions, DecisionsView)
+        select_row(decisions, "dec-002")
+        await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, DecisionScreen))
         await pilot.press("1", "tab", *"no more", "enter")
         await settle(pilot)
-        await until(pilot, lambda: "dec-002" not in row_keys(view))
-    assert one(
-        coord_db, "SELECT status, decided_by, choice, comment FROM decisions WHERE id = 'dec-002'"
-    ) == ("decided", "ann", "skip", "no more")
-    assert notes.last == "Decided: skip"
+        await until(pilot, lambda: "dec-002" not in row_keys(decisions))
+        assert notes.last == "Decided: skip"
 
-
-async def test_acknowledge_an_alert(coord_db: Path) -> None:
-    async with make_app(coord_db).run_test(size=SIZE) as pilot:
-        view = await show(pilot, "alerts")
-        assert isinstance(view, AlertsView)
-        assert row_keys(view)[0] == "alert-001"  # critical first
+        alerts = await show(pilot, "alerts")
+        assert isinstance(alerts, AlertsView)
+        assert row_keys(alerts)[0] == "alert-001"  # critical first
         await pilot.press("x")
         await settle(pilot)
-        await until(pilot, lambda: "alert-001" not in row_keys(view))
-    assert one(
-        coord_db, "SELECT acknowledged, acknowledged_by FROM alerts WHERE id = 'alert-001'"
-    ) == (
-        1,
-        "ann",
-    )
+        await until(pilot, lambda: "alert-001" not in row_keys(alerts))
+
+        changes = await show(pilot, "changes")
+        select_row(changes, "cr-001")
+        await pilot.press("a")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("y")
+        await settle(pilot)
+        await until(pilot, lambda: "cr-001" not in row_keys(changes))
+    decided = "SELECT status, decided_by, choice, comment FROM decisions WHERE id = 'dec-002'"
+    assert one(coord_db, decided) == ("decided", "ann", "skip", "no more")
+    acknowledged = "SELECT acknowledged, acknowledged_by FROM alerts WHERE id = 'alert-001'"
+    assert one(coord_db, acknowledged) == (1, "ann")
+    resolved = "SELECT status, resolved_by FROM change_requests WHERE id = 'cr-001'"
+    assert one(coord_db, resolved) == ("approved", "human")
 
 
 async def test_events_arrive_first_and_are_acknowledged_one_or_all(
@@ -260,19 +252,3 @@ async def test_events_arrive_first_and_are_acknowledged_one_or_all(
     assert unacknowledged and not listed & {i for i, _ in unacknowledged}
     assert "monitor" not in {s for _, s in unacknowledged}
     assert notes.last == f"Acknowledged {len(listed)} event(s)."
-
-
-async def test_approve_a_change_request(coord_db: Path) -> None:
-    async with make_app(coord_db).run_test(size=SIZE) as pilot:
-        view = await show(pilot, "changes")
-        select_row(view, "cr-001")
-        await pilot.press("a")
-        app = pilot.app
-        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
-        await pilot.press("y")
-        await settle(pilot)
-        await until(pilot, lambda: "cr-001" not in row_keys(view))
-    assert one(coord_db, "SELECT status, resolved_by FROM change_requests WHERE id = 'cr-001'") == (
-        "approved",
-        "human",
-    )
