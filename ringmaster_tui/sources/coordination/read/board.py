@@ -173,11 +173,8 @@ def card_title(test_id: str, notes: str | None) -> str:
 
 
 def _card(r: AnyRow, waiting: set[str]) -> CardSummary:
+    # Attempts and the last result first: the loop is the picker's, often chosen already.
     facts: list[Fact] = []
-    if r.loop_id:
-        facts.append(text_fact(r.loop_id, Tone.MUTED))
-    if r.category:
-        facts.append(text_fact(r.category))
     if r.attempts is not None or r.max_attempts is not None:
         used_up = (
             r.attempts is not None and r.max_attempts is not None and r.attempts >= r.max_attempts
@@ -199,6 +196,10 @@ def _card(r: AnyRow, waiting: set[str]) -> CardSummary:
             if r.verified_at
             else text_fact("unverified", Tone.WAITING)
         )
+    if r.category:
+        facts.append(text_fact(r.category))
+    if r.loop_id:
+        facts.append(text_fact(r.loop_id, Tone.MUTED))
     return CardSummary(
         id=r.id,
         project_id=r.loop_id or "",

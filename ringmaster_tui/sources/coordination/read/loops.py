@@ -39,11 +39,11 @@ STATUS_TONES: dict[str, Tone] = {
 }
 
 COLUMNS = (
-    Column("loop", "Loop", 16, flex=True),
+    Column("loop", "Loop", 20, flex=True),
     Column("status", "Status", 8),
     Column("test", "Current test", 14, drop=2),
     Column("branch", "Branch", 14, drop=4),
-    Column("pid", "Pid", 9, drop=5),
+    Column("pid", "Pid", 12, drop=5),
     Column("progress", "Passed", 9),
     Column("blocked", "Blocked", 7, drop=3),
     Column("tokens", "Tokens", 9, drop=6),
@@ -169,7 +169,7 @@ def _row(r: Reading, row: Any, progress: Any, spent: Any, beat: Any) -> tuple[Ta
             label="silent " if is_silent else "",
         )
     cells = {
-        "loop": text_fact(row.name if row.name and row.name != row.id else row.id),
+        "loop": text_fact(f"{row.id} · {row.name}" if row.name and row.name != row.id else row.id),
         "status": text_fact(status or None, STATUS_TONES.get(status, Tone.UNKNOWN)),
         "test": text_fact(row.current_test_id),
         "branch": text_fact(row.branch),
