@@ -88,6 +88,13 @@ def test_an_unknown_status_goes_to_the_other_lane(coord_db: Path, source: Source
     assert [c.id for c in other.cards] == ["UI-001"] and other.count == 1
 
 
+def test_a_test_without_a_status_is_shown_too(coord_db: Path, source: Source) -> None:
+    run_sql(coord_db, "UPDATE tests SET status = NULL WHERE id IN ('UI-001', 'UI-003')")
+    for query in ({}, {"text": "ui-00"}):
+        other = next(lane for lane in read(source, **query).lanes if lane.name == "OTHER")
+        assert [c.id for c in other.cards] == ["UI-001", "UI-003"] and other.count == 2
+
+
 def test_loops_show_progress_usage_heartbeat_and_a_dead_pid(source: Source) -> None:
     data = table(source, "loops")
     loops = {row.id: row for row in data.rows}

@@ -54,20 +54,26 @@ def counts_statement(by_loop: bool) -> sa.Select[Any]:
     )
 
 
-@functools.lru_cache(maxsize=4)
-def filtered_count_statement(by_loop: bool) -> sa.Select[Any]:
-    """Tests of one status that match the filter, found through the status index."""
-    return sa.select(sa.func.count()).where(
-        tests.c.status == sa.bindparam("status", type_=sa.String), *_filters(by_loop, True)
-    )
+# A test without a status counts under this one (in the OTHER lane): nothing is lost.
+NO_STATUS = ""
 
 
-@functools.lru_cache(maxsize=16)
-def lane_statement(states: int, by_loop: bool, by_text: bool) -> sa.Select[Any]:
-    """A lane's first tests by id (`states` statuses, bound as status_0 ...)."""
-    status_in = tests.c.status.in_(
+@functools.lru_cache(maxsize=8)
+def filtered_count_statement(by_loop: bool, no_status: bool) -> sa.Select[Any]:
+    """Tests of one status (or none) that match the filter, through the status index."""
+    status = tests.c.status.is_(None) if no_status else tests.c.status == sa.bindparam("status")
+    return sa.select(sa.func.count()).where(status, *_filters(by_loop, True))
+
+
+@functools.lru_cache(maxsize=32)
+def lane_statement(states: int, by_loop: bool, by_text: bool, no_status: bool) -> sa.Select[Any]:
+    """A lane's first tests by id (`states` statuses, bound as status_0 ..., and those
+    with no status when `no_status`)."""
+    status_in: sa.ColumnElement[bool] = tests.c.status.in_(
         [sa.bindparam(f"status_{n}", type_=sa.String) for n in range(states)]
     )
+    if no_status:
+        status_in = sa.or_(status_in, tests.c.status.is_(None))
     return (
         sa.select(
             tests.c.id,
@@ -110,12 +116,19 @@ class BoardReader:
     def state_counts(self, *, filtered: bool) -> dict[str, int]:
         by_loop = bool(self.query.project_id)
         rows = self.r.execute(counts_statement(by_loop), self.params)
-        counts = {str(r.status) if r.status is not None else "": int(r.n) for r in rows}
+        counts: dict[str, int] = {}
+        for r in rows:
+            status = NO_STATUS if r.status is None else str(r.status)
+            counts[status] = counts.get(status, 0) + int(r.n)
         if not filtered or not self.query.text:
             return counts
-        statement = filtered_count_statement(by_loop)
         found = {
-            status: int(self.r.execute(statement, {**self.params, "status": status}).scalar_one())
+            status: int(
+                self.r.execute(
+                    filtered_count_statement(by_loop, status == NO_STATUS),
+                    {**self.params, "status": status},
+                ).scalar_one()
+            )
             for status in counts
         }
         return {status: n for status, n in found.items() if n}
@@ -130,12 +143,14 @@ class BoardReader:
             if not present:
                 rows_by_lane[name] = []
                 continue
+            no_status = NO_STATUS in present
+            named = [s for s in present if s != NO_STATUS] or [NO_STATUS]
             params = {
                 **self.params,
-                **{f"status_{n}": s for n, s in enumerate(present)},
+                **{f"status_{n}": s for n, s in enumerate(named)},
                 "depth": self.query.depth_of(name),
             }
-            statement = lane_statement(len(present), by_loop, by_text)
+            statement = lane_statement(len(named), by_loop, by_text, no_status)
             rows_by_lane[name] = list(self.r.execute(statement, params))
         waiting = self._unfinished_dependencies([r for rows in rows_by_lane.values() for r in rows])
         return tuple(
@@ -204,7 +219,7 @@ def _card(r: AnyRow, waiting: set[str]) -> CardSummary:
         id=r.id,
         project_id=r.loop_id or "",
         title=card_title(r.id, r.notes),
-        state=r.status if r.status is not None else "",
+        state=r.status if r.status is not None else NO_STATUS,
         updated_at=to_moment(r.last_attempt_at) or to_moment(r.created_at),
         blocked=bool(r.depends_on) and r.depends_on in waiting,
         facts=tuple(facts),

@@ -108,7 +108,7 @@ def tests_statement(by_text: bool) -> sa.Select[Any]:
         )
         .where(*filters)
         .order_by(tests.c.id)
-        .limit(LIST_LIMIT)
+        .limit(sa.bindparam("remaining", type_=sa.Integer))
     )
 
 
@@ -169,13 +169,15 @@ class ProblemsReader:
             (wf.FAILED, "failed", Tone.BAD),
             (wf.BLOCKED, "blocked", Tone.WAITING),
         ):
-            rows += self._tests(status, label, tone)
-        total = sum(self.counts.values())
+            rows += self._tests(status, label, tone, self.r.query.list_limit - len(rows))
+        # The tests' counts follow the filter; the other rows are all read.
+        listed_tests = sum(1 for row in rows if row.seen is not None)
+        total = len(rows) - listed_tests + self.counts["failed"] + self.counts["blocked"]
         named = [_plural(n, kind) for kind, n in self.counts.items() if n]
         return TableData(
             columns=COLUMNS,
             rows=tuple(rows),
-            total=max(total, len(rows)),
+            total=total,
             summary="problems" + (f" · {' · '.join(named)}" if named else ""),
             empty=NO_PROBLEMS if not self.text else "No problem matches the filter.",
         )
@@ -233,8 +235,10 @@ class ProblemsReader:
             if self._shown(lock.file_path, lock.locked_by, lock.test_id)
         ]
 
-    def _tests(self, status: str, label: str, tone: Tone) -> list[TableRow]:
+    def _tests(self, status: str, label: str, tone: Tone, remaining: int) -> list[TableRow]:
+        """Tests of one status, as many as the list has room left for (all counted)."""
         if not self.r.has("tests"):
+            self.counts[label] = 0
             return []
         by_text = bool(self.text)
         params = {"status": status, "problem_pattern": like_pattern(self.text)}
@@ -254,7 +258,11 @@ class ProblemsReader:
                 card_id=t.id,
                 seen=status,
             )
-            for t in self.r.execute(tests_statement(by_text), params)
+            for t in (
+                self.r.execute(tests_statement(by_text), {**params, "remaining": remaining})
+                if remaining > 0
+                else ()
+            )
         ]
 
 
