@@ -179,6 +179,7 @@ class RingmasterApp(PasteGuardApp[int]):
         specs = view_specs(source.capabilities)
         self._bind_views(specs)
         self.dashboard = DashboardScreen(specs, source.workflow, read_only=not source.writable)
+        self.dashboard.totals_bar.group_title = source.capabilities.group_title or "project"
         """The main screen (header of totals, views, footer); always at the bottom."""
         self.sub_title = source.label
         if not animate:
@@ -714,7 +715,12 @@ class RingmasterApp(PasteGuardApp[int]):
                 self._change_query(project_id=choice.project_id)
 
         self.push_screen(
-            ProjectPickerScreen(snapshot.projects, self.board_query.project_id), picked
+            ProjectPickerScreen(
+                snapshot.projects,
+                self.board_query.project_id,
+                self.source.capabilities.group_title or "project",
+            ),
+            picked,
         )
 
     def jump_to_card(self, card_id: str) -> None:

@@ -30,6 +30,8 @@ class TotalsBar(Horizontal):
         self._problem = Label("", id="totals-problem")
         self._problem.display = False
         self._view_title = "Board"
+        self.group_title = "project"
+        """What the picker's groups are ("project", "loop"): the scope names one."""
         self._snapshot: Snapshot | None = None
         self._scope_shown = Text()
         self._totals_shown = Text()
@@ -69,7 +71,8 @@ class TotalsBar(Horizontal):
             scope.append(" ")
         snapshot = self._snapshot
         if snapshot is not None:
-            scope.append_text(safe_text(_project_label(snapshot), one_line=True))
+            label = _project_label(snapshot, self.group_title)
+            scope.append_text(safe_text(label, one_line=True))
             if snapshot.query.text:
                 scope.append("  filter ", style("totals--label"))
                 scope.append_text(safe_text(f"“{snapshot.query.text}”"))
@@ -100,11 +103,11 @@ class TotalsBar(Horizontal):
         return text
 
 
-def _project_label(snapshot: Snapshot) -> str:
+def _project_label(snapshot: Snapshot, group: str = "project") -> str:
     project_id = snapshot.query.project_id
     if project_id is None:
-        return "all projects"
+        return f"all {group}s"
     for project in snapshot.projects:
         if project.id == project_id:
-            return f"project {make_visible(project.name)}"
-    return f"project {make_visible(project_id)}"
+            return f"{group} {make_visible(project.name)}"
+    return f"{group} {make_visible(project_id)}"
