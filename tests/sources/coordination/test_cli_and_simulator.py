@@ -5,31 +5,31 @@ steps, with an injected clock, so nothing depends on speed)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import timedelta
 from itertools import count
 from pathlib import Path
 
+import pytest
+
+from ringmaster_tui.cli import main
 from ringmaster_tui.sources.coordination.sim.simulator import run_simulation
 from ringmaster_tui.sources.registry import open_source
 from tests.builders import NOW
 from tests.sources.coordination.conftest import one, rows
 
 
-def run_cli(*args: object) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "ringmaster_tui", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def run_cli(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str]:
+    """The command run in this process (the CLI's own tests run it as a program)."""
+    code = main([str(a) for a in args])
+    return code, capsys.readouterr().out
 
 
-def test_status_json_for_a_coordination_database(coord_db: Path) -> None:
-    result = run_cli("status", coord_db, "--json")
-    assert result.returncode == 0, result.stderr
-    status = json.loads(result.stdout)
+def test_status_json_for_a_coordination_database(
+    coord_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = run_cli(capsys, "status", coord_db, "--json")
+    assert code == 0
+    status = json.loads(out)
     assert status["source"] == "coordination"
     assert status["lanes"] == {
         "PENDING": 7,
@@ -53,11 +53,12 @@ def test_status_json_for_a_coordination_database(coord_db: Path) -> None:
     }
 
 
-def test_init_with_source_coordination_makes_its_schema(tmp_path: Path) -> None:
+def test_init_with_source_coordination_makes_its_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "new.db"
-    result = run_cli("init", db, "--source", "coordination")
-    assert result.returncode == 0, result.stderr
-    status = json.loads(run_cli("status", db, "--json").stdout)
+    assert run_cli(capsys, "init", db, "--source", "coordination")[0] == 0
+    status = json.loads(run_cli(capsys, "status", db, "--json")[1])
     assert status["source"] == "coordination" and status["cards"] == 0
     indexes = {r[0] for r in rows(db, "SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"idx_tests_status_id", "idx_events_ack_time", "idx_usage_loop"} <= indexes
@@ -69,11 +70,11 @@ def test_the_simulator_writes_as_the_loops_would(coord_db: Path) -> None:
     report = run_simulation(
         coord_db,
         rate=10_000,
-        steps=400,
+        steps=150,
         seed=11,
         clock=lambda: NOW + timedelta(seconds=next(ticks)),
     )
-    assert len(report.log) == 400 and report.changes > 200
+    assert len(report.log) == 150 and report.changes > 75
     assert {"pick", "finish", "heartbeat"} <= set(report.tally)
     source = open_source(coord_db, user="ann")
     try:
@@ -106,5 +107,5 @@ def test_the_same_seed_writes_the_same_changes(tmp_path: Path) -> None:
     for name in ("a.db", "b.db"):
         db = tmp_path / name
         create_demo_database(db, seed=3, now=NOW)
-        logs.append(run_simulation(db, rate=10_000, steps=60, seed=5, clock=lambda: NOW).log)
+        logs.append(run_simulation(db, rate=10_000, steps=30, seed=5, clock=lambda: NOW).log)
     assert logs[0] == logs[1]

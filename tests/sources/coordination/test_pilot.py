@@ -28,7 +28,7 @@ from tests.ui.snap_apps import make_app
 from tests.ui.view_data import row_keys, select_row
 
 pytestmark = pytest.mark.anyio
-SIZE = (120, 40)
+SIZE = (80, 24)
 KEYS = {"board": "1", "loops": "2", "problems": "3", "decisions": "4", "alerts": "5"}
 KEYS |= {"events": "6", "changes": "7"}
 
