@@ -9,12 +9,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
 from ringmaster_tui.domain.views import FactKind, TableData
 from ringmaster_tui.domain.workflow import Tone
 from ringmaster_tui.sources.base import Source
+from ringmaster_tui.sources.coordination.read.board import text_filter
 from ringmaster_tui.sources.coordination.sim.demo import GONE_PID
+from ringmaster_tui.sources.coordination.tables import tests
 from ringmaster_tui.sources.registry import open_source
 from tests.builders import NOW
 from tests.sources.coordination.conftest import run_sql
@@ -234,3 +238,11 @@ def test_a_dependency_cycle_ends_the_chain(coord_db: Path, source: Source) -> No
     assert detail is not None
     chain = next(s for s in detail.sections if s.title == "Depends on (chain)")
     assert [(r[0].text, r[1].text) for r in chain.rows][1:] == [("UI-001", "cycle")]
+
+
+def test_the_filter_reads_plain_like_on_sqlite_and_ilike_elsewhere() -> None:
+    statement = sa.select(tests.c.id).where(text_filter(), tests.c.status == "failed")
+    on_sqlite = str(statement.compile(dialect=sqlite.dialect()))
+    assert "tests.notes LIKE ?" in on_sqlite and "lower(" not in on_sqlite
+    assert "= 1" not in on_sqlite
+    assert "tests.notes ILIKE" in str(statement.compile(dialect=postgresql.dialect()))
