@@ -177,12 +177,19 @@ async def test_loops_and_problems_follow_heartbeats_and_the_wait_graph(
 
 
 async def test_decide_acknowledge_an_alert_and_approve_a_change_request(
-    coord_db: Path, notes: Notes
+    coord_db: Path, writer: Writer, notes: Notes
 ) -> None:
-    async with make_app(coord_db).run_test(size=SIZE, message_hook=notes.hook) as pilot:
+    async with make_app(coord_db, live=True).run_test(size=SIZE, message_hook=notes.hook) as pilot:
         app = pilot.app
         decisions = await show(pilot, "decisions")
         assert isinstance(decisions, DecisionsView)
+        await writer.write(
+            "INSERT INTO decisions (id, decision_type, summary, options, default_option, "
+            "timeout_minutes, status, requested_at, requested_by) VALUES ('dec-new', 'stuck', "
+            "'Give UI-003 more attempts?', '[\"yes\", \"no\"]', 'no', 5, 'pending', "
+            "'2026-01-15T11:59:00Z', 'pm')"
+        )
+        await until(pilot, lambda: row_keys(decisions)[:1] == ["dec-new"], timeout=10)
         select_row(decisions, "dec-002")
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, DecisionScreen))
@@ -194,6 +201,13 @@ async def test_decide_acknowledge_an_alert_and_approve_a_change_request(
         alerts = await show(pilot, "alerts")
         assert isinstance(alerts, AlertsView)
         assert row_keys(alerts)[0] == "alert-001"  # critical first
+        await writer.write(
+            "INSERT INTO alerts (id, severity, alert_type, source, message, acknowledged, "
+            "created_at) VALUES ('alert-new', 'warning', 'resource', 'monitor', "
+            "'Disk 90% full', 0, '2026-01-15T11:59:30Z')"
+        )
+        await until(pilot, lambda: "alert-new" in row_keys(alerts), timeout=10)
+        assert row_keys(alerts)[0] == "alert-001"  # still critical first
         await pilot.press("x")
         await settle(pilot)
         await until(pilot, lambda: "alert-001" not in row_keys(alerts))
