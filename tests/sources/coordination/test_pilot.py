@@ -266,3 +266,18 @@ async def test_events_arrive_first_and_are_acknowledged_one_or_all(
     assert unacknowledged and not listed & {i for i, _ in unacknowledged}
     assert "monitor" not in {s for _, s in unacknowledged}
     assert notes.last == f"Acknowledged {len(listed)} event(s)."
+
+
+async def test_read_only_keys_explain_and_write_nothing(coord_db: Path, notes: Notes) -> None:
+    before = coord_db.read_bytes()
+    app = make_app(coord_db, read_only=True)
+    async with app.run_test(size=SIZE, message_hook=notes.hook) as pilot:
+        await press_on_card(pilot, "API-002", "a")
+        assert "read-only" in notes.last.lower()
+        view = await show(pilot, "events")
+        await pilot.press("x")
+        await settle(pilot)
+        assert "read-only" in notes.last.lower()
+        assert view.items  # nothing was acknowledged
+    assert coord_db.read_bytes() == before
+    assert status(coord_db, "API-002") == "blocked"
