@@ -333,6 +333,7 @@ def status_object(snapshot: Snapshot, source: Source) -> dict[str, Any]:
         "pending_decisions": totals.pending_decisions,
         "unacknowledged_alerts": totals.unacknowledged_alerts,
         "critical_alerts": totals.critical_alerts,
+        "counts": dict(sorted(snapshot.counts.items())),
         "unavailable": list(snapshot.unavailable),
         "warning": source.warning,
     }
@@ -359,13 +360,21 @@ def print_status(source: Source, *, as_json: bool) -> None:
     if status["warning"]:
         print(f"WARNING: {status['warning']}")
     print("  ".join(f"{lane} {count}" for lane, count in status["lanes"].items()))
-    print(
-        f"active loops {status['active_loops']} · unresolved errors "
-        f"{status['unresolved_errors']} · pending decisions {status['pending_decisions']} · "
-        f"unacknowledged alerts {status['unacknowledged_alerts']} "
-        f"({status['critical_alerts']} critical)",
-        flush=True,
-    )
+    # A count this kind of database has no such thing for (None) is left out.
+    parts = [
+        f"{label} {status[key]}"
+        for label, key in (
+            ("active loops", "active_loops"),
+            ("unresolved errors", "unresolved_errors"),
+            ("pending decisions", "pending_decisions"),
+            ("unacknowledged alerts", "unacknowledged_alerts"),
+        )
+        if status[key] is not None
+    ]
+    if status["critical_alerts"] is not None and status["unacknowledged_alerts"] is not None:
+        parts[-1] += f" ({status['critical_alerts']} critical)"
+    parts += [f"{name.replace('_', ' ')} {n}" for name, n in status["counts"].items()]
+    print(" · ".join(parts), flush=True)
     for missing in status["unavailable"]:
         kind = "column" if "." in missing else "table"
         print(f"(no {missing} {kind} in this database)")

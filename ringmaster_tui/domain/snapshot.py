@@ -241,6 +241,8 @@ class Snapshot(Frozen):
     list_counts: dict[str, ListCount] = Field(default_factory=dict)
     """For each list of LIST_VIEWS read, how many rows match its filters in all; a view
     without one counts the rows it has."""
+    counts: dict[str, int] = Field(default_factory=dict)
+    """The kind's own counts beyond the header's totals ("deadlocks"), for `status`."""
 
     def same_content(self, other: Snapshot) -> bool:
         """Would show exactly what `other` shows: equal in all but when it was taken."""

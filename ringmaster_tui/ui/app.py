@@ -769,7 +769,12 @@ class RingmasterApp(PasteGuardApp[int]):
                 self._change_query(project_id=choice.project_id)
 
         self.push_screen(
-            ProjectPickerScreen(snapshot.projects, self.board_query.project_id), picked
+            ProjectPickerScreen(
+                snapshot.projects,
+                self.board_query.project_id,
+                self.source.capabilities.group_title or "project",
+            ),
+            picked,
         )
 
     def jump_to_card(self, card_id: str) -> None:

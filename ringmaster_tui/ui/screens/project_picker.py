@@ -36,18 +36,21 @@ class ProjectPickerScreen(ModalScreen[ProjectChoice | None]):
         Binding("escape", "dismiss(None)", "Cancel", id="project.cancel"),
     ]
 
-    def __init__(self, projects: Sequence[Project], current: str | None) -> None:
+    def __init__(
+        self, projects: Sequence[Project], current: str | None, group_title: str = "project"
+    ) -> None:
         super().__init__(id="project-picker")
         self._projects = projects
         self._current = current
+        self._group = group_title
 
     def compose(self) -> ComposeResult:
-        options = [Option(Text("All projects"), id=ALL_PROJECTS)]
+        options = [Option(Text(f"All {self._group}s"), id=ALL_PROJECTS)]
         options += [
             Option(safe_text(p.name or p.id, one_line=True), id=p.id) for p in self._projects
         ]
         with Vertical(id="project-dialog", classes="dialog"):
-            yield Label(Text("Show the project"), classes="dialog-title")
+            yield Label(Text(f"Show the {self._group}"), classes="dialog-title")
             yield OptionList(*options, id="projects", markup=False)
             yield Label(Text("enter picks · escape cancels"), classes="dialog-hint")
 

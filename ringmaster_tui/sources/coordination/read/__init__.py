@@ -1,0 +1,1 @@
+"""Reading the coordination database: one module per view, all inside one transaction."""
