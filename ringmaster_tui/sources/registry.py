@@ -8,9 +8,10 @@ from ringmaster_tui.engines import OpenError, create_database, engine_kind, open
 from ringmaster_tui.engines.base import HealthReport
 from ringmaster_tui.sources.base import Source, SourceKind
 from ringmaster_tui.sources.ringmaster.kind import RINGMASTER
+from ringmaster_tui.sources.tickets.kind import TICKETS
 
 # Tried in this order; a kind whose tables another kind also has comes first.
-KINDS: tuple[SourceKind, ...] = (RINGMASTER,)
+KINDS: tuple[SourceKind, ...] = (RINGMASTER, TICKETS)
 
 
 def kind_named(name: str) -> SourceKind:

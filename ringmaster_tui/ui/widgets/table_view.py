@@ -94,7 +94,8 @@ class TableListView(RowListView[TableRow]):
             if fact.kind is FactKind.TEXT:
                 cells[key] = self.styled(fact_text(fact), name)
             else:  # numbers: right-aligned
-                cells[key] = Text(fact_text(fact), style=self.style(name), justify="right")
+                style = self.style(name) if name else ""  # a plain row: no component style
+                cells[key] = Text(fact_text(fact), style=style, justify="right")
         return cells
 
     def open_item(self, item: TableRow) -> None:
