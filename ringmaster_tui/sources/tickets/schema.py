@@ -86,6 +86,9 @@ PRAGMA journal_mode = WAL;
 -- Closed lane newest first. Covering, so counting the lanes never reads the table.
 CREATE INDEX IF NOT EXISTS idx_tickets_board
     ON tickets(closed_at, execution_plan, last_completed_stage, updated_at);
+-- The board of one project (the `p` picker): the same, within the project.
+CREATE INDEX IF NOT EXISTS idx_tickets_project_board
+    ON tickets(project_id, closed_at, execution_plan, last_completed_stage, updated_at);
 -- Problems: open tickets that have not moved for longest.
 CREATE INDEX IF NOT EXISTS idx_tickets_stalled ON tickets(closed_at, updated_at);
 -- A ticket's comments thread, and the comments of a stage.
@@ -96,6 +99,8 @@ CREATE INDEX IF NOT EXISTS idx_events_processed ON events(processed, id);
 CREATE INDEX IF NOT EXISTS idx_events_type ON events(event_type, id);
 -- Failed workers for problems; active workers for the cards.
 CREATE INDEX IF NOT EXISTS idx_workers_status ON workers(status, last_activity);
+-- The workers view: last heard from first.
+CREATE INDEX IF NOT EXISTS idx_workers_activity ON workers(last_activity);
 """
 
 
