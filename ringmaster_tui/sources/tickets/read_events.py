@@ -56,7 +56,7 @@ def read_events(conn: Connection, query: BoardQuery, now: datetime) -> TableData
     if len(found) < limit:
         found += conn.execute(
             sa.select(events)
-            .where(sa.not_(unprocessed), *where)
+            .where(events.c.processed == sa.true(), *where)
             .order_by(events.c.id.desc())
             .limit(limit - len(found))
         ).all()

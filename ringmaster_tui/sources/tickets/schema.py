@@ -82,15 +82,18 @@ CREATE TABLE IF NOT EXISTS events (
 DASHBOARD_DDL = """\
 PRAGMA journal_mode = WAL;
 
--- The board: open tickets grouped by (plan, stage) and each lane's newest first; the
--- Closed lane newest first. Covering, so counting the lanes never reads the table.
+-- The board: open tickets counted by (plan, stage), the Closed lane newest first.
+-- Covering, so counting the lanes never reads the table.
 CREATE INDEX IF NOT EXISTS idx_tickets_board
     ON tickets(closed_at, execution_plan, last_completed_stage, updated_at);
--- The board of one project (the `p` picker): the same, within the project.
+-- The board of one project (the `p` picker): its lanes' counts and newest cards.
 CREATE INDEX IF NOT EXISTS idx_tickets_project_board
-    ON tickets(project_id, closed_at, execution_plan, last_completed_stage, updated_at);
--- Problems: open tickets that have not moved for longest.
-CREATE INDEX IF NOT EXISTS idx_tickets_stalled ON tickets(closed_at, updated_at);
+    ON tickets(project_id, closed_at, updated_at, execution_plan, last_completed_stage);
+-- A lane's newest cards: open tickets newest first, the (plan, stage) of each in the
+-- index, so a lane reads the table only for the cards it shows. Also problems: open
+-- tickets that have not moved for longest.
+CREATE INDEX IF NOT EXISTS idx_tickets_stalled
+    ON tickets(closed_at, updated_at, execution_plan, last_completed_stage);
 -- A ticket's comments thread, and the comments of a stage.
 CREATE INDEX IF NOT EXISTS idx_comments_ticket ON comments(ticket_id, id);
 -- A ticket's events; the events view unprocessed first; worker_stopped for problems.
