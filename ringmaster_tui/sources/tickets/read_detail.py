@@ -33,7 +33,12 @@ COMMENT_CHARS = 4000
 
 
 def read_detail(
-    conn: Connection, ticket_id: str, now: datetime, workers: ActiveWorkers
+    conn: Connection,
+    ticket_id: str,
+    now: datetime,
+    workers: ActiveWorkers,
+    *,
+    has_events: bool = True,
 ) -> SectionedDetail | None:
     ticket = conn.execute(sa.select(tickets).where(tickets.c.ticket_id == ticket_id)).first()
     if ticket is None:
@@ -64,7 +69,9 @@ def read_detail(
         DetailSection(title="Ticket", facts=tuple(facts)),
         _plan_section(conn, ticket, stages, at.done),
         *_comment_sections(conn, ticket_id, stages),
-        _events_section(conn, ticket_id, now),
+        _events_section(conn, ticket_id, now)
+        if has_events
+        else DetailSection(title="Events", empty="This database has no events table."),
     ]
     return SectionedDetail(
         id=ticket.ticket_id, title=ticket.title, state=at.state, sections=tuple(sections)

@@ -28,6 +28,14 @@ COLUMNS = (
 )
 
 
+MISSING = TableData(
+    columns=COLUMNS,
+    rows=(),
+    total=0,
+    missing="This database has no events table (seed 001 has one); nothing to show.",
+)
+
+
 def read_events(conn: Connection, query: BoardQuery, now: datetime) -> TableData:
     where = []
     text = query.text_of(VIEW_ID)

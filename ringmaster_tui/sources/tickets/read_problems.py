@@ -30,7 +30,10 @@ COLUMNS = (
 )
 
 
-def read_problems(conn: Connection, query: BoardQuery, now: datetime) -> TableData:
+def read_problems(
+    conn: Connection, query: BoardQuery, now: datetime, *, has_events: bool = True
+) -> TableData:
+    """`has_events`: the database has an events table (seed 001 has; an older one may not)."""
     text = query.text_of(VIEW_ID)
     limit = query.list_limit
     cutoff = stored_time(now - timedelta(hours=STALLED_TICKET_HOURS))
@@ -51,7 +54,7 @@ def read_problems(conn: Connection, query: BoardQuery, now: datetime) -> TableDa
         found = conn.execute(sa.select(sa.func.count()).select_from(table).where(*where))
         return int(found.scalar_one())
 
-    total = count(workers, failed_where) + count(events, stopped_where)
+    total = count(workers, failed_where) + (count(events, stopped_where) if has_events else 0)
     total += count(tickets, stalled_where)
 
     rows: list[tuple[datetime | None, TableRow]] = []
@@ -79,19 +82,24 @@ def read_problems(conn: Connection, query: BoardQuery, now: datetime) -> TableDa
             tone=Tone.BAD,
         )
         rows.append((at, row))
-    for e in conn.execute(
-        sa.select(
-            events.c.id,
-            events.c.ticket_id,
-            events.c.worker_id,
-            events.c.stage,
-            events.c.reason,
-            events.c.created_at,
+    stopped = (
+        ()
+        if not has_events
+        else conn.execute(
+            sa.select(
+                events.c.id,
+                events.c.ticket_id,
+                events.c.worker_id,
+                events.c.stage,
+                events.c.reason,
+                events.c.created_at,
+            )
+            .where(*stopped_where)
+            .order_by(events.c.id.desc())
+            .limit(limit)
         )
-        .where(*stopped_where)
-        .order_by(events.c.id.desc())
-        .limit(limit)
-    ):
+    )
+    for e in stopped:
         at = to_moment(e.created_at)
         subject = e.worker_id or e.ticket_id
         row = TableRow(

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from ringmaster_tui.domain.capabilities import Capabilities, ViewOffer
 from ringmaster_tui.domain.outcome import Outcome
@@ -48,6 +49,10 @@ class TicketsSource(EngineSource):
         clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__(engine, user)
+        present = engine.table_names()
+        # Optional: without them the picker lists no project, the events say so.
+        self.has_projects = "projects" in present
+        self.has_events = "events" in present
         with engine.read() as conn:
             self.stages = read_stage_order(conn)
         # Built once: the dashboard lays its lanes out from it when it starts.
@@ -62,12 +67,7 @@ class TicketsSource(EngineSource):
 
     def snapshot(self, query: BoardQuery, now: datetime) -> Snapshot:
         with self.engine.read() as conn:
-            listed = conn.execute(
-                sa.select(projects.c.repository_name)
-                .order_by(projects.c.repository_name)
-                .limit(PROJECT_LIMIT)
-            ).scalars()
-            project_list = tuple(Project(id=name, name=name) for name in listed)
+            project_list = self._projects(conn) if self.has_projects else ()
             active = read_workers.read_active_workers(conn)
             board = read_board(conn, query, now, self.workflow, active)
             active_count = conn.execute(
@@ -79,9 +79,15 @@ class TicketsSource(EngineSource):
                     conn, query, now, self.pid_alive
                 )
             if read_problems.VIEW_ID in query.lists:
-                tables[read_problems.VIEW_ID] = read_problems.read_problems(conn, query, now)
+                tables[read_problems.VIEW_ID] = read_problems.read_problems(
+                    conn, query, now, has_events=self.has_events
+                )
             if read_events.VIEW_ID in query.lists:
-                tables[read_events.VIEW_ID] = read_events.read_events(conn, query, now)
+                tables[read_events.VIEW_ID] = (
+                    read_events.read_events(conn, query, now)
+                    if self.has_events
+                    else read_events.MISSING
+                )
         return Snapshot(
             taken_at=now,
             query=query,
@@ -97,12 +103,26 @@ class TicketsSource(EngineSource):
                 critical_alerts=None,
             ),
             tables=tables,
+            unavailable=tuple(
+                name
+                for name, has in (("projects", self.has_projects), ("events", self.has_events))
+                if not has
+            ),
         )
 
     def card_detail(self, card_id: str, now: datetime) -> SectionedDetail | None:
         with self.engine.read() as conn:
             active = read_workers.read_active_workers(conn)
-            return read_detail(conn, card_id, now, active)
+            return read_detail(conn, card_id, now, active, has_events=self.has_events)
+
+    @staticmethod
+    def _projects(conn: Connection) -> tuple[Project, ...]:
+        listed = conn.execute(
+            sa.select(projects.c.repository_name)
+            .order_by(projects.c.repository_name)
+            .limit(PROJECT_LIMIT)
+        ).scalars()
+        return tuple(Project(id=name, name=name) for name in listed)
 
     def transition(
         self,

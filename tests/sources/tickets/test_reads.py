@@ -222,3 +222,32 @@ def test_hostile_and_missing_values_read_as_they_are(tickets_db: Path) -> None:
         assert "Comments · stage 99 (1)" in titles and "Comments · no stage (1)" in titles
     finally:
         source.close()
+
+
+def test_a_database_without_events_or_projects_says_so(tmp_path: Path) -> None:
+    import sqlite3
+
+    from ringmaster_tui.sources.tickets.schema import SEED_DDL
+
+    path = tmp_path / "older.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(SEED_DDL)
+    conn.executescript("DROP TABLE events; DROP TABLE projects;")
+    conn.execute(
+        "INSERT INTO tickets (ticket_id, project_id, title, execution_plan) "
+        "VALUES ('X-1', 'gone', 'Orphan', '[\"coder\"]')"
+    )
+    conn.close()
+    source = open_source(path, user="ann")
+    try:
+        snapshot = source.snapshot(ALL_LISTS, NOW)
+        assert snapshot.unavailable == ("projects", "events")
+        assert snapshot.projects == ()
+        assert snapshot.tables["events"].missing is not None
+        assert snapshot.tables["problems"].total == 0
+        assert [c.id for lane in snapshot.lanes for c in lane.cards] == ["X-1"]
+        detail = source.card_detail("X-1", NOW)
+        assert isinstance(detail, SectionedDetail)
+        assert detail.sections[-1].empty == "This database has no events table."
+    finally:
+        source.close()
