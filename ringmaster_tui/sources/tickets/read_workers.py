@@ -22,7 +22,7 @@ from ringmaster_tui.domain.values import to_moment
 from ringmaster_tui.domain.views import Column, Fact, FactKind, TableData, TableRow, text_fact
 from ringmaster_tui.domain.workflow import Tone
 from ringmaster_tui.sources.tickets.filters import AnyRow, matches
-from ringmaster_tui.sources.tickets.schema import workers
+from ringmaster_tui.sources.tickets.schema import tickets, workers
 
 VIEW_ID = "loops"
 # A live worker (spawning, active, idle) heard from longer ago than this is stalled.
@@ -55,7 +55,7 @@ def queue_names(queue: str | None, ticket_id: str) -> bool:
     """The queue names this ticket: it is the ticket's id, or one of its words."""
     if not queue:
         return False
-    return queue == ticket_id or ticket_id in _QUEUE_WORDS.split(queue)
+    return queue == ticket_id or ticket_id in queue_words(queue)
 
 
 @dataclass
@@ -130,7 +130,8 @@ def read_workers_table(
         .order_by(workers.c.last_activity.desc(), workers.c.worker_id)
         .limit(query.list_limit)
     ).all()
-    table_rows = tuple(_row(row, now, pid_alive) for row in rows)
+    named = _tickets_named(conn, [str(row.queue_name or "") for row in rows])
+    table_rows = tuple(_row(row, now, pid_alive, named) for row in rows)
     stalled = sum(1 for row in table_rows if row.cells["stalled"].text)
     active = sum(1 for row in rows if row.status == "active")
     summary = f"workers · {active} active"
@@ -162,7 +163,26 @@ def _pid(pid: int | None, live: bool, pid_alive: PidAlive | None) -> Fact:
     return text_fact(f"{pid} gone", Tone.BAD)
 
 
-def _row(row: AnyRow, now: datetime, pid_alive: PidAlive | None) -> TableRow:
+def queue_words(queue: str) -> list[str]:
+    return [word for word in _QUEUE_WORDS.split(queue) if word]
+
+
+def _tickets_named(conn: Connection, queues: list[str]) -> set[str]:
+    """The tickets (that exist) some of these queues name: enter opens them."""
+    words = sorted({word for queue in queues for word in (queue, *queue_words(queue)) if word})
+    found: set[str] = set()
+    for start in range(0, len(words), 500):  # SQLite's bound parameters, in chunks
+        chunk = words[start : start + 500]
+        found.update(
+            conn.execute(
+                sa.select(tickets.c.ticket_id).where(tickets.c.ticket_id.in_(chunk))
+            ).scalars()
+        )
+    return found
+
+
+def _row(row: AnyRow, now: datetime, pid_alive: PidAlive | None, named: set[str]) -> TableRow:
+    queue = str(row.queue_name or "")
     live = row.status in LIVE_STATUSES
     last = to_moment(row.last_activity)
     stalled = live and silent_too_long(last, now, STALLED_WORKER_SECONDS)
@@ -180,5 +200,6 @@ def _row(row: AnyRow, now: datetime, pid_alive: PidAlive | None) -> TableRow:
             "stalled": text_fact("stalled", Tone.WAITING) if stalled else text_fact(""),
         },
         tone=tone,
+        card_id=next((w for w in (queue, *queue_words(queue)) if w in named), None),
         seen=str(row.status),
     )

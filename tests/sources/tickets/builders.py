@@ -151,7 +151,12 @@ def build_standard_tickets(path: Path, *, active_pid: int = GONE_PID) -> None:
     b.ticket("B-2", "beta", "Refund flow", BETA_PLAN, "tester", updated_at=ago(hours=4))
     b.ticket("B-3", "beta", "Plan got mangled", "{not json", updated_at=ago(hours=7))
     b.ticket(
-        "B-4", "beta", "Stage from an old plan", BETA_PLAN, "designer", updated_at=ago(hours=8)
+        "B-4",
+        "beta",
+        "Old plan \x1b]2;owned\x07 stage",
+        BETA_PLAN,
+        "designer",
+        updated_at=ago(hours=8),
     )
 
     b.worker("coder-1", "alpha", "coder", "active", "coder:A-2", pid=active_pid)

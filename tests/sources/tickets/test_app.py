@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
+from ringmaster_tui.domain.workflow import OTHER_LANE
 from ringmaster_tui.ui.screens.card_detail import CardDetailScreen
 from ringmaster_tui.ui.screens.force_picker import ForcePickerScreen
 from ringmaster_tui.ui.screens.prompt import PromptScreen
@@ -24,7 +25,7 @@ from tests.sources.tickets.app_helpers import (
     shown,
     write_as_orchestrator,
 )
-from tests.ui.helpers import Notes, board, loaded, settle, until
+from tests.ui.helpers import Notes, board, loaded, settle, terminal_output, until
 
 pytestmark = pytest.mark.anyio
 SIZE = (120, 40)
@@ -73,6 +74,15 @@ async def test_the_board_and_the_workers_and_events_views(tickets_db: Path) -> N
         await shown(pilot, "2 events · 1 unprocessed")
         await pilot.press("slash", *"completed", "enter")
         await until(pilot, lambda: [row.seen for row in events.items] == ["processed"])
+
+
+async def test_escape_sequences_in_a_title_are_shown_not_sent(tickets_db: Path) -> None:
+    async with make_app(tickets_db).run_test(size=SIZE) as pilot:
+        app = await loaded(pilot)
+        await pilot.press("slash", *"old plan", "enter")
+        await until(pilot, lambda: board(app).columns[OTHER_LANE].index_of("B-4") is not None)
+        await shown(pilot, "␛]2;owned␇", "designer (not in pla")
+        assert "\x1b]2;" not in terminal_output(app) and "\x07" not in terminal_output(app)
 
 
 async def test_problems_and_the_ticket_detail(tickets_db: Path) -> None:

@@ -130,6 +130,8 @@ def test_workers_view_lists_every_worker_with_pid_and_stall(source: TicketsSourc
     assert rows["coder-9"].cells["pid"].text == str(GONE_PID)
     assert rows["coder-5"].cells["pid"].text is None
     assert "2 active" in table.summary and "1 stalled" in table.summary
+    # Enter on a worker opens the ticket its queue names, when there is one.
+    assert rows["coder-1"].card_id == "A-2" and rows["reviewer-2"].card_id is None
 
 
 def test_workers_filter(source: TicketsSource) -> None:
