@@ -1,0 +1,1 @@
+"""Tests of each source kind in its own package."""

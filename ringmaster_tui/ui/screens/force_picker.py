@@ -44,6 +44,9 @@ class ForcePickerScreen(ModalScreen[str | None]):
         self.targets = workflow.force_targets(card.state) if targets is None else targets
         self.verb = verb
         self.recorded_as = recorded_as or workflow.force_trigger
+        self.picks = "enter picks, then you confirm" if targets is None else "enter picks"
+        """Force asks to confirm after the pick; a move's own question, if it has one, is
+        the app's to ask next."""
 
     def compose(self) -> ComposeResult:
         title = Text(f"{self.verb} “")
@@ -54,20 +57,19 @@ class ForcePickerScreen(ModalScreen[str | None]):
         with Vertical(id="force-dialog", classes="dialog"):
             yield Label(title, classes="dialog-title")
             yield OptionList(
-                *(
-                    Option(Text(f"{state}  ({self.workflow.lane_of(state)})"), id=state)
-                    for state in self.targets
-                ),
+                *(Option(Text(self._target_label(state)), id=state) for state in self.targets),
                 id="force-targets",
                 markup=False,
             )
             yield Label(
-                Text(
-                    "enter picks, then you confirm · escape cancels · recorded as "
-                    f"{self.recorded_as}"
-                ),
+                Text(f"{self.picks} · escape cancels · recorded as {self.recorded_as}"),
                 classes="dialog-hint",
             )
+
+    def _target_label(self, state: str) -> str:
+        """The state, and its lane where the lane has another name."""
+        lane = self.workflow.lane_of(state)
+        return state if lane == state else f"{state}  ({lane})"
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

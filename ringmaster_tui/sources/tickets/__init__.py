@@ -1,0 +1,2 @@
+"""The ticket/worker system (seed 001): tickets through their execution plans, workers,
+comments and events."""

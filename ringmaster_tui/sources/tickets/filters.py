@@ -1,0 +1,26 @@
+"""The small pieces every ticket reader shares: the text filter and timestamps as text."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, TypeAlias
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Row
+
+from ringmaster_tui.domain.timefmt import sqlite_timestamp
+
+AnyRow: TypeAlias = Row[*tuple[Any, ...]]
+"""A row as a reader reads it: its columns by name."""
+
+
+def matches(text: str, *columns: sa.ColumnElement[str | None]) -> sa.ColumnElement[bool]:
+    """Any of `columns` holds `text`, whatever its case (lower() LIKE lower(): portable)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    return sa.or_(*(column.ilike(pattern, escape="\\") for column in columns))
+
+
+def stored_time(moment: datetime) -> str:
+    """A moment as seed 001 stores its times (SQLite's datetime('now')): they sort as text."""
+    return sqlite_timestamp(moment)

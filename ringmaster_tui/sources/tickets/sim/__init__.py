@@ -1,0 +1,1 @@
+"""The demo database and the simulator of the ticket system."""

@@ -1,0 +1,1 @@
+"""The ticket/worker system (seed 001)."""
