@@ -14,13 +14,6 @@ from ringmaster_tui.sources.ringmaster.kind import RINGMASTER
 from ringmaster_tui.sources.tickets.kind import TICKETS
 
 # Tried in this order; a kind whose tables another kind also has comes first.
-from ringmaster_tui.sources.coordination.kind import COORDINATION
-from ringmaster_tui.sources.episodes.kind import EPISODES
-from ringmaster_tui.sources.ralph.kind import RALPH
-from ringmaster_tui.sources.ringmaster.kind import RINGMASTER
-from ringmaster_tui.sources.tickets.kind import TICKETS
-
-# Tried in this order; a kind whose tables another kind also has comes first.
 KINDS: tuple[SourceKind, ...] = (RINGMASTER, COORDINATION, RALPH, TICKETS, EPISODES)
 
 
