@@ -71,6 +71,11 @@ class Notifier:
     def deliverer(self) -> Deliverer | None:
         return self._deliverer
 
+    @property
+    def has_read(self) -> bool:
+        """Whether a read has succeeded, so that what later reads find is new."""
+        return self._previous is not None
+
     def check(self) -> list[Event]:
         """One read (one short transaction): the events it has that the last one had
         not, queued for the notify command. Raises what the read raises."""

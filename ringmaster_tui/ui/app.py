@@ -268,6 +268,16 @@ class RingmasterApp(PasteGuardApp[int]):
                 return
             time.sleep(min(quiet_at, deadline) - now)
 
+    def _read_notifier_baseline(self) -> None:
+        """On the loader's thread, before the first snapshot: what the notifier reads now is
+        on the screen when it opens, so whatever comes later is news to the terminal too."""
+        if self._notifier is None or self._notifier.has_read:
+            return
+        try:
+            self._notifier.check()
+        except Exception:  # its own thread reads again after the snapshot, and reports
+            log.exception("reading for notifications failed")
+
     @on(ReloadRequested)
     def _start_loading(self) -> None:
         self._load_snapshots()
@@ -281,6 +291,8 @@ class RingmasterApp(PasteGuardApp[int]):
             self._wait_for_quiet_input()
             self._reload_gate.begin()  # this load covers every change requested so far
             started = time.monotonic()
+            if previous is None:
+                self._read_notifier_baseline()
             try:
                 snapshot = self.source.snapshot(self.board_query, self.clock())
             except Exception as exc:  # a locked, replaced or vanished file: say so, keep going

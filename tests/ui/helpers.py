@@ -39,7 +39,7 @@ class Notes:
         return self.messages[-1] if self.messages else ""
 
 
-async def until(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 5.0) -> None:
+async def until(pilot: Pilot[Any], condition: Callable[[], object], timeout: float = 20.0) -> None:
     """Let the app run until `condition()` holds (workers run in threads)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
