@@ -40,6 +40,7 @@ from ringmaster_tui.domain.snapshot import (
 )
 from ringmaster_tui.domain.values import to_moment
 from ringmaster_tui.engines.present import null_missing, present_schema
+from ringmaster_tui.engines.sql import json_text_array, row_order
 from ringmaster_tui.sources.ringmaster import models as m
 from ringmaster_tui.sources.ringmaster import workflow as sm
 
@@ -51,7 +52,7 @@ LONG_CARD_TEXTS = frozenset({"title", "description", "task_prompt"})
 # How many attempts a loop's sparkline shows.
 SPARK_ATTEMPTS = 20
 # Ties in created_at (one-second resolution) fall back to insertion order.
-_ROWID: sa.ColumnClause[Any] = sa.literal_column("state_transitions.rowid")
+_ROWID = row_order(m.TABLES["state_transitions"])
 # How many of the newest pending decisions and critical alerts each snapshot carries.
 URGENT_LIMIT = 20
 SEVERITY_ORDER: tuple[str, ...] = ("critical", "error", "warning", "info")
@@ -241,10 +242,10 @@ def _list_params(query: BoardQuery) -> dict[str, Any]:
 def _like_any(
     param: str | sa.BindParameter[str], *columns: sa.ColumnElement[Any]
 ) -> sa.ColumnElement[bool]:
-    """The pattern parameter `param` (or its name) anywhere in any of `columns` (SQLite's
-    LIKE: ASCII letters in any case)."""
+    """The pattern parameter `param` (or its name) anywhere in any of `columns`, letters
+    in any case (SQLite's LIKE already ignores case; PostgreSQL's ILIKE does)."""
     pattern = sa.bindparam(param, type_=sa.String) if isinstance(param, str) else param
-    return sa.or_(*(column.like(pattern, escape="\\") for column in columns))
+    return sa.or_(*(column.ilike(pattern, escape="\\") for column in columns))
 
 
 def _by_project(by_project: bool) -> list[sa.ColumnElement[bool]]:
@@ -256,7 +257,7 @@ def _card_ids() -> sa.Select[Any]:
     """The cards shown, as one JSON array parameter (see `_ids_param`): the statement's
     text stays the same whatever their number, so it is neither re-rendered nor
     re-prepared at each load, as a list of `IN` parameters would be."""
-    shown = sa.func.json_each(sa.bindparam("card_ids", type_=sa.String)).table_valued("value")
+    shown = json_text_array(sa.bindparam("card_ids", type_=sa.String)).table_valued("value")
     return sa.select(shown.c.value)
 
 

@@ -24,7 +24,7 @@ from ringmaster_tui.sources.ringmaster.loader import SnapshotReader, SummaryCach
 from ringmaster_tui.sources.ringmaster.metrics_queries import read_metrics
 from ringmaster_tui.sources.ringmaster.retention import apply_retention, plan_retention
 from ringmaster_tui.sources.ringmaster.review_queries import read_attempt_review
-from ringmaster_tui.sources.ringmaster.schema import schema_sql
+from ringmaster_tui.sources.ringmaster.schema import schema_for
 from ringmaster_tui.sources.ringmaster.workflow import WORKFLOW
 
 CAPABILITIES = Capabilities(
@@ -138,7 +138,7 @@ class RingmasterSource:
         return self.engine.backup(destination, force=force)
 
     def health(self) -> HealthReport:
-        return self.engine.health(schema_sql())
+        return self.engine.health(schema_for(self.engine.kind))
 
     def prune(self, policy: RetentionPolicy, now: datetime, *, apply: bool) -> dict[str, int]:
         if apply:

@@ -11,9 +11,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ringmaster_tui.engines.sql import now_text
 from ringmaster_tui.sources.ringmaster.models import TABLES
 
-NOW = sa.func.datetime("now")
+NOW = now_text()
 
 
 def move_card(
