@@ -83,10 +83,11 @@ class Cluster:
             raise RuntimeError(f"psql failed: {done.stderr.strip()}")
         return done.stdout
 
-    def new_database(self, prefix: str = "t") -> str:
-        """A new empty database's name."""
+    def new_database(self, prefix: str = "t", template: str | None = None) -> str:
+        """A new database's name: empty, or a copy of `template`."""
         name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-        self.psql(f'CREATE DATABASE "{name}"')
+        copy = f' TEMPLATE "{template}"' if template else ""
+        self.psql(f'CREATE DATABASE "{name}"{copy}')
         return name
 
     def stop(self) -> None:
