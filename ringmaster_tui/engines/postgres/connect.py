@@ -28,7 +28,14 @@ def parse_url(target: str) -> URL:
 
 def redact(url: URL) -> str:
     """The URL as the user may see it: the driver's name and the password left out."""
-    shown = url.set(drivername="postgresql", password=None)
+    shown = URL.create(
+        "postgresql",
+        username=url.username,
+        host=url.host,
+        port=url.port,
+        database=url.database,
+        query=url.query,
+    )
     return shown.render_as_string(hide_password=False)
 
 
