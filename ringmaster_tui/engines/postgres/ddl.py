@@ -79,6 +79,11 @@ class PostgresSchema:
 # --- splitting a script into statements ---
 
 
+def _first_word(part: str) -> str:
+    match = re.match(r"\s*(\w+)", part)
+    return match.group(1).lower() if match else ""
+
+
 def _strip_comments(sql: str) -> str:
     out: list[str] = []
     i, n = 0, len(sql)
@@ -240,7 +245,7 @@ def _translate_expression(expr: str, booleans: frozenset[str] = frozenset()) -> 
         return f"to_char(now() AT TIME ZONE 'UTC', '{fmt}')"
 
     out = re.sub(r"strftime\s*\(\s*'([^']*)'\s*,\s*'now'\s*\)", strftime, out, flags=re.I)
-    out = re.sub(r"\bCURRENT_TIMESTAMP\b", _NOW_TEXT, out, flags=re.I)
+    out = re.sub(r"\bCURRENT_TIMESTAMP\b", f"({_NOW_TEXT})", out, flags=re.I)
     out = re.sub(
         r"json_valid\s*\(\s*(\w+)\s*\)",
         r"(\1 IS NULL OR CAST(\1 AS jsonb) IS NOT NULL)",
@@ -319,8 +324,8 @@ def _column(definition: str, booleans: set[str]) -> tuple[str, str]:
         if not re.search(r"(?i)\bSTORED\s*$", rest):
             rest += " STORED"
     if pg_type == "boolean":
-        rest = re.sub(r"(?i)\bDEFAULT\s+\(?\s*0\s*\)?", "DEFAULT false", rest)
-        rest = re.sub(r"(?i)\bDEFAULT\s+\(?\s*1\s*\)?", "DEFAULT true", rest)
+        rest = re.sub(r"(?i)\bDEFAULT\s+(?:\(\s*0\s*\)|0\b)", "DEFAULT false", rest)
+        rest = re.sub(r"(?i)\bDEFAULT\s+(?:\(\s*1\s*\)|1\b)", "DEFAULT true", rest)
         rest = re.sub(
             rf"(?i)\bCHECK\s*\(\s*{re.escape(bare)}\s+IN\s*\(\s*0\s*,\s*1\s*\)\s*\)", "", rest
         )
@@ -374,7 +379,8 @@ class _Translator:
         elif re.match(r"(?i)^(CREATE\s+(TEMP\w*\s+)?VIEW|INSERT|UPDATE|DELETE|DROP)\b", sql):
             if re.match(r"(?i)^INSERT\s+OR\s+", sql):
                 raise UntranslatableError(f"INSERT OR ... has no PostgreSQL form: {sql[:80]}")
-            self.out.append(_translate_expression(sql))
+            every_boolean = frozenset(c for cs in self.booleans.values() for c in cs)
+            self.out.append(_translate_expression(sql, every_boolean))
         else:
             raise UntranslatableError(f"no PostgreSQL translation for: {sql[:80]}")
 
@@ -387,7 +393,7 @@ class _Translator:
         booleans: set[str] = set()
         parts: list[str] = []
         for part in _split_top_level(sql[open_at + 1 : close_at]):
-            if part.split(None, 1)[0].lower() in _TABLE_CONSTRAINTS:
+            if _first_word(part) in _TABLE_CONSTRAINTS:
                 part = re.sub(r"(?i)\bON\s+CONFLICT\s+\w+", "", part)
                 parts.append(_translate_expression(part, frozenset(booleans)))
             else:
@@ -480,7 +486,11 @@ def sqlite_to_postgres(sqlite_ddl: str) -> str:
     """A PostgreSQL script that makes the schema `sqlite_ddl` makes on SQLite."""
     translator = _Translator()
     for statement in _split_statements(_strip_comments(sqlite_ddl)):
-        translator.statement(statement)
+        try:
+            translator.statement(statement)
+        except UntranslatableError as exc:
+            head = " ".join(statement.split())[:60]
+            raise UntranslatableError(f"{exc} (in the statement {head!r})") from exc
     return "".join(f"{statement};\n\n" for statement in translator.out)
 
 
@@ -515,7 +525,7 @@ def expected_schema(pg_ddl: str) -> PostgresSchema:
             columns = [
                 part.split(None, 1)[0].strip('"')
                 for part in _split_top_level(statement[table.end() : close_at])
-                if part.split(None, 1)[0].lower() not in _TABLE_CONSTRAINTS
+                if _first_word(part) not in _TABLE_CONSTRAINTS
             ]
             schema.tables[name] = columns
             continue
