@@ -47,24 +47,20 @@ def copy_sqlite_into(sqlite_path: Path, url: str) -> dict[str, int]:
 
 
 def _copy_table(source: sqlite3.Connection, conn: sa.Connection, table: sa.Table) -> int:
+    """The table's rows through COPY (bulk, a few hundred thousand rows a second)."""
     have = {row[1] for row in source.execute(f'PRAGMA table_info("{table.name}")')}
     if not have:
         return 0
     names = [column.name for column in table.columns if column.name in have]
-    booleans = {c.name for c in table.columns if isinstance(c.type, sa.Boolean)}
     quoted = ", ".join(f'"{name}"' for name in names)
-    rows = source.execute(f'SELECT {quoted} FROM "{table.name}"').fetchall()
-    if not rows:
-        return 0
-    records: list[dict[str, Any]] = [
-        {
-            name: (bool(value) if name in booleans and value is not None else value)
-            for name, value in zip(names, row, strict=True)
-        }
-        for row in rows
-    ]
-    conn.execute(sa.insert(table), records)
-    return len(records)
+    rows = source.execute(f'SELECT {quoted} FROM "{table.name}"')
+    raw: Any = conn.connection.dbapi_connection
+    count = 0
+    with raw.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(row)
+            count += 1
+    return count
 
 
 def database_digest(url: str) -> str:

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Connection, Engine
@@ -172,8 +172,11 @@ class PostgresEngine:
     def execute_script(self, ddl: str) -> None:
         """Run a PostgreSQL schema script in one transaction."""
         with self.connect() as conn, conn.begin():
-            for statement in split_statements(ddl):
-                conn.exec_driver_sql(statement)
+            # On the driver's cursor, with no parameters: a % in the script is text.
+            raw: Any = conn.connection.dbapi_connection
+            with raw.cursor() as cursor:
+                for statement in split_statements(ddl):
+                    cursor.execute(statement)
         catalog.forget()
 
     def table_names(self) -> set[str]:
