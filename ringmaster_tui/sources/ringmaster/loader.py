@@ -364,6 +364,30 @@ def _recent_attempts_statement(size: int) -> sa.CompoundSelect[Any] | sa.Select[
 
 
 @functools.cache
+def _recent_attempts_lateral_statement() -> sa.Select[Any]:
+    """The same on PostgreSQL, as one LATERAL join over the shown cards (parameter
+    card_ids): a UNION ALL of hundreds of branches costs PostgreSQL more to plan than to
+    run; SQLite has no LATERAL."""
+    shown = json_text_array(sa.bindparam("card_ids", type_=sa.String)).table_valued("value")
+    latest = (
+        sa.select(
+            attempts.c.card_id,
+            attempts.c.attempt_number,
+            attempts.c.status,
+            attempts.c.started_at,
+            attempts.c.duration_ms,
+            attempts.c.cost_usd,
+            attempts.c.tokens_used,
+        )
+        .where(attempts.c.card_id == shown.c.value)
+        .order_by(attempts.c.attempt_number.desc())
+        .limit(SPARK_ATTEMPTS)
+        .lateral("latest")
+    )
+    return sa.select(latest).select_from(shown).join(latest, sa.true())
+
+
+@functools.cache
 def _latest_snapshot_iterations_statement() -> sa.Select[Any]:
     return (
         sa.select(snapshots.c.card_id, sa.func.max(snapshots.c.iteration))
@@ -739,11 +763,17 @@ class SnapshotReader:
         """Each card's latest attempts, newest first."""
         if not card_ids or not self.has("attempts"):
             return {}
-        size = _padded_size(len(card_ids))
-        slots: list[str | None] = [*card_ids, *([None] * (size - len(card_ids)))]
-        params = {f"card_{slot}": card_id for slot, card_id in enumerate(slots)}
+        statement: sa.Executable
+        params: dict[str, Any]
+        if self.conn.dialect.name == "postgresql":
+            statement, params = _recent_attempts_lateral_statement(), _ids_param(card_ids)
+        else:
+            size = _padded_size(len(card_ids))
+            slots: list[str | None] = [*card_ids, *([None] * (size - len(card_ids)))]
+            params = {f"card_{slot}": card_id for slot, card_id in enumerate(slots)}
+            statement = _recent_attempts_statement(size)
         found: dict[str, list[AnyRow]] = {}
-        for row in self._execute(_recent_attempts_statement(size), params):
+        for row in self._execute(statement, params):
             found.setdefault(row.card_id, []).append(row)
         for rows in found.values():
             rows.sort(key=lambda r: r.attempt_number, reverse=True)  # SQL keeps no order here
