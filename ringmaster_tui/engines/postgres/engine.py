@@ -64,11 +64,12 @@ def _sqlstate(exc: BaseException) -> str | None:
 def _make_engine(url: URL) -> Engine:
     # A small pool: a dashboard's reads, its writes and nothing held in a transaction
     # between them (an idle pooled connection holds no snapshot, unlike SQLite's -wal).
+    # No ping before each use (a round trip per snapshot): a connection the server
+    # dropped fails one read, is thrown away, and the next read connects anew.
     return sa.create_engine(
         url,
         pool_size=2,
         max_overflow=4,
-        pool_pre_ping=True,
         pool_recycle=600,
         connect_args={
             "connect_timeout": CONNECT_TIMEOUT_SECONDS,

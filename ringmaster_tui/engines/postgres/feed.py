@@ -20,9 +20,10 @@ from sqlalchemy.engine import Connection
 
 log = logging.getLogger(__name__)
 
-# How often the snapshot is looked at; while commits stream, more often.
+# How often the snapshot is looked at (also while commits stream: more often would cost
+# a busy server's writers more than it gains the screen).
 POLL_SECONDS = 0.05
-STREAM_POLL_SECONDS = 0.02
+STREAM_POLL_SECONDS = 0.05
 STREAM_QUIET_SECONDS = 0.5
 # After the server could not be reached, try again this often.
 RECONNECT_SECONDS = 1.0
