@@ -59,7 +59,7 @@ def new_target(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[str]
 
 @pytest.fixture(scope="session")
 def pg_demo_templates(
-    pg_cluster: Cluster, tmp_path_factory: pytest.TempPathFactory
+    pg_cluster: Cluster, demo_files: Callable[[SourceKind], Path]
 ) -> Callable[[SourceKind], str]:
     """Each kind's demo on PostgreSQL, made once a session: its SQLite demo's rows in a
     database made by `init URL`, which each test then copies (CREATE DATABASE ...
@@ -68,12 +68,9 @@ def pg_demo_templates(
 
     def template(kind: SourceKind) -> str:
         if kind.name not in made:
-            folder = tmp_path_factory.mktemp(f"pg-demo-{kind.name}")
-            path = folder / f"{kind.name}.db"
-            kind.create_demo(path, seed=3, repo_root=folder / "repos")
             name = pg_cluster.new_database(f"demo_{kind.name}")
             create_source_database(pg_cluster.url(name, password="postgres"), kind)
-            copy_sqlite_into(path, pg_cluster.url(name, password="postgres"))
+            copy_sqlite_into(demo_files(kind), pg_cluster.url(name, password="postgres"))
             made[kind.name] = name
         return made[kind.name]
 

@@ -92,7 +92,16 @@ class Cluster:
 
     def stop(self) -> None:
         subprocess.run(
-            _as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"),
+            _as_postgres(
+                str(self.bin / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-m",
+                "immediate",
+                "-t",
+                "10",
+                "stop",
+            ),
             capture_output=True,
             check=False,
             timeout=60,

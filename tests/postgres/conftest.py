@@ -1,5 +1,5 @@
-"""Ringmaster's demo on both engines: one SQLite demo per session, its rows copied into a
-PostgreSQL template database; each test gets a fresh copy of either."""
+"""Ringmaster's demo on both engines: the session's SQLite demo (tests/conftest.py), its
+rows copied into a PostgreSQL template database; each test gets a fresh copy of either."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from ringmaster_tui.sources.base import SourceKind
 from ringmaster_tui.sources.registry import create_source_database
 from ringmaster_tui.sources.ringmaster.kind import RINGMASTER
 from tests.postgres.cluster import Cluster
@@ -16,11 +17,8 @@ from tests.postgres.data import copy_sqlite_into
 
 
 @pytest.fixture(scope="session")
-def ringmaster_sqlite_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("rm-demo")
-    path = folder / "demo.db"
-    RINGMASTER.create_demo(path, seed=5, repo_root=folder / "repos")
-    return path
+def ringmaster_sqlite_demo(demo_files: Callable[[SourceKind], Path]) -> Path:
+    return demo_files(RINGMASTER)
 
 
 @pytest.fixture(scope="session")

@@ -38,8 +38,9 @@ REFRESH_QUERIES = {
 # project to its alerts); SQLite walks the time index instead.
 
 
-# A busy orchestrator's years (at 40% of the benchmark's scale): most cards history, most errors resolved, most alerts
-# acknowledged. Made by the server itself (generate_series): seconds, not minutes.
+# A busy orchestrator's years (at 40% of the benchmark's scale): most cards history, most
+# errors resolved, most alerts acknowledged. Made by the server itself (generate_series):
+# seconds, not minutes.
 BULK_SQL = """
 INSERT INTO projects (id, name, repository_url)
 SELECT 'p' || i, 'project ' || i, 'https://git.example/' || i FROM generate_series(1, 20) AS i;
