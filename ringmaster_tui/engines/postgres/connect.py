@@ -85,6 +85,8 @@ def explain_connect_error(message: str, url: URL) -> str:
         "connection refused" in text
         or "no such file or directory" in text
         or "could not translate host name" in text
+        or "failed to resolve host" in text
+        or "name or service not known" in text
         or "timeout" in text
         or "could not connect" in text
         or "server closed the connection" in text
