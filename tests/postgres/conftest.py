@@ -12,6 +12,7 @@ import pytest
 from ringmaster_tui.sources.base import SourceKind
 from ringmaster_tui.sources.registry import create_source_database
 from ringmaster_tui.sources.ringmaster.kind import RINGMASTER
+from tests.builders import build_standard_board
 from tests.postgres.cluster import Cluster
 from tests.postgres.data import copy_sqlite_into
 
@@ -57,3 +58,21 @@ def role(pg_cluster: Cluster) -> Callable[..., str]:
         return name
 
     return make
+
+
+@pytest.fixture(scope="session")
+def standard_template(pg_cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("standard") / "board.db"
+    build_standard_board(path).close()
+    name = pg_cluster.new_database("standard")
+    url = pg_cluster.url(name, password="postgres")
+    create_source_database(url, RINGMASTER)
+    copy_sqlite_into(path, url)
+    return name
+
+
+@pytest.fixture
+def board_url(pg_cluster: Cluster, standard_template: str) -> str:
+    return pg_cluster.url(
+        pg_cluster.new_database("board", template=standard_template), password="postgres"
+    )

@@ -14,29 +14,9 @@ import pytest
 import sqlalchemy as sa
 
 from ringmaster_tui.sources.base import Source
-from ringmaster_tui.sources.registry import create_source_database, open_source
-from ringmaster_tui.sources.ringmaster.kind import RINGMASTER
-from tests.builders import build_standard_board
+from ringmaster_tui.sources.registry import open_source
 from tests.postgres.cluster import Cluster
-from tests.postgres.data import copy_sqlite_into, pg_engine
-
-
-@pytest.fixture(scope="session")
-def standard_template(pg_cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = tmp_path_factory.mktemp("standard") / "board.db"
-    build_standard_board(path).close()
-    name = pg_cluster.new_database("standard")
-    url = pg_cluster.url(name, password="postgres")
-    create_source_database(url, RINGMASTER)
-    copy_sqlite_into(path, url)
-    return name
-
-
-@pytest.fixture
-def board_url(pg_cluster: Cluster, standard_template: str) -> str:
-    return pg_cluster.url(
-        pg_cluster.new_database("board", template=standard_template), password="postgres"
-    )
+from tests.postgres.data import pg_engine
 
 
 @pytest.fixture
