@@ -26,6 +26,7 @@ __all__ = [
     "ReadOnlyError",
     "StaleFilesError",
     "WriteBusyError",
+    "change_notices",
     "create_database",
     "engine_kind",
     "open_engine",
@@ -83,3 +84,16 @@ def create_database(target: str | Path, ddl: str) -> Engine:
     from ringmaster_tui.engines.sqlite.engine import create_sqlite
 
     return create_sqlite(target, ddl)
+
+
+def change_notices(target: str | Path, *, install: bool) -> str:
+    """Install (or remove) the optional triggers that push commits to dashboards; only
+    PostgreSQL has them. What was done, in words."""
+    if engine_kind(target) != POSTGRESQL:
+        raise OpenError(
+            f"{target}: push-triggers is for PostgreSQL databases;"
+            " a SQLite file is watched directly"
+        )
+    from ringmaster_tui.engines.postgres.engine import change_notices as postgres_notices
+
+    return postgres_notices(str(target), install=install)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from ringmaster_tui.engines.postgres.connect import parse_url
 from tests.postgres.cluster import Cluster, _free_port
 
 SECRET = "postgres"  # the test superuser's password
@@ -109,3 +110,16 @@ def test_refusals_are_one_line_and_the_log_has_no_password(
     text = log.read_text()
     assert "no_such_db" in text
     _no_secret(text)
+
+
+def test_push_triggers_install_and_remove_say_what_they_do(ringmaster_pg: str) -> None:
+    with sa.create_engine(parse_url(ringmaster_pg)).connect() as conn:
+        tables = len(sa.inspect(conn).get_table_names())
+    installed = run_cli("push-triggers", "install", ringmaster_pg)
+    assert installed.returncode == 0, installed.stderr
+    assert f"a trigger ringmaster_tui_notify on {tables} tables" in installed.stdout
+    assert "ringmaster-tui push-triggers remove URL" in installed.stdout
+    removed = run_cli("push-triggers", "remove", ringmaster_pg)
+    assert removed.returncode == 0, removed.stderr
+    assert f"removed the trigger ringmaster_tui_notify from {tables} tables" in removed.stdout
+    _no_secret(installed.stdout, removed.stdout)

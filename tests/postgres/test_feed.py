@@ -7,10 +7,13 @@ from __future__ import annotations
 import threading
 import time
 
+import pytest
 import sqlalchemy as sa
 
+from ringmaster_tui.engines import OpenError, change_notices
 from ringmaster_tui.engines.postgres.connect import parse_url
 from ringmaster_tui.engines.postgres.engine import open_postgres
+from ringmaster_tui.engines.postgres.feed import PostgresChangeFeed
 from tests.postgres.cluster import _free_port
 
 
@@ -105,3 +108,44 @@ def test_a_server_out_of_reach_is_said_and_not_fatal(ringmaster_pg: str) -> None
     finally:
         feed.stop()
         engine.dispose()
+
+
+def test_notify_triggers_are_installed_on_request_wake_the_feed_and_go_again(
+    ringmaster_pg: str,
+) -> None:
+    said = change_notices(ringmaster_pg, install=True)
+    assert "installed the function ringmaster_tui_notify()" in said and "cards" in said
+    assert ":postgres@" not in said
+    engine = open_postgres(ringmaster_pg)
+    writer = sa.create_engine(parse_url(ringmaster_pg))
+    calls = Calls()
+    # A poll so slow that only a NOTIFY can wake the feed within the wait below.
+    feed = PostgresChangeFeed(engine, calls.change, calls.status, poll_seconds=30.0)
+    feed.start()
+    try:
+        assert calls.wait_for(lambda: calls.count >= 1)
+        for step in range(5):
+            before = calls.count
+            with writer.begin() as conn:
+                conn.exec_driver_sql(
+                    f"UPDATE cards SET priority = {step} WHERE id = (SELECT min(id) FROM cards)"
+                )
+            assert calls.wait_for(lambda before=before: calls.count > before, timeout=5.0)
+    finally:
+        feed.stop(timeout=2.0)
+        engine.dispose()
+        writer.dispose()
+    removed = change_notices(ringmaster_pg, install=False)
+    assert "removed the trigger ringmaster_tui_notify from" in removed
+    check = sa.create_engine(parse_url(ringmaster_pg))
+    with check.connect() as conn:
+        left = conn.exec_driver_sql(
+            "SELECT count(*) FROM pg_trigger WHERE tgname = 'ringmaster_tui_notify'"
+        ).scalar()
+        function = conn.exec_driver_sql(
+            "SELECT count(*) FROM pg_proc WHERE proname = 'ringmaster_tui_notify'"
+        ).scalar()
+    check.dispose()
+    assert left == 0 and function == 0
+    with pytest.raises(OpenError, match="push-triggers is for PostgreSQL"):
+        change_notices("/tmp/some.db", install=True)

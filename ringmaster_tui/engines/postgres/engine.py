@@ -22,7 +22,7 @@ from sqlalchemy.engine import URL, Connection, Engine
 
 from ringmaster_tui.engines.base import BackupResult, HealthReport
 from ringmaster_tui.engines.errors import DiskFullError, OpenError, ReadOnlyError, WriteBusyError
-from ringmaster_tui.engines.postgres import catalog, maintenance
+from ringmaster_tui.engines.postgres import catalog, maintenance, push_triggers
 from ringmaster_tui.engines.postgres.connect import explain_connect_error, parse_url, redact, scrub
 from ringmaster_tui.engines.postgres.ddl import split_statements
 from ringmaster_tui.engines.postgres.feed import PostgresChangeFeed
@@ -280,6 +280,32 @@ def create_postgres(target: str, ddl: str) -> PostgresEngine:
         engine.dispose()
         raise
     return engine
+
+
+def change_notices(target: str, *, install: bool) -> str:
+    """Install or remove the LISTEN/NOTIFY triggers (push_triggers.py); what was done, in words."""
+    engine = PostgresEngine(_checked_url(target))
+    try:
+        with engine.connect() as conn, conn.begin():
+            tables = push_triggers.install(conn) if install else push_triggers.remove(conn)
+    except sa.exc.DBAPIError as exc:
+        message = scrub(str(exc.orig or exc), engine.url).splitlines()[0]
+        raise OpenError(
+            f"{engine.label}: the notify triggers could not be changed ({message})"
+        ) from exc
+    finally:
+        engine.dispose()
+    if install:
+        return (
+            f"{engine.label}: installed the function {push_triggers.FUNCTION}() and a trigger "
+            f"{push_triggers.TRIGGER} on {len(tables)} tables ({', '.join(tables)}); each commit "
+            f"that writes them now sends NOTIFY {push_triggers.CHANNEL}. "
+            "Remove them with `ringmaster-tui push-triggers remove URL`."
+        )
+    return (
+        f"{engine.label}: removed the trigger {push_triggers.TRIGGER} from {len(tables)} tables "
+        f"and the function {push_triggers.FUNCTION}(); the dashboard polls again."
+    )
 
 
 def _checked_url(target: str) -> URL:

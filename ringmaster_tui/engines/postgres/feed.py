@@ -6,6 +6,8 @@ get no transaction id), so the dashboard's own reads do not wake it. When it cha
 commit may have become visible; a read started after the look sees it: no commit is
 missed, and nothing is written to the orchestrator's database. One statement on one idle
 connection, a few times a second: a fraction of a millisecond of the server's time.
+Where the user installed the notify triggers (push_triggers.py), the feed LISTENs and wakes at
+each commit instead of at the next poll; it still polls, as a safety net.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from collections.abc import Callable
 from typing import Protocol
 
 from sqlalchemy.engine import Connection
+
+from ringmaster_tui.engines.postgres import push_triggers
 
 log = logging.getLogger(__name__)
 
@@ -93,14 +97,31 @@ class PostgresChangeFeed:
             poked, self._poked = self._poked, False
         return poked
 
+    def _wait_for_notice(self, conn: Connection, timeout: float) -> bool:
+        """Until a NOTIFY arrives (a commit), `timeout` passes, or a poke was asked."""
+        raw = conn.connection.dbapi_connection
+        with self._wake:
+            poked, self._poked = self._poked, False
+        if poked or raw is None:
+            return True
+        for _ in raw.notifies(timeout=timeout, stop_after=1):
+            pass
+        with self._wake:
+            poked, self._poked = self._poked, False
+        return poked
+
     def _loop(self) -> None:
         marker: str | None = None
         conn: Connection | None = None
+        listening = False
         poked = False
         while not self._stopping.is_set():
             try:
                 if conn is None:
                     conn = self._database.connect().execution_options(isolation_level="AUTOCOMMIT")
+                    listening = push_triggers.installed(conn)
+                    if listening:  # triggers the user installed: commits wake the feed
+                        conn.exec_driver_sql(f"LISTEN {push_triggers.CHANNEL}")
                 current = str(conn.exec_driver_sql(MARKER_SQL).scalar_one())
             except Exception as exc:
                 log.info("change feed cannot reach the server: %s", exc)
@@ -119,7 +140,7 @@ class PostgresChangeFeed:
             if changed or poked:
                 self._changed()
             period = STREAM_POLL_SECONDS if self.following_a_stream else self._poll_seconds
-            poked = self._wait(period)
+            poked = self._wait_for_notice(conn, period) if listening else self._wait(period)
         if conn is not None:
             _close_quietly(conn)
 
