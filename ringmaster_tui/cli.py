@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from ringmaster_tui.config import Settings, data_dir
 from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
 from ringmaster_tui.domain.workflow import HIDDEN_LANE
-from ringmaster_tui.engines import OpenError
+from ringmaster_tui.engines import OpenError, change_notices
 from ringmaster_tui.logs import LogFileError, setup_logging
 from ringmaster_tui.notify.choices import DEFAULT_SEVERITY, SEVERITIES
 from ringmaster_tui.notify.choices import STYLES as TERMINAL_STYLES
@@ -137,7 +137,8 @@ def _open_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="A terminal dashboard for AI coding-loop orchestrators.",
-        epilog="commands: init, status, watch, simulate, demo, backup, prune, check "
+        epilog="commands: init, status, watch, simulate, demo, backup, prune, check, "
+        "push-triggers "
         "(`ringmaster-tui COMMAND --help`)",
     )
     parser.add_argument(
@@ -220,6 +221,14 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
     check = argparse.ArgumentParser(
         prog=f"{PROG} check", description="integrity, foreign keys, WAL size, schema"
     )
+    push_triggers = argparse.ArgumentParser(
+        prog=f"{PROG} push-triggers",
+        description="PostgreSQL: install or remove triggers that push each commit to "
+        "dashboards (LISTEN/NOTIFY); without them dashboards poll and change nothing",
+    )
+    push_triggers.add_argument("action", choices=["install", "remove"])
+    push_triggers.add_argument("db", help="postgresql:// URL of the database")
+
     check.add_argument("db", help="database to check")
     check.add_argument("--json", action="store_true", help="one JSON object")
     _source_flag(check)
@@ -232,6 +241,7 @@ def _command_parsers() -> dict[str, argparse.ArgumentParser]:
         "backup": backup,
         "prune": prune,
         "check": check,
+        "push-triggers": push_triggers,
     }
 
 
@@ -246,6 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "backup": cmd_backup,
         "prune": cmd_prune,
         "check": cmd_check,
+        "push-triggers": cmd_push_triggers,
     }
     try:
         if args and args[0] in commands:
@@ -538,6 +549,11 @@ def cmd_prune(args: argparse.Namespace) -> int:
     print("Done:" if args.apply else "Dry run (add --apply to do it):")
     for kind, count in counts.items():
         print(f"  {kind}: {count}")
+    return 0
+
+
+def cmd_push_triggers(args: argparse.Namespace) -> int:
+    print(change_notices(args.db, install=args.action == "install"))
     return 0
 
 

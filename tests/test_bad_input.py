@@ -60,7 +60,7 @@ def test_a_folder_instead_of_a_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("postgresql://db.example.invalid/ringmaster", "cannot open a postgresql database"),
+        ("postgresql://db.example.invalid/ringmaster", "cannot reach the PostgreSQL server"),
         ("sqlite:////no/such/folder/data.db", "no such database"),
         ("sqlite://", "give the path of a database file"),
     ],

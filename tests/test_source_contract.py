@@ -2,13 +2,15 @@
 own, its demo database opens healthy, every view it offers reads, its cards open, its
 workflow is coherent, and the dashboard draws each of its views and leaves it unchanged.
 
-A new kind added to sources/registry.KINDS is tested here with no test of its own.
+A new kind added to sources/registry.KINDS is tested here with no test of its own, on
+both engines: SQLite files, and PostgreSQL databases on a throwaway server (the kind's
+SQLite DDL translated by engines/postgres/ddl.py; its demo's rows copied over).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -26,13 +28,18 @@ from ringmaster_tui.sources.registry import (
 )
 from ringmaster_tui.ui.app import RingmasterApp
 from tests.builders import NOW
+from tests.postgres.cluster import Cluster
+from tests.postgres.data import copy_sqlite_into, database_digest
 from tests.ui.helpers import until
 
 KIND_IDS = [kind.name for kind in KINDS]
+ENGINES = ["sqlite", "postgresql"]
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+def _digest(target: str) -> str:
+    if "://" in target:
+        return database_digest(target)
+    return hashlib.sha256(Path(target).read_bytes()).hexdigest()
 
 
 @pytest.fixture(params=KINDS, ids=KIND_IDS)
@@ -41,15 +48,54 @@ def kind(request: pytest.FixtureRequest) -> SourceKind:
     return kind
 
 
-@pytest.fixture
-def demo_db(kind: SourceKind, tmp_path: Path) -> Path:
-    path = tmp_path / f"{kind.name}.db"
-    kind.create_demo(path, seed=3, repo_root=tmp_path / "repos")
-    return path
+@pytest.fixture(params=ENGINES)
+def new_target(request: pytest.FixtureRequest, tmp_path: Path) -> Callable[[str], str]:
+    """Makes the place of a new, empty database on the engine: a path, or a URL."""
+    if request.param == "sqlite":
+        return lambda name: str(tmp_path / f"{name}.db")
+    cluster: Cluster = request.getfixturevalue("pg_cluster")
+    return lambda name: cluster.url(cluster.new_database(name), password="postgres")
+
+
+@pytest.fixture(scope="session")
+def pg_demo_templates(
+    pg_cluster: Cluster, demo_files: Callable[[SourceKind], Path]
+) -> Callable[[SourceKind], str]:
+    """Each kind's demo on PostgreSQL, made once a session: its SQLite demo's rows in a
+    database made by `init URL`, which each test then copies (CREATE DATABASE ...
+    TEMPLATE takes a fraction of a second; building a demo takes seconds)."""
+    made: dict[str, str] = {}
+
+    def template(kind: SourceKind) -> str:
+        if kind.name not in made:
+            name = pg_cluster.new_database(f"demo_{kind.name}")
+            create_source_database(pg_cluster.url(name, password="postgres"), kind)
+            copy_sqlite_into(demo_files(kind), pg_cluster.url(name, password="postgres"))
+            made[kind.name] = name
+        return made[kind.name]
+
+    return template
 
 
 @pytest.fixture
-def demo_source(kind: SourceKind, demo_db: Path) -> Iterator[Source]:
+def demo_db(
+    kind: SourceKind,
+    tmp_path: Path,
+    new_target: Callable[[str], str],
+    request: pytest.FixtureRequest,
+) -> str:
+    target = new_target(kind.name)
+    if "://" not in target:
+        kind.create_demo(Path(target), seed=3, repo_root=tmp_path / "repos")
+        return target
+    cluster: Cluster = request.getfixturevalue("pg_cluster")
+    template = request.getfixturevalue("pg_demo_templates")(kind)
+    name = cluster.new_database(kind.name, template=template)
+    return cluster.url(name, password="postgres")
+
+
+@pytest.fixture
+def demo_source(kind: SourceKind, demo_db: str) -> Iterator[Source]:
     source = open_source(demo_db, user="ann")
     yield source
     source.close()
@@ -61,9 +107,9 @@ def _all_lists(source: Source) -> BoardQuery:
 
 
 def test_init_makes_a_schema_detected_as_its_own_and_healthy(
-    kind: SourceKind, tmp_path: Path
+    kind: SourceKind, new_target: Callable[[str], str]
 ) -> None:
-    path = tmp_path / "new.db"
+    path = new_target("new")
     create_source_database(path, kind)
     source = open_source(path, user="ann")
     try:
@@ -149,7 +195,7 @@ def test_the_filter_narrows_the_board(demo_source: Source) -> None:
 
 @pytest.mark.anyio
 async def test_the_dashboard_draws_every_view_and_writes_nothing(
-    kind: SourceKind, demo_db: Path
+    kind: SourceKind, demo_db: str
 ) -> None:
     before = _digest(demo_db)
     source = open_source(demo_db, user="ann")

@@ -55,6 +55,10 @@ def present_schema(conn: Connection) -> PresentSchema:
         from ringmaster_tui.engines.sqlite.catalog import sqlite_present_schema
 
         return sqlite_present_schema(conn)
+    if conn.dialect.name == "postgresql":
+        from ringmaster_tui.engines.postgres.catalog import postgres_present_schema
+
+        return postgres_present_schema(conn)
     raise NotImplementedError(f"no schema look-up for {conn.dialect.name}")
 
 

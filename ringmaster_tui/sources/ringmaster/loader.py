@@ -41,6 +41,7 @@ from ringmaster_tui.domain.snapshot import (
 )
 from ringmaster_tui.domain.values import to_moment
 from ringmaster_tui.engines.present import null_missing, present_schema
+from ringmaster_tui.engines.sql import json_text_array, row_order
 from ringmaster_tui.engines.text import contains_folded
 from ringmaster_tui.sources.ringmaster import models as m
 from ringmaster_tui.sources.ringmaster import workflow as sm
@@ -53,7 +54,7 @@ LONG_CARD_TEXTS = frozenset({"title", "description", "task_prompt"})
 # How many attempts a loop's sparkline shows.
 SPARK_ATTEMPTS = 20
 # Ties in created_at (one-second resolution) fall back to insertion order.
-_ROWID: sa.ColumnClause[Any] = sa.literal_column("state_transitions.rowid")
+_ROWID = row_order(m.TABLES["state_transitions"])
 # How many of the newest pending decisions and critical alerts each snapshot carries.
 URGENT_LIMIT = 20
 SEVERITY_ORDER: tuple[str, ...] = ("critical", "error", "warning", "info")
@@ -259,7 +260,7 @@ def _card_ids() -> sa.Select[Any]:
     """The cards shown, as one JSON array parameter (see `_ids_param`): the statement's
     text stays the same whatever their number, so it is neither re-rendered nor
     re-prepared at each load, as a list of `IN` parameters would be."""
-    shown = sa.func.json_each(sa.bindparam("card_ids", type_=sa.String)).table_valued("value")
+    shown = json_text_array(sa.bindparam("card_ids", type_=sa.String)).table_valued("value")
     return sa.select(shown.c.value)
 
 
@@ -363,6 +364,30 @@ def _recent_attempts_statement(size: int) -> sa.CompoundSelect[Any] | sa.Select[
         for slot in range(size)
     ]
     return per_card[0] if size == 1 else sa.union_all(*per_card)
+
+
+@functools.cache
+def _recent_attempts_lateral_statement() -> sa.Select[Any]:
+    """The same on PostgreSQL, as one LATERAL join over the shown cards (parameter
+    card_ids): a UNION ALL of hundreds of branches costs PostgreSQL more to plan than to
+    run; SQLite has no LATERAL."""
+    shown = json_text_array(sa.bindparam("card_ids", type_=sa.String)).table_valued("value")
+    latest = (
+        sa.select(
+            attempts.c.card_id,
+            attempts.c.attempt_number,
+            attempts.c.status,
+            attempts.c.started_at,
+            attempts.c.duration_ms,
+            attempts.c.cost_usd,
+            attempts.c.tokens_used,
+        )
+        .where(attempts.c.card_id == shown.c.value)
+        .order_by(attempts.c.attempt_number.desc())
+        .limit(SPARK_ATTEMPTS)
+        .lateral("latest")
+    )
+    return sa.select(latest).select_from(shown).join(latest, sa.true())
 
 
 @functools.cache
@@ -824,11 +849,17 @@ class SnapshotReader:
         """Each card's latest attempts, newest first."""
         if not card_ids or not self.has("attempts"):
             return {}
-        size = _padded_size(len(card_ids))
-        slots: list[str | None] = [*card_ids, *([None] * (size - len(card_ids)))]
-        params = {f"card_{slot}": card_id for slot, card_id in enumerate(slots)}
+        statement: sa.Executable
+        params: dict[str, Any]
+        if self.conn.dialect.name == "postgresql":
+            statement, params = _recent_attempts_lateral_statement(), _ids_param(card_ids)
+        else:
+            size = _padded_size(len(card_ids))
+            slots: list[str | None] = [*card_ids, *([None] * (size - len(card_ids)))]
+            params = {f"card_{slot}": card_id for slot, card_id in enumerate(slots)}
+            statement = _recent_attempts_statement(size)
         found: dict[str, list[AnyRow]] = {}
-        for row in self._execute(_recent_attempts_statement(size), params):
+        for row in self._execute(statement, params):
             found.setdefault(row.card_id, []).append(row)
         for rows in found.values():
             rows.sort(key=lambda r: r.attempt_number, reverse=True)  # SQL keeps no order here

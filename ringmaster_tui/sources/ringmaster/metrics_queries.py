@@ -25,6 +25,14 @@ from ringmaster_tui.domain.metrics import (
     ProjectStats,
 )
 from ringmaster_tui.engines.present import present_schema
+from ringmaster_tui.engines.sql import (
+    has_index,
+    json_field_text,
+    number_or_null,
+    row_order,
+    timestamp_day,
+    total,
+)
 from ringmaster_tui.sources.ringmaster import models as m
 from ringmaster_tui.sources.ringmaster import workflow as sm
 from ringmaster_tui.sources.ringmaster.loader import TITLE_CHARS, AnyRow, cut_text, execute
@@ -43,20 +51,16 @@ projects = m.TABLES["projects"]
 attempts = m.TABLES["attempts"]
 transitions = m.TABLES["state_transitions"]
 prompt_metrics = m.TABLES["prompt_metrics"]
-_ROWID: sa.ColumnClause[Any] = sa.literal_column("state_transitions.rowid")
+_ROWID = row_order(m.TABLES["state_transitions"])
 
 
 def _number(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     """The column when it holds a number, else NULL (which every aggregate skips)."""
-    return sa.case((sa.func.typeof(column).in_(("integer", "real")), column))
+    return number_or_null(column)
 
 
 def _has_index(conn: Connection, name: str) -> bool:
-    found = conn.execute(
-        sa.text("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = :name"),
-        {"name": name},
-    )
-    return found.first() is not None
+    return has_index(conn, name)
 
 
 def _without_index(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
@@ -66,7 +70,7 @@ def _without_index(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
 
 def _day(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
     """The UTC day of a timestamp as 'YYYY-MM-DD'; NULL when it is not a timestamp."""
-    return sa.func.date(column)
+    return timestamp_day(column)
 
 
 class MetricsReader:
@@ -120,8 +124,8 @@ class MetricsReader:
             sa.select(
                 project.label("project_id"),
                 sa.func.count().label("cards"),
-                sa.func.total(active).label("active"),
-                sa.func.total(_number(cards.c.total_cost_usd)).label("cost"),
+                total(active).label("active"),
+                total(_number(cards.c.total_cost_usd)).label("cost"),
             )
             .group_by(project)
             .subquery("per_project")
@@ -156,7 +160,7 @@ class MetricsReader:
         if "state_transitions" not in self.tables:
             return ()
         metadata = transitions.c.metadata
-        actor = sa.case((sa.func.json_valid(metadata) == 1, sa.func.json_extract(metadata, "$.by")))
+        actor = json_field_text(metadata, "by")
         # Newest first along the time index, within the days shown: a project filter
         # must not make SQLite start from the project's cards (all their history, sorted).
         filters = self._window(transitions.c.created_at)
@@ -206,7 +210,7 @@ class MetricsReader:
                 self.conn,
                 sa.select(
                     day,
-                    sa.func.total(_number(attempts.c.cost_usd)).label("cost"),
+                    total(_number(attempts.c.cost_usd)).label("cost"),
                     sa.func.count().label("attempts"),
                 )
                 .select_from(source)
@@ -239,12 +243,12 @@ class MetricsReader:
                     sa.func.coalesce(pm.layer_name, "").label("layer"),
                     day,
                     sa.func.count().label("calls"),
-                    sa.func.total(sa.case((pm.cache_hit == 1, 1), else_=0)).label("hits"),
+                    total(sa.case((pm.cache_hit == 1, 1), else_=0)).label("hits"),
                     sa.func.count(tokens).label("token_rows"),
-                    sa.func.total(tokens).label("tokens"),
+                    total(tokens).label("tokens"),
                     sa.func.max(tokens).label("max_tokens"),
                     sa.func.count(millis).label("ms_rows"),
-                    sa.func.total(millis).label("ms"),
+                    total(millis).label("ms"),
                 )
                 .select_from(source)
                 .where(*self._window(pm.created_at), *filters)

@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 
 from ringmaster_tui.domain.review import AttemptCommit, AttemptError, AttemptReviewData
 from ringmaster_tui.engines.present import present_schema
+from ringmaster_tui.engines.sql import row_order
 from ringmaster_tui.sources.ringmaster import models as m
 from ringmaster_tui.sources.ringmaster.loader import attempt_view, cut_text, execute
 
@@ -97,7 +98,7 @@ def _errors(conn: Connection, attempt_id: str) -> tuple[AttemptError, ...]:
             errors.c.created_at,
         )
         .where(errors.c.attempt_id == attempt_id)
-        .order_by(errors.c.created_at, sa.literal_column("errors.rowid"))
+        .order_by(errors.c.created_at, row_order(errors))
         .limit(LIST_LIMIT),
     )
     return tuple(

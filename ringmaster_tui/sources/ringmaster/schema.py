@@ -6,14 +6,23 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from ringmaster_tui.engines import create_database
+from ringmaster_tui.engines import POSTGRESQL, create_database
 from ringmaster_tui.engines.base import Engine
+from ringmaster_tui.engines.postgres.ddl import sqlite_to_postgres
 from ringmaster_tui.resources import resource_path
 
 
 @cache
 def schema_sql() -> str:
     return resource_path("schema.sql").read_text(encoding="utf-8")
+
+
+@cache
+def schema_for(engine_kind: str) -> str:
+    """schema.sql for an engine: as it is for SQLite, translated for PostgreSQL."""
+    if engine_kind == POSTGRESQL:
+        return sqlite_to_postgres(schema_sql())
+    return schema_sql()
 
 
 def create_ringmaster_database(target: str | Path) -> Engine:

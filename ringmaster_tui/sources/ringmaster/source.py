@@ -24,7 +24,7 @@ from ringmaster_tui.sources.ringmaster.loader import SnapshotReader, SummaryCach
 from ringmaster_tui.sources.ringmaster.metrics_queries import read_metrics
 from ringmaster_tui.sources.ringmaster.retention import apply_retention, plan_retention
 from ringmaster_tui.sources.ringmaster.review_queries import read_attempt_review
-from ringmaster_tui.sources.ringmaster.schema import schema_sql
+from ringmaster_tui.sources.ringmaster.schema import schema_for
 from ringmaster_tui.sources.ringmaster.workflow import WORKFLOW
 
 CAPABILITIES = Capabilities(
@@ -53,7 +53,7 @@ class RingmasterSource(EngineSource):
         """The last snapshot's lane cards, reused by the next (one loader at a time)."""
 
     def schema_ddl(self) -> str:
-        return schema_sql()
+        return schema_for(self.engine.kind)
 
     def snapshot(self, query: BoardQuery, now: datetime) -> Snapshot:
         with self.engine.read() as conn:

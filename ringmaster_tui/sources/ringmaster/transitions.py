@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ringmaster_tui.domain.timefmt import sqlite_timestamp
+from ringmaster_tui.engines.sql import now_text
 from ringmaster_tui.sources.ringmaster.models import TABLES
 
-NOW = sa.func.datetime("now")
+NOW = now_text()
 
 
 def _move_statement(stamped: bool) -> sa.Update:

@@ -1,0 +1,188 @@
+"""SQL expressions every engine can run, each rendered in its dialect's own words.
+
+A source's queries are SQLAlchemy Core; where SQLite and PostgreSQL spell a thing
+differently (the text of "now", a JSON array parameter as rows, a row's physical order,
+a number-or-NULL test, a JSON field), the source uses these and each engine's compiler
+writes its own form. Nothing here knows an orchestrator.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement, GenericFunction
+
+__all__ = [
+    "has_index",
+    "json_field_text",
+    "json_text_array",
+    "now_text",
+    "number_or_null",
+    "row_order",
+    "timestamp_day",
+    "total",
+]
+
+_PG_NOW_TEXT = "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS')"
+
+
+class now_text(GenericFunction[str]):
+    """The current UTC time as SQLite's datetime('now') writes it: 'YYYY-MM-DD HH:MM:SS'."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(now_text)
+def _now_text_sqlite(element: now_text, compiler: SQLCompiler, **kw: Any) -> str:
+    return "datetime('now')"
+
+
+@compiles(now_text, "postgresql")
+def _now_text_pg(element: now_text, compiler: SQLCompiler, **kw: Any) -> str:
+    return _PG_NOW_TEXT
+
+
+class json_text_array(GenericFunction[str]):
+    """The elements of a JSON array of strings (one text parameter) as rows of a column
+    called `value`: use `json_text_array(param).table_valued("value")`."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(json_text_array)
+def _json_array_sqlite(element: json_text_array, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_each({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(json_text_array, "postgresql")
+def _json_array_pg(element: json_text_array, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"json_array_elements_text(CAST({compiler.process(element.clauses, **kw)} AS json))"
+
+
+class total(GenericFunction[float]):
+    """SQLite's total(): the sum as a float, 0.0 over no rows or only NULLs."""
+
+    type = sa.Float()
+    inherit_cache = True
+
+
+@compiles(total)
+def _total_sqlite(element: total, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"total({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(total, "postgresql")
+def _total_pg(element: total, compiler: SQLCompiler, **kw: Any) -> str:
+    inner = compiler.process(element.clauses, **kw)
+    return f"coalesce(sum(CAST({inner} AS double precision)), 0.0)"
+
+
+class number_or_null(GenericFunction[Any]):
+    """The value when it is a number, else NULL (SQLite lets any column hold text; a
+    PostgreSQL numeric column holds numbers only)."""
+
+    inherit_cache = True
+
+
+@compiles(number_or_null)
+def _number_sqlite(element: number_or_null, compiler: SQLCompiler, **kw: Any) -> str:
+    inner = compiler.process(element.clauses, **kw)
+    return f"CASE WHEN typeof({inner}) IN ('integer', 'real') THEN {inner} END"
+
+
+@compiles(number_or_null, "postgresql")
+def _number_pg(element: number_or_null, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"({compiler.process(element.clauses, **kw)})"
+
+
+class timestamp_day(GenericFunction[str]):
+    """The day 'YYYY-MM-DD' of a text timestamp; NULL when the text is no timestamp."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(timestamp_day)
+def _day_sqlite(element: timestamp_day, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(timestamp_day, "postgresql")
+def _day_pg(element: timestamp_day, compiler: SQLCompiler, **kw: Any) -> str:
+    inner = compiler.process(element.clauses, **kw)
+    # Text timestamps as the orchestrators write them; a timestamp column as its day.
+    return (
+        f"CASE WHEN CAST({inner} AS text) ~ '^[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}' "
+        f"THEN substr(CAST({inner} AS text), 1, 10) END"
+    )
+
+
+class json_field_text(FunctionElement[str]):
+    """A top-level string field of a JSON object kept as text; NULL when the text is not
+    JSON or lacks the field. `json_field_text(column, "by")`."""
+
+    type = sa.String()
+    inherit_cache = True
+    name = "json_field_text"
+
+
+@compiles(json_field_text)
+def _json_field_sqlite(element: json_field_text, compiler: SQLCompiler, **kw: Any) -> str:
+    column, key = list(element.clauses)
+    inner = compiler.process(column, **kw)
+    path = compiler.process(sa.literal("$." + str(key.effective_value)), **kw)
+    return f"CASE WHEN json_valid({inner}) THEN json_extract({inner}, {path}) END"
+
+
+@compiles(json_field_text, "postgresql")
+def _json_field_pg(element: json_field_text, compiler: SQLCompiler, **kw: Any) -> str:
+    # PostgreSQL 15 has no json_valid and a cast of broken text fails the whole query:
+    # the field is found in the text itself (a string value, escapes left as written).
+    column, key = list(element.clauses)
+    inner = compiler.process(column, **kw)
+    field = str(key.effective_value).replace("'", "''")
+    pattern = f'"{field}"\\s*:\\s*"((?:[^"\\\\]|\\\\.)*)"'
+    return f"substring(CAST({inner} AS text) from '{pattern}')"
+
+
+class row_order(FunctionElement[Any]):
+    """A table's physical row order (SQLite's rowid, PostgreSQL's ctid): a tie-break for
+    rows with equal sort keys. `row_order(table)`."""
+
+    inherit_cache = True
+    name = "row_order"
+
+    def __init__(self, table: sa.TableClause) -> None:
+        self.table_name = table.name
+        super().__init__()
+
+    _traverse_internals = [  # noqa: RUF012 - SQLAlchemy's cache key, as it declares it
+        ("table_name", sa.sql.visitors.InternalTraversal.dp_string)
+    ]
+
+
+@compiles(row_order)
+def _row_order_sqlite(element: row_order, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.preparer.quote(element.table_name)}.rowid"
+
+
+@compiles(row_order, "postgresql")
+def _row_order_pg(element: row_order, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"{compiler.preparer.quote(element.table_name)}.ctid"
+
+
+def has_index(conn: Connection, name: str) -> bool:
+    """Whether the database has an index called `name`."""
+    if conn.dialect.name == "postgresql":
+        statement = sa.text(
+            "SELECT 1 FROM pg_indexes WHERE schemaname = current_schema() AND indexname = :name"
+        )
+    else:
+        statement = sa.text("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = :name")
+    return conn.execute(statement, {"name": name}).first() is not None
