@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from ringmaster_tui.engines.sqlite.engine import open_sqlite
-from ringmaster_tui.sources.base import RetentionPolicy
+from ringmaster_tui.sources.retention_policy import RetentionPolicy
 from ringmaster_tui.sources.ringmaster.retention import apply_retention
 from tests.builders import NOW, DbBuilder, ago, build_standard_board
 from tests.test_status import run_cli

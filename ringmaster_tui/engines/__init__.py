@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlalchemy as sa
-
 from ringmaster_tui.engines.base import ChangeFeed, Engine
 from ringmaster_tui.engines.errors import (
     DiskFullError,
@@ -50,6 +48,8 @@ def engine_kind(target: str | Path) -> str:
         )
     if scheme == "postgres":
         return POSTGRESQL
+    import sqlalchemy as sa  # here: knowing the engine of a path needs none of it
+
     try:
         backend = sa.engine.make_url(text).get_backend_name()
     except sa.exc.ArgumentError as exc:

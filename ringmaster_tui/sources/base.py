@@ -29,6 +29,7 @@ from ringmaster_tui.domain.snapshot import (
 from ringmaster_tui.domain.views import SectionedDetail
 from ringmaster_tui.domain.workflow import Workflow
 from ringmaster_tui.engines.base import BackupResult, ChangeFeed, Engine, HealthReport
+from ringmaster_tui.sources.retention_policy import RetentionPolicy
 
 
 class NoRetention(Exception):
@@ -133,16 +134,6 @@ class Source(Protocol):
         """What the retention policy removes (what it removed, with `apply`), by kind of
         row; NoRetention when this kind has no such policy."""
         ...
-
-
-@dataclass(frozen=True)
-class RetentionPolicy:
-    """How long `prune` keeps things (seed 000's "Data Retention" periods)."""
-
-    archive_after_days: int = 30
-    keep_snapshots: int = 10
-    metrics_days: int = 7
-    heartbeat_minutes: int = 5
 
 
 class SourceKind(Protocol):

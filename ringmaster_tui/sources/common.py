@@ -26,7 +26,8 @@ from ringmaster_tui.domain.snapshot import (
 from ringmaster_tui.domain.views import SectionedDetail
 from ringmaster_tui.domain.workflow import Workflow
 from ringmaster_tui.engines.base import BackupResult, ChangeFeed, Engine, HealthReport
-from ringmaster_tui.sources.base import NoRetention, RetentionPolicy
+from ringmaster_tui.sources.base import NoRetention
+from ringmaster_tui.sources.retention_policy import RetentionPolicy
 
 
 class EngineSource:

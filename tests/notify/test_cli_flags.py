@@ -4,30 +4,31 @@ from __future__ import annotations
 
 import pytest
 
-from ringmaster_tui.cli import _command_parsers, _open_parser, _settings
+from ringmaster_tui.cli import _command_parsers, _open_parser
+from ringmaster_tui.commands import settings_from
 
 
 def test_notify_terminal_is_a_flag_the_database_may_follow() -> None:
-    settings = _settings(_open_parser().parse_args(["--notify-terminal", "loops.db"]))
+    settings = settings_from(_open_parser().parse_args(["--notify-terminal", "loops.db"]))
     assert settings.db == "loops.db" and settings.notify_terminal == "osc9"
 
 
 def test_a_terminal_style_implies_terminal_notifications() -> None:
     args = _open_parser().parse_args(["loops.db", "--notify-terminal-style", "osc777"])
-    assert _settings(args).notify_terminal == "osc777"
+    assert settings_from(args).notify_terminal == "osc777"
 
 
 def test_no_terminal_notifications_unless_asked() -> None:
-    assert _settings(_open_parser().parse_args(["loops.db"])).notify_terminal is None
+    assert settings_from(_open_parser().parse_args(["loops.db"])).notify_terminal is None
 
 
 def test_watch_flags(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RINGMASTER_TUI_NOTIFY_SEVERITY", "error")
     watch = _command_parsers()["watch"]
-    from_env = _settings(watch.parse_args(["loops.db", "--notify-command", "notify-me --now"]))
+    from_env = settings_from(watch.parse_args(["loops.db", "--notify-command", "notify-me --now"]))
     assert from_env.notify_severity == "error"  # the environment, when no flag says
     assert from_env.notify_command == "notify-me --now" and from_env.notify_timeout == 10.0
-    flagged = _settings(
+    flagged = settings_from(
         watch.parse_args(["loops.db", "--notify-severity", "warning", "--notify-timeout", "2.5"])
     )
     assert flagged.notify_severity == "warning" and flagged.notify_timeout == 2.5

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from ringmaster_tui import cli
+from ringmaster_tui import commands
 from ringmaster_tui.cli import main
 from ringmaster_tui.domain.capabilities import Capabilities
 from ringmaster_tui.notify.command import NotifyCommand
@@ -260,7 +260,7 @@ def test_a_command_that_cannot_be_split_is_one_line_and_exit_1(
 def test_a_source_without_decisions_or_alerts_is_refused(
     db: DbBuilder, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    real_open = cli.open_source
+    real_open = commands.open_source
 
     def without_lists(*args: Any, **kwargs: Any) -> Any:
         source = real_open(*args, **kwargs)
@@ -268,6 +268,6 @@ def test_a_source_without_decisions_or_alerts_is_refused(
         monkeypatch.setattr(source, "capabilities", board_only)
         return source
 
-    monkeypatch.setattr(cli, "open_source", without_lists)
+    monkeypatch.setattr(commands, "open_source", without_lists)
     assert main(["watch", str(db.path)]) == 1
     assert "this kind of database has no decisions or alerts" in capsys.readouterr().err

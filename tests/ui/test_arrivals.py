@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ringmaster_tui.cli import _command_parsers, _open_parser, _settings
+from ringmaster_tui.cli import _command_parsers, _open_parser
+from ringmaster_tui.commands import settings_from
 from ringmaster_tui.config import Settings
 from ringmaster_tui.sources.registry import open_source
 from ringmaster_tui.ui.app import RingmasterApp
@@ -63,7 +64,7 @@ async def test_new_critical_alert_and_decision_are_announced(
 
 
 def test_no_bell_flag_on_open_and_demo() -> None:
-    assert _settings(_open_parser().parse_args(["x.db"])).bell is True
-    assert _settings(_open_parser().parse_args(["x.db", "--no-bell"])).bell is False
+    assert settings_from(_open_parser().parse_args(["x.db"])).bell is True
+    assert settings_from(_open_parser().parse_args(["x.db", "--no-bell"])).bell is False
     demo = _command_parsers()["demo"].parse_args(["--no-bell"])
-    assert _settings(demo).bell is False
+    assert settings_from(demo).bell is False

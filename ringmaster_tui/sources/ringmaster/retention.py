@@ -12,7 +12,7 @@ from sqlalchemy.engine import Connection
 
 from ringmaster_tui.domain.timefmt import sqlite_timestamp
 from ringmaster_tui.engines.base import Engine
-from ringmaster_tui.sources.base import RetentionPolicy
+from ringmaster_tui.sources.retention_policy import RetentionPolicy
 from ringmaster_tui.sources.ringmaster import workflow as sm
 from ringmaster_tui.sources.ringmaster.models import TABLES
 from ringmaster_tui.sources.ringmaster.transitions import move_card

@@ -17,8 +17,8 @@ from ringmaster_tui.domain.snapshot import (
     Snapshot,
 )
 from ringmaster_tui.engines.base import Engine
-from ringmaster_tui.sources.base import RetentionPolicy
 from ringmaster_tui.sources.common import EngineSource
+from ringmaster_tui.sources.retention_policy import RetentionPolicy
 from ringmaster_tui.sources.ringmaster.actions import Actions
 from ringmaster_tui.sources.ringmaster.loader import SnapshotReader, SummaryCache
 from ringmaster_tui.sources.ringmaster.metrics_queries import read_metrics

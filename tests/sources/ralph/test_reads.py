@@ -8,7 +8,7 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from ringmaster_tui.cli import status_object
+from ringmaster_tui.commands import status_object
 from ringmaster_tui.domain.snapshot import BoardQuery
 from ringmaster_tui.domain.views import SectionedDetail
 from ringmaster_tui.sources.base import Source
