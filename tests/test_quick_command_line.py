@@ -28,7 +28,7 @@ sys.stderr.write("\\n" + json.dumps(sorted(set(n.split(".")[0] for n in heavy)))
 
 
 def test_the_source_names_are_the_registrys_kinds() -> None:
-    assert KIND_NAMES == tuple(kind.name for kind in KINDS)
+    assert tuple(kind.name for kind in KINDS) == KIND_NAMES
 
 
 @pytest.mark.parametrize(
