@@ -21,7 +21,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ringmaster_tui.config import Settings, data_dir
+from ringmaster_tui.config import Settings, SettingsError, data_dir, settings_from_environment
 from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
 from ringmaster_tui.domain.workflow import HIDDEN_LANE
 from ringmaster_tui.engines import OpenError, change_notices
@@ -90,7 +90,10 @@ def settings_from(args: argparse.Namespace) -> Settings:
     style = getattr(args, "notify_terminal_style", None)
     if style or getattr(args, "notify_terminal", False):
         overrides["notify_terminal"] = style or TERMINAL_STYLES[0]
-    return Settings(**overrides)
+    try:
+        return settings_from_environment(**overrides)
+    except SettingsError as exc:
+        raise CommandError(str(exc)) from exc
 
 
 def _open(settings: Settings, kind: str | None = None) -> Source:

@@ -1,4 +1,8 @@
-"""Settings: defaults, then the environment, then command-line flags (which win)."""
+"""Settings: defaults, then the environment, then command-line flags (which win).
+
+The environment is read by hand, not by a settings library: a bad value is one line
+naming the variable, and the command line starts without importing one.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,15 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+ENV_PREFIX = "RINGMASTER_TUI_"
+# The database also comes from Ringmaster's own variable, which wins.
+DB_VARIABLES = ("RINGMASTER_DB", "RINGMASTER_TUI_DB")
+
+
+class SettingsError(ValueError):
+    """A setting with a value it cannot take, said in one line."""
 
 
 def default_database_path() -> Path:
@@ -32,17 +43,12 @@ def data_dir() -> Path:
     return Path(base) / "ringmaster-tui"
 
 
-class Settings(BaseSettings):
+class Settings(BaseModel):
     """What the dashboard needs to know before it opens a database."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="RINGMASTER_TUI_", frozen=True, populate_by_name=True
-    )
+    model_config = ConfigDict(frozen=True)
 
-    db: str = Field(
-        default_factory=lambda: str(default_database_path()),
-        validation_alias=AliasChoices("RINGMASTER_DB", "RINGMASTER_TUI_DB"),
-    )
+    db: str = Field(default_factory=lambda: str(default_database_path()))
     read_only: bool = False
     user: str = Field(default_factory=login_name)
     bell: bool = True
@@ -56,3 +62,35 @@ class Settings(BaseSettings):
     notify_severity: Literal["critical", "error", "warning", "info"] = "critical"
     notify_terminal: Literal["osc9", "osc777"] | None = None
     """Terminal notifications (OSC 9 or OSC 777) for the same events; off by default."""
+
+
+def environment_values() -> dict[str, str]:
+    """The settings the environment gives: RINGMASTER_TUI_<FIELD>, and the database."""
+    values = {
+        name: os.environ[variable]
+        for name in Settings.model_fields
+        if (variable := ENV_PREFIX + name.upper()) in os.environ
+    }
+    for variable in reversed(DB_VARIABLES):  # the first one set wins
+        if os.environ.get(variable):
+            values["db"] = os.environ[variable]
+    return values
+
+
+def settings_from_environment(**overrides: object) -> Settings:
+    """The environment's settings with `overrides` (the flags) on top; SettingsError
+    names the first setting that cannot be taken and where it came from."""
+    given = environment_values()
+    try:
+        return Settings.model_validate({**given, **overrides})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]) if error["loc"] else "?"
+        if name in overrides:
+            where = f"--{name.replace('_', '-')}"
+        elif name == "db":
+            where = next(v for v in DB_VARIABLES if os.environ.get(v))
+        else:
+            where = ENV_PREFIX + name.upper()
+        value = {**given, **overrides}.get(name)
+        raise SettingsError(f"{where}={value!s}: {error['msg'].lower()}") from None

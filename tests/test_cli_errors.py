@@ -121,3 +121,35 @@ def test_simulate_with_the_same_seed_twice_on_one_database_writes_both_times(
 
     with closing(sqlite3.connect(db)) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "said"),
+    [
+        ("RINGMASTER_TUI_NOTIFY_TIMEOUT", "-3", "greater than 0"),
+        ("RINGMASTER_TUI_READ_ONLY", "maybe", "valid boolean"),
+        ("RINGMASTER_TUI_NOTIFY_SEVERITY", "loud", "'critical'"),
+    ],
+)
+def test_a_bad_environment_variable_is_one_line_naming_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, said: str
+) -> None:
+    db = tmp_path / "board.db"
+    build_standard_board(db).close()
+    monkeypatch.setenv(variable, value)
+    result = run_cli("status", db)
+    assert result.returncode == EXIT_FAILED
+    line = one_line(result.stderr)
+    assert line.startswith(f"ringmaster-tui: {variable}={value}: ") and said in line, line
+
+
+def test_the_environment_gives_settings_and_flags_win(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "board.db"
+    build_standard_board(db).close()
+    monkeypatch.setenv("RINGMASTER_DB", str(db))
+    monkeypatch.setenv("RINGMASTER_TUI_READ_ONLY", "true")
+    assert "(read-only)" in run_cli("status").stdout
+    monkeypatch.setenv("RINGMASTER_DB", str(tmp_path / "elsewhere.db"))
+    assert "(read-only)" in run_cli("status", db).stdout  # the path given wins
