@@ -13,6 +13,7 @@ from ringmaster_tui.domain.snapshot import CardSummary, LaneView, Project
 from ringmaster_tui.domain.values import to_moment
 from ringmaster_tui.domain.views import Fact, FactKind, number_fact, text_fact
 from ringmaster_tui.domain.workflow import Tone
+from ringmaster_tui.engines.sql import nulls_low
 from ringmaster_tui.sources.coordination import workflow as wf
 from ringmaster_tui.sources.coordination.read.common import (
     TITLE_CHARS,
@@ -90,7 +91,7 @@ def lane_statement(states: int, by_loop: bool, by_text: bool, no_status: bool) -
             tests.c.created_at,
         )
         .where(status_in, *_filters(by_loop, by_text))
-        .order_by(tests.c.id)
+        .order_by(nulls_low(tests.c.id))
         .limit(sa.bindparam("depth", type_=sa.Integer))
     )
 
@@ -101,7 +102,9 @@ def dependency_statement(size: int) -> sa.Select[Any]:
     return sa.select(tests.c.id, tests.c.status).where(tests.c.id.in_(ids))
 
 
-LOOPS_STATEMENT = sa.select(loops.c.id, loops.c.name).order_by(loops.c.id).limit(LOOP_LIMIT)
+LOOPS_STATEMENT = (
+    sa.select(loops.c.id, loops.c.name).order_by(nulls_low(loops.c.id)).limit(LOOP_LIMIT)
+)
 
 
 class BoardReader:

@@ -19,6 +19,7 @@ from ringmaster_tui.domain.views import (
     text_fact,
 )
 from ringmaster_tui.domain.workflow import Tone
+from ringmaster_tui.engines.sql import nulls_low
 from ringmaster_tui.sources.coordination.read.common import (
     CELL_CHARS,
     COUNT_CAP,
@@ -94,7 +95,9 @@ def events_statement(by_source: bool, by_type: bool, by_text: bool) -> sa.Select
             cut_text(events.c.acknowledged_by, CELL_CHARS).label("acknowledged_by"),
         )
         .where(*_filters(by_source, by_type, by_text))
-        .order_by(events.c.timestamp.desc())
+        .order_by(
+            nulls_low(events.c.timestamp, descending=True), nulls_low(events.c.id, descending=True)
+        )
         .limit(sa.bindparam("remaining", type_=sa.Integer))
     )
 

@@ -19,6 +19,7 @@ from ringmaster_tui.domain.views import (
     text_fact,
 )
 from ringmaster_tui.domain.workflow import Tone
+from ringmaster_tui.engines.sql import nulls_low
 from ringmaster_tui.sources.coordination.read.common import (
     CELL_CHARS,
     Reading,
@@ -59,10 +60,11 @@ PROGRESS_STATEMENT = sa.select(
     sa.func.sum(sa.case((tests.c.status == "blocked", 1), else_=0)).label("blocked"),
 ).group_by(tests.c.loop_id)
 
+# Sums as floats: PostgreSQL sums bigints as numeric (a Decimal), SQLite as integers.
 USAGE_STATEMENT = sa.select(
     usage.c.loop_id,
-    sa.func.sum(usage.c.tokens_estimated).label("tokens"),
-    sa.func.sum(usage.c.duration_seconds).label("seconds"),
+    sa.cast(sa.func.sum(usage.c.tokens_estimated), sa.Float).label("tokens"),
+    sa.cast(sa.func.sum(usage.c.duration_seconds), sa.Float).label("seconds"),
 ).group_by(usage.c.loop_id)
 
 
@@ -85,7 +87,7 @@ def loops_statement(by_text: bool) -> sa.Select[Any]:
             loops.c.updated_at,
         )
         .where(*filters)
-        .order_by(loops.c.priority, loops.c.id)
+        .order_by(nulls_low(loops.c.priority), nulls_low(loops.c.id))
         .limit(LOOPS_LIMIT)
     )
 
