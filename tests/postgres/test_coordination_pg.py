@@ -5,15 +5,22 @@ and on a few tens of thousands of ANALYZEd rows the refresh path reads indexes o
 
 from __future__ import annotations
 
+import json
 import shutil
+import sqlite3
+import threading
+import time
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
+from ringmaster_tui.domain.outcome import Outcome
 from ringmaster_tui.domain.snapshot import SHAPED_NOT_LISTED, BoardQuery
+from ringmaster_tui.domain.workflow import Tone
 from ringmaster_tui.sources.base import Source
 from ringmaster_tui.sources.coordination.kind import COORDINATION
 from ringmaster_tui.sources.coordination.sim.demo import create_demo_database
@@ -23,13 +30,70 @@ from tests.postgres.cluster import Cluster
 from tests.postgres.data import copy_sqlite_into, pg_engine
 
 DEMO_SEED = 3
+Sql = Callable[..., list[Any]]
+
+# Rows that order differently unless a query says how: NULL times and priorities (SQLite
+# sorts NULL lowest, PostgreSQL highest), equal times (ties), no status or an unknown
+# one, letters beyond ASCII in any case. Added to the demo before it is copied.
+EDGE_ROWS = [
+    "UPDATE loops SET pid = NULL",  # a pid is looked up only beside a file: see below
+    "INSERT INTO loops (id, name, priority, status) VALUES "
+    "('loop-6-äpfel', 'Äpfel und Birnen', NULL, 'running'), ('loop-0-tie', 'tie', 3, 'stopped')",
+    "INSERT INTO tests (id, loop_id, category, status, attempts, max_attempts, notes, "
+    "depends_on, last_attempt_at) VALUES "
+    "('EDGE-001', 'loop-6-äpfel', NULL, NULL, NULL, NULL, NULL, NULL, NULL), "
+    "('EDGE-002', NULL, 'ÄRGER', 'flaky', 1, 3, 'ärger im [b]upload[/b]', NULL, NULL), "
+    "('EDGE-003', 'loop-6-äpfel', 'api', 'failed', 3, 3, 'Ärger: it broke', 'EDGE-002', NULL), "
+    "('EDGE-004', 'loop-6-äpfel', 'api', 'blocked', 0, 3, 'waits', 'EDGE-003', NULL)",
+    "INSERT INTO checkpoints (id, loop_id, test_id, git_ref, created_at) VALUES "
+    "('cp-e1', 'loop-6-äpfel', 'EDGE-003', 'abc1', '2026-01-15T10:00:00Z'), "
+    "('cp-e2', 'loop-6-äpfel', 'EDGE-003', 'abc2', '2026-01-15T10:00:00Z'), "
+    "('cp-e3', 'loop-6-äpfel', 'EDGE-003', 'abc3', NULL)",
+    "INSERT INTO usage (id, loop_id, test_id, tokens_estimated, duration_seconds, recorded_at) "
+    "VALUES ('u-e1', 'loop-6-äpfel', 'EDGE-003', 10, 5, '2026-01-15T10:00:00Z'), "
+    "('u-e2', 'loop-6-äpfel', 'EDGE-003', NULL, 7, '2026-01-15T10:00:00Z'), "
+    "('u-e3', 'loop-6-äpfel', 'EDGE-003', 30, NULL, NULL)",
+    "INSERT INTO passing_tests VALUES ('EDGE-003', 'c0ffee1', '2026-01-14T10:00:00Z'), "
+    "('EDGE-003', 'c0ffee2', '2026-01-14T10:00:00Z'), ('EDGE-003', 'c0ffee3', NULL)",
+    "INSERT INTO events (id, timestamp, source, event_type, payload, priority, acknowledged) "
+    "VALUES ('ev-tie-a', '2026-01-15T11:59:00Z', 'monitor', 'test_failed', '{}', 1, 0), "
+    "('ev-tie-c', '2026-01-15T11:59:00Z', 'monitor', 'test_failed', '{}', 1, 0), "
+    "('ev-tie-b', '2026-01-15T11:59:00Z', 'monitor', 'test_failed', 'ÄRGER', NULL, 0), "
+    "('ev-null', NULL, NULL, 'test_failed', 'no time', 2, 0), "
+    "('ev-null-ack', NULL, 'monitor', 'test_failed', 'no time', 2, 1)",
+    "INSERT INTO alerts (id, severity, alert_type, message, acknowledged, created_at) VALUES "
+    "('al-tie-b', 'critical', 'x', 'tie b', 0, '2026-01-15T11:55:00Z'), "
+    "('al-tie-a', 'critical', 'x', 'tie a', 0, '2026-01-15T11:55:00Z'), "
+    "('al-null', 'critical', 'x', 'no time', 0, NULL), "
+    "('al-no-severity', NULL, 'x', 'Ärger', 0, '2026-01-15T11:00:00Z'), "
+    "('al-fatal', 'fatal', 'x', 'unknown severity', 0, '2026-01-15T11:00:00Z'), "
+    "('al-ack-tie', 'warning', 'x', 'old', 1, '2026-01-15T10:40:00Z')",
+    "INSERT INTO decisions (id, summary, options, status, requested_at, timeout_minutes) VALUES "
+    "('dec-tie-b', 'tie b', '[\"a\"]', 'pending', '2026-01-15T11:50:00Z', 30), "
+    "('dec-tie-a', 'tie a', '[\"a\"]', 'pending', '2026-01-15T11:50:00Z', 30), "
+    "('dec-null', 'no time', 'not json', 'pending', NULL, NULL), "
+    "('dec-old-b', 'settled b', '[]', 'decided', '2026-01-15T07:00:00Z', 30), "
+    "('dec-old-null', 'settled, no time', '[]', 'expired', NULL, 30)",
+    "INSERT INTO change_requests (id, resource_path, description, status, requested_at) VALUES "
+    "('cr-tie-b', 'src/a.py', 'tie b', 'pending', '2026-01-15T11:35:00Z'), "
+    "('cr-tie-a', 'src/a.py', 'tie a', 'pending', '2026-01-15T11:35:00Z'), "
+    "('cr-null', 'src/b.py', 'Ärger', 'pending', NULL)",
+    "INSERT INTO transaction_log (id, operation, loop_id, status, started_at) VALUES "
+    "('tx-tie-b', 'merge', 'loop-0-tie', 'in_progress', '2026-01-15T11:20:00Z'), "
+    "('tx-tie-a', 'merge', 'loop-0-tie', 'in_progress', '2026-01-15T11:20:00Z'), "
+    "('tx-null', 'merge', 'loop-0-tie', 'in_progress', NULL)",
+]
 
 
 @pytest.fixture(scope="module")
 def sqlite_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo at the tests' fixed NOW (its ages and deadlines are then the same)."""
+    """The demo at the tests' fixed NOW (its ages and deadlines are then the same), with
+    the edge rows."""
     path = tmp_path_factory.mktemp("coordination") / "demo.db"
     create_demo_database(path, seed=DEMO_SEED, now=NOW)
+    with closing(sqlite3.connect(path)) as conn, conn:
+        for statement in EDGE_ROWS:
+            conn.execute(statement)
     return path
 
 
@@ -139,3 +203,195 @@ def test_the_same_tests_and_decisions_open_the_same_way(both: tuple[Source, Sour
         assert _dump(pg.decision_detail(decision.id, NOW)) == _dump(
             lite.decision_detail(decision.id, NOW)
         )
+
+
+def test_a_loops_pid_is_shown_as_stored_on_a_server(pg_url: str, sql: Sql) -> None:
+    """A pid is looked up only in a SQLite file's own machine: a server's loops may run
+    anywhere, so a running loop's pid is never called gone there."""
+    sql("UPDATE loops SET pid = 4194400 WHERE id = 'loop-4-ui'")  # no process has it here
+    source = open_source(pg_url, user="ann")
+    try:
+        rows = source.snapshot(BoardQuery(lists=frozenset({"loops"})), NOW).tables["loops"].rows
+    finally:
+        source.close()
+    pid = next(row for row in rows if row.id == "loop-4-ui").cells["pid"]
+    assert (pid.text, pid.tone) == ("4194400", Tone.PLAIN)
+
+
+# --- writes ---
+
+
+@pytest.fixture
+def sql(pg_url: str) -> Iterator[Sql]:
+    """Statements run by another connection (another dashboard, or a loop)."""
+    engine = pg_engine(pg_url)
+
+    def run(statement: str, **params: Any) -> list[Any]:
+        with engine.begin() as conn:
+            result = conn.execute(sa.text(statement), params)
+            return [tuple(row) for row in result] if result.returns_rows else []
+
+    yield run
+    engine.dispose()
+
+
+@pytest.fixture
+def pg(pg_url: str) -> Iterator[Source]:
+    source = open_source(pg_url, user="ann")
+    yield source
+    source.close()
+
+
+def _human_events(sql: Sql) -> list[tuple[str, str, dict[str, Any], int]]:
+    found = sql(
+        "SELECT event_type, correlation_id, payload, acknowledged FROM events "
+        "WHERE source = 'human' ORDER BY timestamp, id"
+    )
+    return [
+        (kind, correlation, json.loads(payload), ack) for kind, correlation, payload, ack in found
+    ]
+
+
+def _status(sql: Sql, test_id: str) -> str:
+    return str(sql("SELECT status FROM tests WHERE id = :i", i=test_id)[0][0])
+
+
+def test_each_move_of_a_test_is_one_compare_and_set_with_its_event(pg: Source, sql: Sql) -> None:
+    guarded = pg.transition("BLD-001", "failed", "retry", "pending")
+    assert not guarded.ok and "used all its attempts" in guarded.message
+    assert _status(sql, "BLD-001") == "failed" and _human_events(sql) == []
+    moves = {
+        "API-002": ("blocked", "unblock", "pending", "test_unblocked"),
+        "API-001": ("failed", "retry", "pending", "test_retry_requested"),
+        "API-009": ("pending", "skip", "skipped", "test_skipped"),
+        "BLD-001": ("failed", "force", "pending", "test_forced"),  # out of attempts
+    }
+    for test_id, (seen, trigger, to_state, _) in moves.items():
+        outcome = pg.transition(test_id, seen, trigger, to_state)
+        assert outcome.ok, outcome.message
+        assert _status(sql, test_id) == to_state
+    written = {
+        correlation: (kind, payload, ack) for kind, correlation, payload, ack in _human_events(sql)
+    }
+    assert set(written) == set(moves)
+    for test_id, (seen, trigger, to_state, kind) in moves.items():
+        assert written[test_id][0] == kind
+        payload = written[test_id][1]
+        assert payload["by"] == "ann" and payload["trigger"] == trigger
+        assert (payload["from_status"], payload["to_status"]) == (seen, to_state)
+        assert written[test_id][2] == 0  # for the loops to read
+
+
+def test_a_move_after_another_changed_the_test_is_refused(pg: Source, sql: Sql) -> None:
+    sql("UPDATE tests SET status = 'in_progress' WHERE id = 'API-002'")
+    outcome = pg.transition("API-002", "blocked", "unblock", "pending")
+    assert not outcome.ok
+    assert outcome.message == "API-002 is in_progress now (you saw blocked); nothing was written."
+    assert _status(sql, "API-002") == "in_progress" and _human_events(sql) == []
+
+
+def test_a_move_racing_another_writer_is_refused_once_it_commits(
+    pg: Source, pg_url: str, sql: Sql
+) -> None:
+    """Another transaction changes the test and holds it; the move waits for the row,
+    then finds it changed (its snapshot is older: tried again) and writes nothing."""
+    other = pg_engine(pg_url)
+    conn = other.connect()
+    held = conn.begin()
+    conn.execute(sa.text("UPDATE tests SET status = 'in_progress' WHERE id = 'API-003'"))
+    outcomes: list[Outcome] = []
+    move = threading.Thread(
+        target=lambda: outcomes.append(pg.transition("API-003", "blocked", "unblock", "pending"))
+    )
+    move.start()
+    try:
+        _wait_for_a_lock_wait(sql)
+        held.commit()
+    finally:
+        move.join(timeout=30)
+        conn.close()
+        other.dispose()
+    (outcome,) = outcomes
+    assert not outcome.ok
+    assert outcome.message == "API-003 is in_progress now (you saw blocked); nothing was written."
+    assert _status(sql, "API-003") == "in_progress" and _human_events(sql) == []
+
+
+def _wait_for_a_lock_wait(sql: Sql) -> None:
+    """Until some backend waits for a lock (the move, blocked on the held row)."""
+    for _ in range(3000):
+        if sql("SELECT 1 FROM pg_locks WHERE NOT granted"):
+            return
+        time.sleep(0.01)
+    raise AssertionError("the move never waited for the held row")
+
+
+def test_deciding_is_compare_and_set(pg: Source, sql: Sql) -> None:
+    decided = pg.decide("dec-001", "merge by hand", "keep both")
+    assert decided.ok, decided.message
+    assert sql(
+        "SELECT status, decided_by, choice, comment FROM decisions WHERE id = 'dec-001'"
+    ) == [("decided", "ann", "merge by hand", "keep both")]
+    sql("UPDATE decisions SET status = 'auto_resolved' WHERE id = 'dec-002'")
+    lost = pg.decide("dec-002", "keep api", None)
+    assert not lost.ok
+    assert lost.message == (
+        "This decision was settled meanwhile (decided, auto-resolved or expired); "
+        "nothing was written."
+    )
+    assert sql("SELECT status, decided_by, choice FROM decisions WHERE id = 'dec-002'") == [
+        ("auto_resolved", None, None)
+    ]
+    assert [(kind, c) for kind, c, _, _ in _human_events(sql)] == [("decision_made", "dec-001")]
+
+
+def test_acknowledging_alerts_and_events_is_compare_and_set(pg: Source, sql: Sql) -> None:
+    sql("UPDATE alerts SET acknowledged = 1, acknowledged_by = 'bo' WHERE id = 'alert-002'")
+    alerts = pg.acknowledge_alerts(["alert-001", "alert-002"])
+    assert alerts.ok and alerts.changed == 1
+    assert alerts.message == "Acknowledged 1 alert(s); 1 had been acknowledged meanwhile."
+    assert sql(
+        "SELECT id, acknowledged, acknowledged_by FROM alerts "
+        "WHERE id IN ('alert-001', 'alert-002') ORDER BY id"
+    ) == [("alert-001", 1, "ann"), ("alert-002", 1, "bo")]
+    again = pg.acknowledge_alerts(["alert-001"])
+    assert (again.ok, again.message) == (
+        False,
+        "That alert was already acknowledged; nothing was written.",
+    )
+
+    ids = [row[0] for row in sql("SELECT id FROM events WHERE acknowledged = 0 ORDER BY id")][:3]
+    sql("UPDATE events SET acknowledged = 1, acknowledged_by = 'monitor' WHERE id = :i", i=ids[0])
+    events = pg.act("events", "acknowledge_listed", [(i, "unacknowledged") for i in ids])
+    assert events.ok and events.changed == 2
+    assert events.message == "Acknowledged 2 event(s); 1 had been acknowledged meanwhile."
+    marks = sql(
+        "SELECT acknowledged_by, acknowledged_at IS NOT NULL FROM events "
+        "WHERE id IN (:a, :b, :c) ORDER BY acknowledged_by",
+        a=ids[0],
+        b=ids[1],
+        c=ids[2],
+    )
+    assert marks == [("ann", True), ("ann", True), ("monitor", False)]
+    lost = pg.act("events", "acknowledge", [(ids[0], "unacknowledged")])
+    assert (lost.ok, lost.message) == (
+        False,
+        "That event was already acknowledged; nothing was written.",
+    )
+
+
+def test_resolving_change_requests_is_compare_and_set(pg: Source, sql: Sql) -> None:
+    assert pg.act("changes", "approve", [("cr-001", "pending")]).ok
+    sql("UPDATE change_requests SET status = 'rejected', resolved_by = 'loop' WHERE id = 'cr-002'")
+    lost = pg.act("changes", "approve", [("cr-002", "pending")])
+    assert (lost.ok, lost.message) == (
+        False,
+        "This change request was resolved meanwhile; nothing was written.",
+    )
+    assert sql(
+        "SELECT id, status, resolved_by FROM change_requests "
+        "WHERE id IN ('cr-001', 'cr-002') ORDER BY id"
+    ) == [("cr-001", "approved", "human"), ("cr-002", "rejected", "loop")]
+    assert [(kind, c) for kind, c, _, _ in _human_events(sql)] == [
+        ("change_request_approved", "cr-001")
+    ]
