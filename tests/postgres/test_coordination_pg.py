@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import event
 
 from ringmaster_tui.domain.outcome import Outcome
 from ringmaster_tui.domain.snapshot import SHAPED_NOT_LISTED, BoardQuery
@@ -28,6 +29,7 @@ from ringmaster_tui.sources.registry import create_source_database, open_source
 from tests.builders import NOW
 from tests.postgres.cluster import Cluster
 from tests.postgres.data import copy_sqlite_into, pg_engine
+from tests.sources.coordination.test_query_plans import ALL_QUERIES, LARGE_TABLES
 
 DEMO_SEED = 3
 Sql = Callable[..., list[Any]]
@@ -395,3 +397,219 @@ def test_resolving_change_requests_is_compare_and_set(pg: Source, sql: Sql) -> N
     assert [(kind, c) for kind, c, _, _ in _human_events(sql)] == [
         ("change_request_approved", "cr-001")
     ]
+
+
+# --- query plans ---
+
+# A long run's tables, made by the server itself (generate_series, seconds): most tests
+# passed, most events, alerts and decisions settled, a few of each still waiting.
+BULK_SQL = """
+INSERT INTO loops (id, name, priority, branch, status, created_at, updated_at)
+SELECT 'loop-' || lpad(i::text, 2, '0'), 'Loop ' || i, i, 'loop/' || i,
+       CASE WHEN i % 4 = 0 THEN 'paused' ELSE 'running' END,
+       '2026-01-15T11:00:00Z', '2026-01-15T11:00:00Z'
+FROM generate_series(1, 20) AS i;
+INSERT INTO tests (id, loop_id, category, status, attempts, max_attempts, last_result,
+                   depends_on, notes, spec_content, last_attempt_at, created_at)
+SELECT 'T-' || lpad(i::text, 6, '0'), 'loop-' || lpad((i % 20 + 1)::text, 2, '0'),
+       (ARRAY['ufs','api','build','ui','migration'])[1 + i % 5],
+       (ARRAY['passed','passed','passed','passed','passed','passed','passed','pending',
+              'pending','failed','blocked','skipped','in_progress'])[1 + i % 13],
+       i % 4, 3, NULL, CASE WHEN i % 3 = 0 THEN 'T-' || lpad((i - 1)::text, 6, '0') END,
+       (ARRAY['upload','resume','checksum','paginate'])[1 + i % 4] || ' case ' || i,
+       'Given a case', to_char(timestamp '2026-01-01' + i * interval '1 minute',
+       'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '2026-01-01T00:00:00Z'
+FROM generate_series(1, 30000) AS i;
+INSERT INTO events (id, timestamp, source, event_type, payload, correlation_id, priority,
+                    acknowledged, acknowledged_by)
+SELECT 'ev-' || i, to_char(timestamp '2026-01-10' + i * interval '5 seconds',
+       'YYYY-MM-DD"T"HH24:MI:SS"Z"'), (ARRAY['monitor','pm','human','loop-01'])[1 + i % 4],
+       (ARRAY['test_started','test_passed','test_failed','file_locked'])[1 + i % 4],
+       '{"test": "T-' || lpad((i % 30000)::text, 6, '0') || '"}',
+       'T-' || lpad((i % 30000)::text, 6, '0'), 1 + i % 3,
+       CASE WHEN i % 100 = 0 THEN 0 ELSE 1 END, CASE WHEN i % 100 = 0 THEN NULL ELSE 'monitor' END
+FROM generate_series(1, 60000) AS i;
+INSERT INTO usage (id, loop_id, test_id, tokens_estimated, duration_seconds, files_modified,
+                   recorded_at)
+SELECT 'u-' || i, 'loop-' || lpad((i % 20 + 1)::text, 2, '0'),
+       'T-' || lpad((i % 30000)::text, 6, '0'), 1000 + i % 5000, 10 + i % 900, '[]',
+       to_char(timestamp '2026-01-01' + i * interval '30 seconds', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+FROM generate_series(1, 30000) AS i;
+INSERT INTO checkpoints (id, loop_id, test_id, git_ref, checkpoint_type, created_at)
+SELECT 'cp-' || i, 'loop-01', 'T-' || lpad((i % 30000)::text, 6, '0'), 'ref' || i, 'pre',
+       to_char(timestamp '2026-01-01' + i * interval '30 seconds', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+FROM generate_series(1, 30000) AS i;
+INSERT INTO passing_tests (test_id, commit_hash, passed_at)
+SELECT 'T-' || lpad((i % 30000)::text, 6, '0'), md5(i::text), '2026-01-14T00:00:00Z'
+FROM generate_series(1, 30000) AS i;
+INSERT INTO decisions (id, summary, options, status, requested_at, timeout_minutes)
+SELECT 'd' || i, 'decision ' || i, '["a", "b"]',
+       CASE WHEN i % 100 = 0 THEN 'pending' ELSE 'decided' END,
+       to_char(timestamp '2026-01-01' + i * interval '1 minute', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+       30
+FROM generate_series(1, 20000) AS i;
+INSERT INTO alerts (id, severity, alert_type, source, message, acknowledged, created_at)
+SELECT 'a' || i, (ARRAY['critical','error','warning','info'])[1 + i % 4], 'stuck', 'monitor',
+       'alert ' || i, CASE WHEN i % 100 = 0 THEN 0 ELSE 1 END,
+       to_char(timestamp '2026-01-01' + i * interval '1 minute', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+FROM generate_series(1, 20000) AS i;
+INSERT INTO change_requests (id, resource_path, requestor_loop, owner_loop, request_type,
+                             description, status, requested_at)
+SELECT 'cr' || i, 'src/f' || (i % 300) || '.py', 'loop-01', 'loop-02', 'modify', 'change ' || i,
+       CASE WHEN i % 100 = 0 THEN 'pending' ELSE 'applied' END,
+       to_char(timestamp '2026-01-01' + i * interval '1 minute', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+FROM generate_series(1, 20000) AS i;
+INSERT INTO transaction_log (id, operation, loop_id, steps, status, started_at)
+SELECT 'tx' || i, 'test_pass', 'loop-01', '[]',
+       CASE WHEN i % 2000 = 0 THEN 'in_progress' ELSE 'committed' END,
+       to_char(timestamp '2026-01-01' + i * interval '1 minute', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+FROM generate_series(1, 20000) AS i;
+INSERT INTO file_locks (file_path, locked_by, locked_at, expires_at)
+SELECT 'src/f' || i || '.py', 'loop-01', '2026-01-15T11:00:00Z',
+       to_char(timestamp '2026-01-15 11:00' + i * interval '1 minute', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+FROM generate_series(1, 200) AS i;
+INSERT INTO wait_graph (waiter, holder, resource, waiting_since)
+SELECT 'loop-0' || i, 'loop-0' || (i % 3 + 1), 'src/f' || i || '.py', '2026-01-15T11:50:00Z'
+FROM generate_series(1, 3) AS i;
+INSERT INTO component_health (component, last_heartbeat, status, metadata)
+SELECT 'loop-' || lpad(i::text, 2, '0'), '2026-01-15T11:59:00Z', 'healthy', '{}'
+FROM generate_series(1, 20) AS i;
+"""
+# A sequential scan of a table this small is what the planner rightly prefers.
+LARGE_ROWS = 10_000
+
+
+@pytest.fixture(scope="module")
+def plans_url(pg_cluster: Cluster) -> str:
+    url = pg_cluster.url(pg_cluster.new_database("coord_plans"), password="postgres")
+    create_source_database(url, COORDINATION)
+    engine = pg_engine(url)
+    with engine.begin() as conn:
+        raw: Any = conn.connection.dbapi_connection
+        with raw.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")  # no FK checks
+            for statement in BULK_SQL.split(";"):
+                if statement.strip():
+                    cursor.execute(statement)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE")
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def plans_source(plans_url: str) -> Iterator[Source]:
+    opened = open_source(plans_url, user="tester")
+    yield opened
+    opened.close()
+
+
+def _statements(source: Source, run: Callable[[], object]) -> list[tuple[str, Any]]:
+    seen: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            seen.append((statement, parameters))
+
+    engine = source.engine.engine  # type: ignore[attr-defined]
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return seen
+
+
+def _walk(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _walk(child)
+
+
+def _seq_scans(
+    url: str, statements: list[tuple[str, Any]], dropping: tuple[str, ...] = ()
+) -> list[tuple[str, str]]:
+    """(table, statement) of each sequential scan of a large table in the statements'
+    plans; with the indexes `dropping` dropped meanwhile (put back after)."""
+    engine = pg_engine(url)
+    found: list[tuple[str, str]] = []
+    try:
+        with engine.connect() as conn:
+            sizes = {
+                name: int(count)
+                for name, count in conn.exec_driver_sql(
+                    "SELECT relname, reltuples FROM pg_class WHERE relkind = 'r'"
+                )
+            }
+            raw: Any = conn.connection.dbapi_connection
+            with raw.cursor() as cursor:
+                for index in dropping:
+                    cursor.execute(f"DROP INDEX {index}")  # inside the transaction
+                for statement, parameters in statements:
+                    cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
+                    document = cursor.fetchone()[0]
+                    plan = (json.loads(document) if isinstance(document, str) else document)[0]
+                    for step in _walk(plan["Plan"]):
+                        table = step.get("Relation Name", "")
+                        if (
+                            step["Node Type"] == "Seq Scan"
+                            and table in LARGE_TABLES
+                            and sizes.get(table, 0) >= LARGE_ROWS
+                        ):
+                            found.append((table, " ".join(statement.split())))
+            conn.rollback()
+    finally:
+        engine.dispose()
+    return found
+
+
+def test_the_generated_tables_are_large(plans_url: str) -> None:
+    engine = pg_engine(plans_url)
+    with engine.connect() as conn:
+        sizes = dict(
+            conn.exec_driver_sql(
+                "SELECT relname, reltuples FROM pg_class WHERE relkind = 'r'"
+            ).all()
+        )
+    engine.dispose()
+    assert all(sizes[table] >= LARGE_ROWS for table in LARGE_TABLES), sizes
+
+
+@pytest.mark.parametrize("query", ALL_QUERIES.values(), ids=ALL_QUERIES.keys())
+def test_no_refresh_query_scans_a_large_table(
+    plans_source: Source, plans_url: str, query: BoardQuery
+) -> None:
+    """Except where a filter text is typed: with no trigram index (SQLite's FTS5 has no
+    counterpart here), a text is looked for in the rows of the status or flag it goes
+    with, which the planner rightly reads by a scan when they are most of the table."""
+    statements = _statements(plans_source, lambda: plans_source.snapshot(query, NOW))
+    assert len(statements) > 8  # the capture saw the snapshot's queries
+    scans = _seq_scans(plans_url, statements)
+    assert [(table, sql[:400]) for table, sql in scans if " LIKE " not in sql] == []
+
+
+def test_a_filter_text_is_the_one_scan(plans_source: Source, plans_url: str) -> None:
+    """The exception above is real (were it gone, docs/coordination.md would say too much)."""
+    query = ALL_QUERIES["everything filtered"]
+    statements = _statements(plans_source, lambda: plans_source.snapshot(query, NOW))
+    scanned = {table for table, sql in _seq_scans(plans_url, statements) if " LIKE " in sql}
+    assert scanned and scanned <= {"decisions", "change_requests", "tests", "events", "alerts"}
+
+
+def test_a_missing_index_would_be_caught(plans_source: Source, plans_url: str) -> None:
+    """The check itself: without the events indexes the events view scans, and it says so."""
+    query = ALL_QUERIES["events, with acknowledged"]
+    statements = _statements(plans_source, lambda: plans_source.snapshot(query, NOW))
+    dropped = ("idx_events_ack_time", "idx_events_unacknowledged", "idx_events_timestamp")
+    assert "events" in {table for table, _ in _seq_scans(plans_url, statements, dropped)}
+    assert _seq_scans(plans_url, statements) == []  # and the indexes are back
+
+
+def test_opening_a_test_or_a_decision_reads_indexes(plans_source: Source, plans_url: str) -> None:
+    def open_both() -> None:
+        assert plans_source.card_detail("T-000120", NOW) is not None
+        assert plans_source.decision_detail("d100", NOW) is not None
+
+    statements = _statements(plans_source, open_both)
+    assert len(statements) >= 6  # the test, its links, checkpoints, passes, usage; the decision
+    assert _seq_scans(plans_url, statements) == []
