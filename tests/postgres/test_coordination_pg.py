@@ -143,7 +143,8 @@ def _queries(source: Source) -> dict[str, BoardQuery]:
     found = {
         "every view": BoardQuery(lists=lists),
         "board filtered": BoardQuery(lists=lists, text="api"),
-        "filtered, case and beyond ASCII": BoardQuery(lists=lists, text="UPLOAD"),
+        "filtered, any case": BoardQuery(lists=lists, text="UPLOAD"),
+        "filtered, beyond ASCII": BoardQuery(lists=lists, text="äRGER"),
         "one loop": BoardQuery(lists=lists, project_id=loop),
         "one loop, filtered": BoardQuery(lists=lists, project_id=loop, text="e"),
         "short lanes": BoardQuery(lists=lists, per_lane=2),
@@ -178,19 +179,23 @@ def test_the_same_data_makes_the_same_snapshots(both: tuple[Source, Source]) -> 
     for label, query in _queries(lite).items():
         expected = lite.snapshot(query, NOW)
         assert _dump(pg.snapshot(query, NOW)) == _dump(expected), label
-    # The comparison saw every list the source offers, with rows in them.
-    full = lite.snapshot(
-        BoardQuery(
-            lists=_views(lite),
-            show_decided=True,
-            show_acknowledged=True,
-            view_flags=frozenset({"events.acknowledged", "changes.resolved"}),
-        ),
-        NOW,
-    )
+    # The comparison saw every list the source offers, with rows in them, and the edge
+    # rows where the engines would differ unless told: NULL lowest, ties by id.
+    full = pg.snapshot(_queries(lite)["everything shown"], NOW)
     assert set(full.tables) == _views(lite) - {"decisions", "alerts"}
     assert all(table.rows for table in full.tables.values())
     assert full.decisions and full.alerts and full.urgent
+    events = [row.id for row in full.tables["events"].rows]
+    assert events[:3] == ["ev-tie-c", "ev-tie-b", "ev-tie-a"]
+    assert events.index("ev-null") < events.index("ev-null-ack") == len(events) - 1
+    changes = [row.id for row in full.tables["changes"].rows]
+    assert changes[:5] == ["cr-null", "cr-002", "cr-001", "cr-tie-a", "cr-tie-b"]
+    assert [a.id for a in full.alerts][:4] == ["alert-001", "al-tie-b", "al-tie-a", "al-null"]
+    assert full.tables["loops"].rows[0].id == "loop-6-äpfel"  # no priority
+    other = next(lane for lane in full.lanes if lane.name == "OTHER")
+    assert {card.id for card in other.cards} == {"EDGE-001", "EDGE-002"}
+    found = pg.snapshot(BoardQuery(text="äRGER"), NOW)
+    assert {c.id for lane in found.lanes for c in lane.cards} == {"EDGE-002", "EDGE-003"}
 
 
 def test_the_same_tests_and_decisions_open_the_same_way(both: tuple[Source, Source]) -> None:
@@ -200,11 +205,22 @@ def test_the_same_tests_and_decisions_open_the_same_way(both: tuple[Source, Sour
     assert len(cards) > 20
     for card_id in [*cards, "NO-SUCH-TEST"]:
         assert _dump(pg.card_detail(card_id, NOW)) == _dump(lite.card_detail(card_id, NOW)), card_id
-    assert snapshot.decisions
+    assert {"dec-null", "dec-tie-a", "dec-old-null"} <= {d.id for d in snapshot.decisions}
     for decision in snapshot.decisions:
         assert _dump(pg.decision_detail(decision.id, NOW)) == _dump(
             lite.decision_detail(decision.id, NOW)
         )
+    # The test with tied and missing times in its checkpoints, usage and passes.
+    detail = pg.card_detail("EDGE-003", NOW)
+    assert detail is not None
+    sections = {section.title: section for section in detail.sections}
+    assert [row[0].text for row in sections["Checkpoints"].rows] == ["abc2", "abc1", "abc3"]
+    assert [row[0].text for row in sections["Passing history"].rows] == [
+        "c0ffee2",
+        "c0ffee1",
+        "c0ffee3",
+    ]
+    assert [row[1].text for row in sections["Depends on (chain)"].rows] == ["flaky"]
 
 
 def test_a_loops_pid_is_shown_as_stored_on_a_server(pg_url: str, sql: Sql) -> None:
