@@ -186,3 +186,16 @@ def has_index(conn: Connection, name: str) -> bool:
     else:
         statement = sa.text("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = :name")
     return conn.execute(statement, {"name": name}).first() is not None
+
+
+# --- added for the coordination source: NULL ordered as SQLite orders it ---
+
+
+def nulls_low(
+    column: sa.ColumnElement[Any], *, descending: bool = False
+) -> sa.UnaryExpression[Any]:
+    """An ORDER BY key with NULL below every value, as SQLite sorts it, on every engine
+    (PostgreSQL's default puts NULL above). Written out, the order is SQLite's default
+    and its indexes serve it; a PostgreSQL index serves it when its columns are made
+    NULLS FIRST."""
+    return column.desc().nulls_last() if descending else column.asc().nulls_first()

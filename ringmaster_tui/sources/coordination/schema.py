@@ -1,7 +1,15 @@
 """The coordination database's DDL: seed 003's tables, with every column it lists, its
-named indexes, and the indexes the dashboard's refresh queries read."""
+named indexes, and the indexes the dashboard's refresh queries read.
+
+The dashboard's lists are ordered by a time and then by id, so that rows with the same
+time come in the same order on every engine; the indexes end in id to read them so."""
 
 from __future__ import annotations
+
+import re
+
+from ringmaster_tui.engines import POSTGRESQL
+from ringmaster_tui.engines.postgres.ddl import sqlite_to_postgres
 
 SCHEMA_SQL = """
 PRAGMA foreign_keys = ON;
@@ -60,8 +68,8 @@ CREATE INDEX idx_events_source ON events(source);
 CREATE INDEX idx_events_type ON events(event_type);
 CREATE INDEX idx_events_unacknowledged ON events(acknowledged) WHERE acknowledged = 0;
 CREATE INDEX idx_events_correlation ON events(correlation_id);
--- The events view: unacknowledged (or acknowledged) ones, newest first.
-CREATE INDEX idx_events_ack_time ON events(acknowledged, timestamp);
+-- The events view: unacknowledged (or acknowledged) ones, newest first (ties by id).
+CREATE INDEX idx_events_ack_time ON events(acknowledged, timestamp, id);
 
 CREATE TABLE subscriptions (
     id TEXT PRIMARY KEY,
@@ -123,7 +131,7 @@ CREATE TABLE change_requests (
     resolved_at TEXT,
     resolved_by TEXT
 );
-CREATE INDEX idx_change_requests_status ON change_requests(status, requested_at);
+CREATE INDEX idx_change_requests_status ON change_requests(status, requested_at, id);
 
 CREATE TABLE migrations (
     number INTEGER PRIMARY KEY,
@@ -144,7 +152,7 @@ CREATE TABLE checkpoints (
     created_at TEXT,
     deleted_at TEXT
 );
-CREATE INDEX idx_checkpoints_test ON checkpoints(test_id, created_at);
+CREATE INDEX idx_checkpoints_test ON checkpoints(test_id, created_at, id);
 
 CREATE TABLE passing_tests (
     test_id TEXT,
@@ -169,7 +177,7 @@ CREATE TABLE decisions (
     choice TEXT,
     comment TEXT
 );
-CREATE INDEX idx_decisions_status ON decisions(status, requested_at);
+CREATE INDEX idx_decisions_status ON decisions(status, requested_at, id);
 
 CREATE TABLE usage (
     id TEXT PRIMARY KEY,
@@ -182,7 +190,7 @@ CREATE TABLE usage (
 );
 -- A loop's tokens and time summed from the index alone; a test's usage by the index.
 CREATE INDEX idx_usage_loop ON usage(loop_id, tokens_estimated, duration_seconds);
-CREATE INDEX idx_usage_test ON usage(test_id, recorded_at);
+CREATE INDEX idx_usage_test ON usage(test_id, recorded_at, id);
 
 CREATE TABLE component_health (
     component TEXT PRIMARY KEY,
@@ -203,7 +211,7 @@ CREATE TABLE alerts (
     acknowledged_at TEXT,
     created_at TEXT
 );
-CREATE INDEX idx_alerts_unacknowledged ON alerts(acknowledged, severity, created_at);
+CREATE INDEX idx_alerts_unacknowledged ON alerts(acknowledged, severity, created_at, id);
 
 CREATE TABLE transaction_log (
     id TEXT PRIMARY KEY,
@@ -214,10 +222,27 @@ CREATE TABLE transaction_log (
     started_at TEXT,
     completed_at TEXT
 );
-CREATE INDEX idx_transaction_log_status ON transaction_log(status, started_at);
+CREATE INDEX idx_transaction_log_status ON transaction_log(status, started_at, id);
 """
 
 
 def schema_sql(engine_kind: str = "sqlite") -> str:
-    """The schema script for an engine (SQLite's; PostgreSQL reads the same text types)."""
+    """The schema script for an engine: as written for SQLite, translated for PostgreSQL
+    (text timestamps and JSON stay text, integers stay integers)."""
+    if engine_kind == POSTGRESQL:
+        return nulls_first_indexes(sqlite_to_postgres(SCHEMA_SQL))
     return SCHEMA_SQL
+
+
+_INDEX_COLUMNS = re.compile(r"(?im)^(CREATE\s+(?:UNIQUE\s+)?INDEX\s+\w+\s+ON\s+\w+\s*)\(([^()]*)\)")
+
+
+def nulls_first_indexes(pg_ddl: str) -> str:
+    """Every index column made NULLS FIRST: the queries order NULL lowest, as SQLite
+    does (`nulls_low`), and a PostgreSQL index then reads rows in that order too."""
+
+    def columns(match: re.Match[str]) -> str:
+        names = ", ".join(f"{name.strip()} NULLS FIRST" for name in match.group(2).split(","))
+        return f"{match.group(1)}({names})"
+
+    return _INDEX_COLUMNS.sub(columns, pg_ddl)

@@ -18,6 +18,7 @@ from sqlalchemy import event
 
 from bench.coordination_bench import QUERIES, generate
 from ringmaster_tui.domain.snapshot import BoardQuery
+from ringmaster_tui.engines.text import register_text_functions
 from ringmaster_tui.sources.base import Source
 from ringmaster_tui.sources.registry import open_source
 from tests.builders import NOW
@@ -84,6 +85,7 @@ def _statements(source: Source, run: Callable[[], object]) -> list[tuple[str, An
 def _full_scans(source: Source, statements: list[tuple[str, Any]]) -> list[str]:
     """Each plan step that reads a large table row by row (not by a covering index)."""
     conn = sqlite3.connect(source.engine.path)  # type: ignore[attr-defined]
+    register_text_functions(conn)  # the filters' case folding, as the engine's connections
     found = []
     for statement, parameters in statements:
         for row in conn.execute(f"EXPLAIN QUERY PLAN {statement}", parameters):

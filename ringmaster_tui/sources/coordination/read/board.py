@@ -13,6 +13,7 @@ from ringmaster_tui.domain.snapshot import CardSummary, LaneView, Project
 from ringmaster_tui.domain.values import to_moment
 from ringmaster_tui.domain.views import Fact, FactKind, number_fact, text_fact
 from ringmaster_tui.domain.workflow import Tone
+from ringmaster_tui.engines.sql import nulls_low
 from ringmaster_tui.sources.coordination import workflow as wf
 from ringmaster_tui.sources.coordination.read.common import (
     TITLE_CHARS,
@@ -45,12 +46,50 @@ def _filters(by_loop: bool, by_text: bool) -> list[sa.ColumnElement[bool]]:
 
 
 @functools.lru_cache(maxsize=4)
-def counts_statement(by_loop: bool) -> sa.Select[Any]:
-    """Tests by status, from the (loop, status) or status index alone."""
+def counts_statement(by_loop: bool) -> sa.CompoundSelect[Any]:
+    """Tests by status (NULL for those without one), from the (loop, status) or status
+    index alone on every engine: the statuses present are found by one seek each, from
+    one to the next, and each is counted over its own range of the index. (A GROUP BY
+    reads every entry; PostgreSQL's planner reads the whole table for it.)"""
+    following = tests.alias("following")
+    counted = tests.alias("counted")
+
+    def of_loop(table: sa.FromClause) -> list[sa.ColumnElement[bool]]:
+        return [table.c.loop_id == sa.bindparam("loop_id", type_=sa.String)] if by_loop else []
+
+    def first_status(*after: sa.ColumnElement[bool]) -> sa.ScalarSelect[Any]:
+        return (
+            sa.select(following.c.status)
+            .where(following.c.status.is_not(None), *after, *of_loop(following))
+            .order_by(nulls_low(following.c.status))
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    present = sa.select(first_status().label("status")).cte("present_statuses", recursive=True)
+    present = present.union_all(
+        sa.select(first_status(following.c.status > present.c.status)).where(
+            present.c.status.is_not(None)
+        )
+    )
+    per_status = (
+        sa.select(sa.func.count())
+        .select_from(counted)
+        .where(counted.c.status == present.c.status, *of_loop(counted))
+        .scalar_subquery()
+    )
+    without_status = sa.select(
+        sa.null().label("status"),
+        sa.select(sa.func.count())
+        .select_from(counted)
+        .where(counted.c.status.is_(None), *of_loop(counted))
+        .scalar_subquery()
+        .label("n"),
+    )
     return (
-        sa.select(tests.c.status, sa.func.count().label("n"))
-        .where(*_filters(by_loop, False))
-        .group_by(tests.c.status)
+        sa.select(present.c.status, per_status.label("n"))
+        .where(present.c.status.is_not(None))
+        .union_all(without_status)
     )
 
 
@@ -90,7 +129,7 @@ def lane_statement(states: int, by_loop: bool, by_text: bool, no_status: bool) -
             tests.c.created_at,
         )
         .where(status_in, *_filters(by_loop, by_text))
-        .order_by(tests.c.id)
+        .order_by(nulls_low(tests.c.id))
         .limit(sa.bindparam("depth", type_=sa.Integer))
     )
 
@@ -101,7 +140,9 @@ def dependency_statement(size: int) -> sa.Select[Any]:
     return sa.select(tests.c.id, tests.c.status).where(tests.c.id.in_(ids))
 
 
-LOOPS_STATEMENT = sa.select(loops.c.id, loops.c.name).order_by(loops.c.id).limit(LOOP_LIMIT)
+LOOPS_STATEMENT = (
+    sa.select(loops.c.id, loops.c.name).order_by(nulls_low(loops.c.id)).limit(LOOP_LIMIT)
+)
 
 
 class BoardReader:
@@ -119,7 +160,8 @@ class BoardReader:
         counts: dict[str, int] = {}
         for r in rows:
             status = NO_STATUS if r.status is None else str(r.status)
-            counts[status] = counts.get(status, 0) + int(r.n)
+            if r.n:
+                counts[status] = counts.get(status, 0) + int(r.n)
         if not filtered or not self.query.text:
             return counts
         found = {

@@ -18,6 +18,7 @@ from ringmaster_tui.domain.views import (
     text_fact,
 )
 from ringmaster_tui.domain.workflow import Tone
+from ringmaster_tui.engines.sql import nulls_low
 from ringmaster_tui.sources.coordination.read.common import (
     CELL_CHARS,
     COUNT_CAP,
@@ -78,7 +79,7 @@ def requests_statement(by_text: bool) -> sa.Select[Any]:
             c.resolved_by,
         )
         .where(*_filters(by_text))
-        .order_by(c.requested_at)
+        .order_by(nulls_low(c.requested_at), nulls_low(c.id))
         .limit(sa.bindparam("remaining", type_=sa.Integer))
     )
 

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from ringmaster_tui.domain.rules import deadline_of
 from ringmaster_tui.domain.snapshot import DecisionDetail, DecisionView
 from ringmaster_tui.domain.values import to_moment
+from ringmaster_tui.engines.sql import nulls_low
 from ringmaster_tui.sources.coordination.read.common import (
     CELL_CHARS,
     DETAIL_CHARS,
@@ -52,11 +53,15 @@ def decisions_statement(status: str, by_text: bool) -> sa.Select[Any]:
                 pattern, decisions.c.summary, decisions.c.decision_type, decisions.c.requested_by
             )
         )
-    requested = decisions.c.requested_at
+    # Pending: the oldest first (the least time left); settled: the newest first.
+    newest = status != "pending"
     return (
         decision_select()
         .where(*filters)
-        .order_by(requested if status == "pending" else requested.desc())
+        .order_by(
+            nulls_low(decisions.c.requested_at, descending=newest),
+            nulls_low(decisions.c.id, descending=newest),
+        )
         .limit(sa.bindparam("list_limit", type_=sa.Integer))
     )
 

@@ -18,6 +18,7 @@ from ringmaster_tui.domain.views import (
     text_fact,
 )
 from ringmaster_tui.domain.workflow import Tone
+from ringmaster_tui.engines.sql import nulls_low
 from ringmaster_tui.sources.coordination import workflow as wf
 from ringmaster_tui.sources.coordination.read.board import LAST_RESULT_TONES, card_title
 from ringmaster_tui.sources.coordination.read.common import (
@@ -61,7 +62,7 @@ LINK_STATEMENT = sa.select(
 DEPENDENTS_STATEMENT = (
     sa.select(tests.c.id, tests.c.status, cut_text(tests.c.notes, TITLE_CHARS).label("notes"))
     .where(tests.c.depends_on == sa.bindparam("test_id", type_=sa.String))
-    .order_by(tests.c.id)
+    .order_by(nulls_low(tests.c.id))
     .limit(ROWS_LIMIT)
 )
 
@@ -74,14 +75,20 @@ CHECKPOINTS_STATEMENT = (
         checkpoints.c.deleted_at,
     )
     .where(checkpoints.c.test_id == sa.bindparam("test_id", type_=sa.String))
-    .order_by(checkpoints.c.created_at.desc())
+    .order_by(
+        nulls_low(checkpoints.c.created_at, descending=True),
+        nulls_low(checkpoints.c.id, descending=True),
+    )
     .limit(ROWS_LIMIT)
 )
 
 PASSING_STATEMENT = (
     sa.select(passing_tests.c.commit_hash, passing_tests.c.passed_at)
     .where(passing_tests.c.test_id == sa.bindparam("test_id", type_=sa.String))
-    .order_by(passing_tests.c.passed_at.desc())
+    .order_by(
+        nulls_low(passing_tests.c.passed_at, descending=True),
+        nulls_low(passing_tests.c.commit_hash, descending=True),
+    )
     .limit(ROWS_LIMIT)
 )
 
@@ -94,7 +101,9 @@ USAGE_STATEMENT = (
         usage.c.recorded_at,
     )
     .where(usage.c.test_id == sa.bindparam("test_id", type_=sa.String))
-    .order_by(usage.c.recorded_at.desc())
+    .order_by(
+        nulls_low(usage.c.recorded_at, descending=True), nulls_low(usage.c.id, descending=True)
+    )
     .limit(ROWS_LIMIT)
 )
 

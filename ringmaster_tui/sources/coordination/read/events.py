@@ -19,6 +19,7 @@ from ringmaster_tui.domain.views import (
     text_fact,
 )
 from ringmaster_tui.domain.workflow import Tone
+from ringmaster_tui.engines.sql import nulls_low
 from ringmaster_tui.sources.coordination.read.common import (
     CELL_CHARS,
     COUNT_CAP,
@@ -80,6 +81,12 @@ def _filters(by_source: bool, by_type: bool, by_text: bool) -> tuple[sa.ColumnEl
     return tuple(found)
 
 
+NEWEST_FIRST = (
+    nulls_low(events.c.timestamp, descending=True),
+    nulls_low(events.c.id, descending=True),
+)
+
+
 @functools.lru_cache(maxsize=16)
 def events_statement(by_source: bool, by_type: bool, by_text: bool) -> sa.Select[Any]:
     return (
@@ -94,7 +101,7 @@ def events_statement(by_source: bool, by_type: bool, by_text: bool) -> sa.Select
             cut_text(events.c.acknowledged_by, CELL_CHARS).label("acknowledged_by"),
         )
         .where(*_filters(by_source, by_type, by_text))
-        .order_by(events.c.timestamp.desc())
+        .order_by(*NEWEST_FIRST)
         .limit(sa.bindparam("remaining", type_=sa.Integer))
     )
 
@@ -102,10 +109,12 @@ def events_statement(by_source: bool, by_type: bool, by_text: bool) -> sa.Select
 @functools.lru_cache(maxsize=16)
 def count_statement(by_source: bool, by_type: bool, by_text: bool) -> sa.Select[Any]:
     """How many match, counted up to COUNT_CAP + 1 (a million acknowledged events are not
-    counted on every refresh)."""
+    counted on every refresh), in the list's order: along the index on every engine
+    (unordered, PostgreSQL reads the table until it has counted enough)."""
     inner = (
         sa.select(events.c.id)
         .where(*_filters(by_source, by_type, by_text))
+        .order_by(*NEWEST_FIRST)
         .limit(COUNT_CAP + 1)
         .subquery()
     )

@@ -19,6 +19,7 @@ from ringmaster_tui.domain.views import (
     text_fact,
 )
 from ringmaster_tui.domain.workflow import Tone
+from ringmaster_tui.engines.sql import nulls_low
 from ringmaster_tui.sources.coordination.read.common import (
     CELL_CHARS,
     Reading,
@@ -51,19 +52,38 @@ COLUMNS = (
     Column("heartbeat", "Heartbeat", 10, drop=1),
 )
 
-# Seed 003's "Get loop progress", as it stands.
-PROGRESS_STATEMENT = sa.select(
-    tests.c.loop_id,
-    sa.func.count().label("total"),
-    sa.func.sum(sa.case((tests.c.status == "passed", 1), else_=0)).label("passed"),
-    sa.func.sum(sa.case((tests.c.status == "blocked", 1), else_=0)).label("blocked"),
-).group_by(tests.c.loop_id)
 
-USAGE_STATEMENT = sa.select(
-    usage.c.loop_id,
-    sa.func.sum(usage.c.tokens_estimated).label("tokens"),
-    sa.func.sum(usage.c.duration_seconds).label("seconds"),
-).group_by(usage.c.loop_id)
+def progress_statement(size: int, with_usage: bool) -> sa.Select[Any]:
+    """Each of `size` loops' progress (seed 003's loop-progress numbers: tests in all,
+    passed, blocked), and its tokens and time from `usage` when asked: counted and summed
+    over each loop's own range of the (loop, status) and usage indexes."""
+    ids = [sa.bindparam(f"loop_{n}", type_=sa.String) for n in range(size)]
+
+    def counted(*where: sa.ColumnElement[bool]) -> sa.ScalarSelect[Any]:
+        return (
+            sa.select(sa.func.count())
+            .select_from(tests)
+            .where(tests.c.loop_id == loops.c.id, *where)
+            .scalar_subquery()
+        )
+
+    def summed(column: sa.Column[Any]) -> sa.ScalarSelect[Any]:
+        # As a float: PostgreSQL sums bigints as numeric (a Decimal), SQLite as integers.
+        total = sa.cast(sa.func.sum(column), sa.Float)
+        return sa.select(total).where(usage.c.loop_id == loops.c.id).scalar_subquery()
+
+    columns: list[Any] = [
+        loops.c.id,
+        counted().label("total"),
+        counted(tests.c.status == "passed").label("passed"),
+        counted(tests.c.status == "blocked").label("blocked"),
+    ]
+    if with_usage:
+        columns += [
+            summed(usage.c.tokens_estimated).label("tokens"),
+            summed(usage.c.duration_seconds).label("seconds"),
+        ]
+    return sa.select(*columns).where(loops.c.id.in_(ids))
 
 
 def loops_statement(by_text: bool) -> sa.Select[Any]:
@@ -85,7 +105,7 @@ def loops_statement(by_text: bool) -> sa.Select[Any]:
             loops.c.updated_at,
         )
         .where(*filters)
-        .order_by(loops.c.priority, loops.c.id)
+        .order_by(nulls_low(loops.c.priority), nulls_low(loops.c.id))
         .limit(LOOPS_LIMIT)
     )
 
@@ -119,8 +139,11 @@ def loops_table(r: Reading) -> TableData:
         )
     text = r.query.text_of("loops")
     rows = list(r.execute(loops_statement(bool(text)), {"loop_pattern": like_pattern(text)}))
-    progress = {p.loop_id: p for p in r.execute(PROGRESS_STATEMENT)} if r.has("tests") else {}
-    spent = {u.loop_id: u for u in r.execute(USAGE_STATEMENT)} if r.has("usage") else {}
+    progress: dict[str, Any] = {}
+    if r.has("tests") and rows:
+        params = {f"loop_{n}": row.id for n, row in enumerate(rows)}
+        statement = progress_statement(len(rows), with_usage=r.has("usage"))
+        progress = {p.id: p for p in r.execute(statement, params)}
     beats: dict[str, Any] = {}
     if r.has("component_health") and rows:
         params = {f"component_{n}": row.id for n, row in enumerate(rows)}
@@ -128,7 +151,7 @@ def loops_table(r: Reading) -> TableData:
     table_rows = []
     silent = 0
     for row in rows:
-        made, is_silent = _row(r, row, progress.get(row.id), spent.get(row.id), beats.get(row.id))
+        made, is_silent = _row(r, row, progress.get(row.id), beats.get(row.id))
         silent += is_silent
         table_rows.append(made)
     running = sum(1 for row in rows if row.status == "running")
@@ -142,7 +165,7 @@ def loops_table(r: Reading) -> TableData:
     )
 
 
-def _row(r: Reading, row: Any, progress: Any, spent: Any, beat: Any) -> tuple[TableRow, bool]:
+def _row(r: Reading, row: Any, progress: Any, beat: Any) -> tuple[TableRow, bool]:
     status = row.status or ""
     tone = STATUS_TONES.get(status, Tone.UNKNOWN)
     last_beat = to_moment(beat.last_heartbeat) if beat is not None else None
@@ -184,8 +207,8 @@ def _row(r: Reading, row: Any, progress: Any, spent: Any, beat: Any) -> tuple[Ta
             progress.blocked if progress is not None else 0,
             tone=Tone.WAITING if progress is not None and progress.blocked else Tone.PLAIN,
         ),
-        "tokens": number_fact(FactKind.COUNT, spent.tokens if spent is not None else None),
-        "time": number_fact(FactKind.DURATION, spent.seconds if spent is not None else None),
+        "tokens": number_fact(FactKind.COUNT, getattr(progress, "tokens", None)),
+        "time": number_fact(FactKind.DURATION, getattr(progress, "seconds", None)),
         "heartbeat": beat_cell,
     }
     made = TableRow(

@@ -19,6 +19,7 @@ from ringmaster_tui.domain.views import (
     text_fact,
 )
 from ringmaster_tui.domain.workflow import Tone
+from ringmaster_tui.engines.sql import nulls_low
 from ringmaster_tui.sources.coordination import workflow as wf
 from ringmaster_tui.sources.coordination.read.board import card_title
 from ringmaster_tui.sources.coordination.read.common import (
@@ -59,7 +60,11 @@ WAITS_STATEMENT = (
         cut_text(wait_graph.c.resource, CELL_CHARS).label("resource"),
         wait_graph.c.waiting_since,
     )
-    .order_by(wait_graph.c.waiter, wait_graph.c.holder, wait_graph.c.resource)
+    .order_by(
+        nulls_low(wait_graph.c.waiter),
+        nulls_low(wait_graph.c.holder),
+        nulls_low(wait_graph.c.resource),
+    )
     .limit(WAIT_LIMIT)
 )
 
@@ -71,7 +76,7 @@ IN_PROGRESS_STATEMENT = (
         transaction_log.c.started_at,
     )
     .where(transaction_log.c.status == "in_progress")
-    .order_by(transaction_log.c.started_at)
+    .order_by(nulls_low(transaction_log.c.started_at), nulls_low(transaction_log.c.id))
     .limit(LIST_LIMIT)
 )
 
@@ -84,7 +89,7 @@ LOCKS_STATEMENT = (
         file_locks.c.test_id,
     )
     .where(file_locks.c.expires_at.is_not(None))
-    .order_by(file_locks.c.expires_at)
+    .order_by(nulls_low(file_locks.c.expires_at), nulls_low(file_locks.c.file_path))
     .limit(LIST_LIMIT)
 )
 
@@ -107,7 +112,7 @@ def tests_statement(by_text: bool) -> sa.Select[Any]:
             tests.c.last_attempt_at,
         )
         .where(*filters)
-        .order_by(tests.c.id)
+        .order_by(nulls_low(tests.c.id))
         .limit(sa.bindparam("remaining", type_=sa.Integer))
     )
 
@@ -131,8 +136,9 @@ class ProblemsReader:
 
     def _shown(self, *texts: object) -> bool:
         """The filter lets a row with these texts through."""
-        wanted = self.text.casefold()
-        return not wanted or any(wanted in str(t).casefold() for t in texts if t is not None)
+        # lower(), not casefold(): the SQL filters' folding (engines/text.py).
+        wanted = self.text.lower()
+        return not wanted or any(wanted in str(t).lower() for t in texts if t is not None)
 
     def deadlocks(self) -> list[Deadlock]:
         if not self.r.has("wait_graph"):

@@ -8,6 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ringmaster_tui.domain.snapshot import Totals, Urgent
+from ringmaster_tui.engines.sql import nulls_low
 from ringmaster_tui.sources.coordination.read.common import TITLE_CHARS, Reading, cut_text
 from ringmaster_tui.sources.coordination.tables import (
     alerts,
@@ -56,13 +57,18 @@ def own_counts(r: Reading, deadlocks: int) -> dict[str, int]:
 PENDING_STATEMENT: sa.Select[Any] = (
     sa.select(decisions.c.id, cut_text(decisions.c.summary, TITLE_CHARS).label("text"))
     .where(decisions.c.status == "pending")
-    .order_by(decisions.c.requested_at.desc())
+    .order_by(
+        nulls_low(decisions.c.requested_at, descending=True),
+        nulls_low(decisions.c.id, descending=True),
+    )
     .limit(URGENT_LIMIT)
 )
 CRITICAL_STATEMENT: sa.Select[Any] = (
     sa.select(alerts.c.id, cut_text(alerts.c.message, TITLE_CHARS).label("text"))
     .where(alerts.c.acknowledged == 0, alerts.c.severity == "critical")
-    .order_by(alerts.c.created_at.desc())
+    .order_by(
+        nulls_low(alerts.c.created_at, descending=True), nulls_low(alerts.c.id, descending=True)
+    )
     .limit(URGENT_LIMIT)
 )
 
