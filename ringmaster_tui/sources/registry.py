@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ringmaster_tui.engines import OpenError, create_database, engine_kind, open_engine
-from ringmaster_tui.engines.base import HealthReport
-from ringmaster_tui.sources.base import Source, SourceKind
 from ringmaster_tui.sources.coordination.kind import COORDINATION
 from ringmaster_tui.sources.episodes.kind import EPISODES
 from ringmaster_tui.sources.ralph.kind import RALPH
 from ringmaster_tui.sources.ringmaster.kind import RINGMASTER
 from ringmaster_tui.sources.tickets.kind import TICKETS
+
+if TYPE_CHECKING:
+    from ringmaster_tui.engines.base import HealthReport
+    from ringmaster_tui.sources.base import Source, SourceKind
 
 # Tried in this order; a kind whose tables another kind also has comes first.
 KINDS: tuple[SourceKind, ...] = (RINGMASTER, COORDINATION, RALPH, TICKETS, EPISODES)

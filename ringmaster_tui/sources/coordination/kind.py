@@ -4,11 +4,11 @@ tests tables, made from schema.py, filled by its demo and written by its simulat
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ringmaster_tui.engines.base import Engine
-from ringmaster_tui.sources.base import SimulationRequest, Source
-from ringmaster_tui.sources.coordination.schema import schema_sql
-from ringmaster_tui.sources.coordination.source import CoordinationSource
+if TYPE_CHECKING:
+    from ringmaster_tui.engines.base import Engine
+    from ringmaster_tui.sources.base import SimulationRequest, Source
 
 
 class CoordinationKind:
@@ -17,9 +17,13 @@ class CoordinationKind:
     required_tables: tuple[str, ...] = ("loops", "tests")
 
     def ddl(self, engine_kind: str) -> str:
+        from ringmaster_tui.sources.coordination.schema import schema_sql
+
         return schema_sql(engine_kind)
 
     def open(self, engine: Engine, user: str) -> Source:
+        from ringmaster_tui.sources.coordination.source import CoordinationSource
+
         return CoordinationSource(engine, user)
 
     def create_demo(self, path: Path, *, seed: int, repo_root: Path) -> None:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ringmaster_tui.engines.base import Engine
-from ringmaster_tui.sources.base import SimulationRequest, Source
-from ringmaster_tui.sources.ringmaster.schema import schema_for
-from ringmaster_tui.sources.ringmaster.source import RingmasterSource
+if TYPE_CHECKING:
+    from ringmaster_tui.engines.base import Engine
+    from ringmaster_tui.sources.base import SimulationRequest, Source
 
 
 class RingmasterKind:
@@ -17,9 +17,13 @@ class RingmasterKind:
     required_tables: tuple[str, ...] = ("projects", "cards")
 
     def ddl(self, engine_kind: str) -> str:
+        from ringmaster_tui.sources.ringmaster.schema import schema_for
+
         return schema_for(engine_kind)
 
     def open(self, engine: Engine, user: str) -> Source:
+        from ringmaster_tui.sources.ringmaster.source import RingmasterSource
+
         return RingmasterSource(engine, user)
 
     def create_demo(self, path: Path, *, seed: int, repo_root: Path) -> None:
