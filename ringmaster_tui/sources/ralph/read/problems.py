@@ -19,6 +19,7 @@ from ringmaster_tui.domain.views import (
     text_fact,
 )
 from ringmaster_tui.domain.workflow import Tone
+from ringmaster_tui.engines.sql import descending
 from ringmaster_tui.sources.ralph.models import (
     agent_executions,
     quality_gate_results,
@@ -63,7 +64,7 @@ def read_problems(reading: Reading, query: BoardQuery) -> TableData:
     def matching(*columns: sa.ColumnElement[str | None]) -> list[sa.ColumnElement[bool]]:
         if not text:
             return []
-        return [sa.or_(*(contains(c, text, reading.dialect) for c in columns))]
+        return [contains(text, *columns)]
 
     found: list[Problem] = []
     total = 0
@@ -86,7 +87,7 @@ def read_problems(reading: Reading, query: BoardQuery) -> TableData:
         )
         .join(stories, stories.c.id == agent_executions.c.story_id)
         .where(*runs)
-        .order_by(agent_executions.c.started_at.desc())
+        .order_by(descending(agent_executions.c.started_at), agent_executions.c.id.desc())
         .limit(limit)
     ):
         found.append(
@@ -120,7 +121,9 @@ def read_problems(reading: Reading, query: BoardQuery) -> TableData:
             )
             .join(stories, stories.c.id == quality_gate_results.c.story_id)
             .where(*gates)
-            .order_by(quality_gate_results.c.timestamp.desc())
+            .order_by(
+                descending(quality_gate_results.c.timestamp), quality_gate_results.c.id.desc()
+            )
             .limit(limit)
         ):
             found.append(
@@ -148,7 +151,7 @@ def read_problems(reading: Reading, query: BoardQuery) -> TableData:
                 stories.c.assigned_agent,
             )
             .where(*troubled)
-            .order_by(stories.c.updated_at.desc())
+            .order_by(descending(stories.c.updated_at), stories.c.id.desc())
             .limit(limit)
         ):
             found.append(
@@ -177,7 +180,7 @@ def read_problems(reading: Reading, query: BoardQuery) -> TableData:
                 system_logs.c.message,
             )
             .where(*logs)
-            .order_by(system_logs.c.timestamp.desc())
+            .order_by(descending(system_logs.c.timestamp), system_logs.c.id.desc())
             .limit(limit)
         ):
             found.append(
