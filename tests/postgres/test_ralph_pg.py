@@ -410,6 +410,14 @@ def plans_url(pg_cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> 
     engine = pg_engine(url)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("VACUUM ANALYZE")
+        # The first VACUUM after the bulk copy leaves the pages not all-visible (the
+        # copy's transaction is still within its horizon); autovacuum's next round, here
+        # the second, marks them, as on a server running for a while.
+        conn.exec_driver_sql("VACUUM")
+        visible = conn.exec_driver_sql(
+            "SELECT relallvisible >= relpages FROM pg_class WHERE relname = 'stories'"
+        ).scalar()
+        assert visible
     engine.dispose()
     return url
 
@@ -475,36 +483,13 @@ def _seq_scans(url: str, statements: list[tuple[str, Any]]) -> list[str]:
     return found
 
 
-# Every story counted by status, for the lane headers of the whole board: SQLite reads
-# its covering status index; PostgreSQL's planner reads the table, which it costs lower
-# than every index entry (docs/ralph.md says so). With a feature or project picked, the
-# count reads an index.
-ALL_LANE_COUNTS = "SELECT stories.status, count(*) AS count FROM stories GROUP BY stories.status"
-
-
-def _scans_but_the_lane_counts(url: str, statements: list[tuple[str, Any]]) -> list[str]:
-    counts = [s for s, _ in statements if " ".join(s.split()) == ALL_LANE_COUNTS]
-    assert len(counts) <= 1
-    rest = [(s, p) for s, p in statements if " ".join(s.split()) != ALL_LANE_COUNTS]
-    return _seq_scans(url, rest)
-
-
 @pytest.mark.parametrize("query", REFRESH_QUERIES.values(), ids=REFRESH_QUERIES.keys())
 def test_no_refresh_query_scans_a_large_table(
     plans_source: Source, plans_url: str, query: BoardQuery
 ) -> None:
     statements = _statements(plans_source, lambda: plans_source.snapshot(query, NOW))
     assert len(statements) > 10  # the capture saw the snapshot's queries
-    assert _scans_but_the_lane_counts(plans_url, statements) == []
-
-
-def test_the_whole_boards_lane_counts_are_the_one_scan(
-    plans_source: Source, plans_url: str
-) -> None:
-    statements = _statements(plans_source, lambda: plans_source.snapshot(BoardQuery(), NOW))
-    assert [scan.split("\n")[0] for scan in _seq_scans(plans_url, statements)] == [
-        "Seq Scan on stories"
-    ]
+    assert _seq_scans(plans_url, statements) == []
 
 
 def test_a_problems_filter_reads_the_stories(plans_source: Source, plans_url: str) -> None:
@@ -513,7 +498,7 @@ def test_a_problems_filter_reads_the_stories(plans_source: Source, plans_url: st
     up (SQLite looks each up); docs/ralph.md says so, and this shows it."""
     query = BoardQuery(lists=frozenset({"problems"}), view_text=(("problems", "tests"),))
     statements = _statements(plans_source, lambda: plans_source.snapshot(query, NOW))
-    scans = _scans_but_the_lane_counts(plans_url, statements)
+    scans = _seq_scans(plans_url, statements)
     assert scans and all(scan.startswith("Seq Scan on stories") for scan in scans)
     assert all("JOIN stories" in scan for scan in scans)
 
