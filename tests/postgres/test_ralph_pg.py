@@ -12,6 +12,7 @@ import re
 import shutil
 import sqlite3
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import closing
 from pathlib import Path
@@ -190,6 +191,35 @@ def test_the_same_stories_open_the_same_way(both: tuple[Source, Source]) -> None
     assert reviews
     for review in reviews:
         assert _dump(pg.attempt_review(review)) == _dump(lite.attempt_review(review))
+
+
+def test_a_database_sorting_by_language_reads_the_same(
+    pg_cluster: Cluster, ralph_file: Path, ralph_sqlite: Path
+) -> None:
+    """Under a language's collation ('alpha' before 'Shopfront') the projects still come
+    in SQLite's byte order."""
+    name = f"ralph_icu_{uuid.uuid4().hex[:8]}"
+    pg_cluster.psql(
+        f"CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US'"
+        " LOCALE 'C.UTF-8'"
+    )
+    url = pg_cluster.url(name, password="postgres")
+    create_source_database(url, RALPH)
+    copy_sqlite_into(ralph_file, url)
+    engine = pg_engine(url)
+    with engine.connect() as conn:
+        by_language = conn.exec_driver_sql(
+            "SELECT name FROM projects WHERE status = 'running' ORDER BY name"
+        ).scalars()
+        assert list(by_language) == ["alpha tools", "Shopfront"]
+    engine.dispose()
+    lite = open_source(ralph_sqlite, user="ann")
+    pg = open_source(url, user="ann")
+    try:
+        _compare(lite, pg)
+    finally:
+        lite.close()
+        pg.close()
 
 
 # --- writes ---
