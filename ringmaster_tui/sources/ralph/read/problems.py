@@ -71,10 +71,12 @@ def read_problems(reading: Reading, query: BoardQuery) -> TableData:
     runs = [
         agent_executions.c.status == FAILED,
         *matching(
-            agent_executions.c.error_message, agent_executions.c.agent_name, stories.c.story_id
+            agent_executions.c.error_message,
+            agent_executions.c.agent_name,
+            _story_label(agent_executions),
         ),
     ]
-    total += _count(reading, agent_executions, runs, filtered=bool(text))
+    total += _count(reading, agent_executions, runs)
     for row in reading.run(
         sa.select(
             agent_executions.c.id,
@@ -106,10 +108,12 @@ def read_problems(reading: Reading, query: BoardQuery) -> TableData:
         gates = [
             quality_gate_results.c.status == "fail",
             *matching(
-                quality_gate_results.c.gate_name, quality_gate_results.c.details, stories.c.story_id
+                quality_gate_results.c.gate_name,
+                quality_gate_results.c.details,
+                _story_label(quality_gate_results),
             ),
         ]
-        total += _count(reading, quality_gate_results, gates, filtered=bool(text))
+        total += _count(reading, quality_gate_results, gates)
         for row in reading.run(
             sa.select(
                 quality_gate_results.c.id,
@@ -207,15 +211,24 @@ def read_problems(reading: Reading, query: BoardQuery) -> TableData:
     )
 
 
-def _count(
-    reading: Reading, table: sa.Table, where: list[sa.ColumnElement[bool]], *, filtered: bool
-) -> int:
-    """Rows of `table` matching `where`; joined to their story only when the filter
-    reads it (unfiltered, the count reads the status index alone)."""
-    source: sa.FromClause = table
-    if filtered:
-        source = table.join(stories, stories.c.id == table.c.story_id)
-    return reading.scalar(sa.select(sa.func.count()).select_from(source).where(*where))
+def _story_label(table: sa.Table) -> sa.ColumnElement[str | None]:
+    """The story id (US-001) of a row's story, looked up by key for each row the status
+    index gives: a filter matching it reads only the failed rows' stories (joined, the
+    planner would read every story to match the few)."""
+    story = stories.alias("story_of_row")  # its own name: the listing joins `stories` too
+    found = (
+        sa.select(story.c.story_id)
+        .where(story.c.id == table.c.story_id)
+        .correlate(table)
+        .scalar_subquery()
+    )
+    return sa.type_coerce(found, sa.String())
+
+
+def _count(reading: Reading, table: sa.Table, where: list[sa.ColumnElement[bool]]) -> int:
+    """Rows of `table` matching `where` (unfiltered, the count reads the status index
+    alone)."""
+    return reading.scalar(sa.select(sa.func.count()).select_from(table).where(*where))
 
 
 def _row(problem: Problem, now: datetime) -> TableRow:
