@@ -17,9 +17,13 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement, GenericFunction
 
 __all__ = [
+    "ascending",
+    "byte_order",
+    "descending",
     "has_index",
     "json_field_text",
     "json_text_array",
+    "now_stamp",
     "now_text",
     "number_or_null",
     "row_order",
@@ -188,14 +192,55 @@ def has_index(conn: Connection, name: str) -> bool:
     return conn.execute(statement, {"name": name}).first() is not None
 
 
-# --- added for the coordination source: NULL ordered as SQLite orders it ---
+# --- orders as SQLite makes them: NULL placed where SQLite places it, text in byte
+# order; and a "now" that fits a text or a timestamp column.
 
 
-def nulls_low(
-    column: sa.ColumnElement[Any], *, descending: bool = False
-) -> sa.UnaryExpression[Any]:
-    """An ORDER BY key with NULL below every value, as SQLite sorts it, on every engine
-    (PostgreSQL's default puts NULL above). Written out, the order is SQLite's default
-    and its indexes serve it; a PostgreSQL index serves it when its columns are made
-    NULLS FIRST."""
-    return column.desc().nulls_last() if descending else column.asc().nulls_first()
+def ascending(column: sa.ColumnElement[Any]) -> sa.UnaryExpression[Any]:
+    """`column` ascending, NULL first as SQLite sorts it (PostgreSQL puts NULL last unless
+    told): the same rows come first on every engine. A PostgreSQL index serving this order
+    lists the column NULLS FIRST (read backwards it serves `descending`)."""
+    return column.asc().nulls_first()
+
+
+def descending(column: sa.ColumnElement[Any]) -> sa.UnaryExpression[Any]:
+    """`column` descending, NULL last as SQLite sorts it (PostgreSQL puts NULL first)."""
+    return column.desc().nulls_last()
+
+
+class byte_order(GenericFunction[str]):
+    """A text column compared byte by byte, as SQLite's BINARY collation does; PostgreSQL
+    sorts by the database's collation otherwise ('b' before 'C' in en_US). For ORDER BY
+    on small tables (no index is read in this order)."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(byte_order)
+def _byte_order_default(element: byte_order, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(byte_order, "postgresql")
+def _byte_order_pg(element: byte_order, compiler: SQLCompiler, **kw: Any) -> str:
+    return f'({compiler.process(element.clauses, **kw)} COLLATE "C")'
+
+
+class now_stamp(GenericFunction[Any]):
+    """The current UTC time to the second, to assign to a timestamp column of either form:
+    SQLite's datetime('now'); on PostgreSQL a `timestamp`, which a `timestamp` column
+    takes as it is and a text column stores as 'YYYY-MM-DD HH:MM:SS' (the assignment cast
+    writes it in the ISO DateStyle, the server's default), as datetime('now') does."""
+
+    inherit_cache = True
+
+
+@compiles(now_stamp)
+def _now_stamp_sqlite(element: now_stamp, compiler: SQLCompiler, **kw: Any) -> str:
+    return "datetime('now')"
+
+
+@compiles(now_stamp, "postgresql")
+def _now_stamp_pg(element: now_stamp, compiler: SQLCompiler, **kw: Any) -> str:
+    return "date_trunc('second', now() AT TIME ZONE 'UTC')"

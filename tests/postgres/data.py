@@ -19,9 +19,11 @@ def pg_engine(url: str) -> sa.Engine:
 
 
 def copy_sqlite_into(sqlite_path: Path, url: str) -> dict[str, int]:
-    """Every row of the SQLite file into the PostgreSQL database (its tables already made,
-    empty), as the superuser with triggers and foreign keys held off meanwhile; identity
-    counters moved past the copied ids. Rows copied per table."""
+    """Every row of the SQLite file into the PostgreSQL database (its tables already made),
+    as the superuser with triggers and foreign keys held off meanwhile; identity counters
+    moved past the copied ids. Rows the schema's own initial data put in a table the file
+    has are replaced by the file's (the demo was made by the same script). Rows copied per
+    table."""
     source = sqlite3.connect(f"file:{sqlite_path}?mode=ro", uri=True)
     engine = pg_engine(url)
     copied: dict[str, int] = {}
@@ -53,6 +55,7 @@ def _copy_table(source: sqlite3.Connection, conn: sa.Connection, table: sa.Table
         return 0
     names = [column.name for column in table.columns if column.name in have]
     quoted = ", ".join(f'"{name}"' for name in names)
+    conn.exec_driver_sql(f'DELETE FROM "{table.name}"')
     rows = source.execute(f'SELECT {quoted} FROM "{table.name}"')
     raw: Any = conn.connection.dbapi_connection
     count = 0

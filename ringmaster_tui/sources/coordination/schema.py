@@ -239,7 +239,7 @@ _INDEX_COLUMNS = re.compile(r"(?im)^(CREATE\s+(?:UNIQUE\s+)?INDEX\s+\w+\s+ON\s+\
 
 def nulls_first_indexes(pg_ddl: str) -> str:
     """Every index column made NULLS FIRST: the queries order NULL lowest, as SQLite
-    does (`nulls_low`), and a PostgreSQL index then reads rows in that order too."""
+    does (`ascending`), and a PostgreSQL index then reads rows in that order too."""
 
     def columns(match: re.Match[str]) -> str:
         names = ", ".join(f"{name.strip()} NULLS FIRST" for name in match.group(2).split(","))

@@ -20,6 +20,7 @@ from sqlalchemy.engine import Connection
 
 from ringmaster_tui.domain.outcome import Moved, Outcome
 from ringmaster_tui.engines.base import Engine
+from ringmaster_tui.engines.sql import now_stamp
 from ringmaster_tui.sources.ralph.models import projects, stories, story_history, system_logs
 from ringmaster_tui.sources.ralph.read.loops import PROJECT_ROW
 from ringmaster_tui.sources.ralph.workflow import PROJECT_PAUSED, PROJECT_RUNNING, WORKFLOW
@@ -27,7 +28,8 @@ from ringmaster_tui.sources.ralph.workflow import PROJECT_PAUSED, PROJECT_RUNNIN
 log = logging.getLogger(__name__)
 
 APP_NAME = "ringmaster-tui"
-NOW = sa.func.current_timestamp()
+# Fits a text timestamp column (as init makes them) and a real timestamp column alike.
+NOW = now_stamp()
 
 # Project control: the action, the status it needs, the status it sets, what it is called.
 PROJECT_CONTROL: dict[str, tuple[str, str, str]] = {

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ringmaster_tui.engines.base import Engine
 from ringmaster_tui.sources.base import SimulationRequest, Source
-from ringmaster_tui.sources.ralph.schema import schema_sql
+from ringmaster_tui.sources.ralph.schema import schema_for
 from ringmaster_tui.sources.ralph.source import RalphSource
 
 
@@ -17,7 +17,7 @@ class RalphKind:
     required_tables: tuple[str, ...] = ("features", "stories", "agent_executions")
 
     def ddl(self, engine_kind: str) -> str:
-        return schema_sql()
+        return schema_for(engine_kind)
 
     def open(self, engine: Engine, user: str) -> Source:
         return RalphSource(engine, user)

@@ -8,6 +8,12 @@ account, as in /etc/shadow): set a real one with Ralph's own tooling.
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
+from ringmaster_tui.engines import POSTGRESQL
+from ringmaster_tui.engines.postgres.ddl import sqlite_to_postgres
+
 SEED_TABLES: tuple[str, ...] = (
     "users",
     "projects",
@@ -192,3 +198,38 @@ def schema_sql() -> str:
     return (
         "PRAGMA journal_mode = WAL;\n" + _TABLES + _SEED_INDEXES + DASHBOARD_INDEXES + INITIAL_DATA
     )
+
+
+# The dashboard's ordered reads sort NULL first ascending, as SQLite does (engines/sql.py
+# `ascending`, `descending`), with the id as the last tie-break: on PostgreSQL, whose
+# indexes keep NULL last and have no implicit rowid, these indexes say both, so each
+# serves its read in order, forwards or backwards, as SQLite's does.
+PG_INDEX_COLUMNS: dict[str, str] = {
+    "idx_stories_status_priority": "(status, priority NULLS FIRST, id)",
+    "idx_stories_feature_status": "(feature_id, status, priority NULLS FIRST, id)",
+    "idx_stories_status_updated": "(status, updated_at NULLS FIRST, id)",
+    "idx_agent_executions_status_started": "(status, started_at NULLS FIRST, id)",
+    "idx_quality_gate_results_status_time": "(status, timestamp NULLS FIRST, id)",
+    "idx_system_logs_level_time": "(level, timestamp NULLS FIRST, id)",
+}
+
+
+def _postgres_schema() -> str:
+    script = sqlite_to_postgres(schema_sql())
+    for name, columns in PG_INDEX_COLUMNS.items():
+        head = re.search(rf"CREATE INDEX {name} ON \w+ \([^)]*\)", script)
+        if head is None:
+            raise LookupError(f"the index {name} is not in the schema")
+        on_table = head.group(0).split("(", 1)[0]
+        script = script[: head.start()] + on_table + columns + script[head.end() :]
+    return script
+
+
+@cache
+def schema_for(engine_kind: str) -> str:
+    """The script for an engine: SQLite's as it is, translated for PostgreSQL (identity
+    keys, bigint, text; the TIMESTAMP columns stay text holding SQLite's
+    'YYYY-MM-DD HH:MM:SS', so both engines hold and sort the same values)."""
+    if engine_kind == POSTGRESQL:
+        return _postgres_schema()
+    return schema_sql()

@@ -19,7 +19,7 @@ from ringmaster_tui.sources.ralph.read.context import Reading
 from ringmaster_tui.sources.ralph.read.detail import read_story_detail
 from ringmaster_tui.sources.ralph.read.review import read_commit_review
 from ringmaster_tui.sources.ralph.read.snapshot import read_snapshot
-from ringmaster_tui.sources.ralph.schema import schema_sql
+from ringmaster_tui.sources.ralph.schema import schema_for
 from ringmaster_tui.sources.ralph.workflow import PROJECT_PAUSED, PROJECT_RUNNING, WORKFLOW
 
 CAPABILITIES = Capabilities(
@@ -71,7 +71,7 @@ class RalphSource(EngineSource):
         """The last snapshot's cards, reused by the next (one loader at a time)."""
 
     def schema_ddl(self) -> str:
-        return schema_sql()
+        return schema_for(self.engine.kind)
 
     def snapshot(self, query: BoardQuery, now: datetime) -> Snapshot:
         with self.engine.read() as conn:

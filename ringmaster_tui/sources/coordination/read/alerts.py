@@ -9,7 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ringmaster_tui.domain.snapshot import AlertView
-from ringmaster_tui.engines.sql import nulls_low
+from ringmaster_tui.engines.sql import descending
 from ringmaster_tui.sources.coordination.read.common import (
     CELL_CHARS,
     AnyRow,
@@ -51,9 +51,7 @@ def alerts_statement(severity: str | None, by_text: bool) -> sa.Select[Any]:
             alerts.c.created_at,
         )
         .where(*filters)
-        .order_by(
-            nulls_low(alerts.c.created_at, descending=True), nulls_low(alerts.c.id, descending=True)
-        )
+        .order_by(descending(alerts.c.created_at), descending(alerts.c.id))
         .limit(sa.bindparam("remaining", type_=sa.Integer))
     )
 

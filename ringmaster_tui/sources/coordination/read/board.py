@@ -13,7 +13,7 @@ from ringmaster_tui.domain.snapshot import CardSummary, LaneView, Project
 from ringmaster_tui.domain.values import to_moment
 from ringmaster_tui.domain.views import Fact, FactKind, number_fact, text_fact
 from ringmaster_tui.domain.workflow import Tone
-from ringmaster_tui.engines.sql import nulls_low
+from ringmaster_tui.engines.sql import ascending
 from ringmaster_tui.sources.coordination import workflow as wf
 from ringmaster_tui.sources.coordination.read.common import (
     TITLE_CHARS,
@@ -61,7 +61,7 @@ def counts_statement(by_loop: bool) -> sa.CompoundSelect[Any]:
         return (
             sa.select(following.c.status)
             .where(following.c.status.is_not(None), *after, *of_loop(following))
-            .order_by(nulls_low(following.c.status))
+            .order_by(ascending(following.c.status))
             .limit(1)
             .scalar_subquery()
         )
@@ -129,7 +129,7 @@ def lane_statement(states: int, by_loop: bool, by_text: bool, no_status: bool) -
             tests.c.created_at,
         )
         .where(status_in, *_filters(by_loop, by_text))
-        .order_by(nulls_low(tests.c.id))
+        .order_by(ascending(tests.c.id))
         .limit(sa.bindparam("depth", type_=sa.Integer))
     )
 
@@ -141,7 +141,7 @@ def dependency_statement(size: int) -> sa.Select[Any]:
 
 
 LOOPS_STATEMENT = (
-    sa.select(loops.c.id, loops.c.name).order_by(nulls_low(loops.c.id)).limit(LOOP_LIMIT)
+    sa.select(loops.c.id, loops.c.name).order_by(ascending(loops.c.id)).limit(LOOP_LIMIT)
 )
 
 

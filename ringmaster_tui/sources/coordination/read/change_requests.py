@@ -18,7 +18,7 @@ from ringmaster_tui.domain.views import (
     text_fact,
 )
 from ringmaster_tui.domain.workflow import Tone
-from ringmaster_tui.engines.sql import nulls_low
+from ringmaster_tui.engines.sql import ascending
 from ringmaster_tui.sources.coordination.read.common import (
     CELL_CHARS,
     COUNT_CAP,
@@ -79,7 +79,7 @@ def requests_statement(by_text: bool) -> sa.Select[Any]:
             c.resolved_by,
         )
         .where(*_filters(by_text))
-        .order_by(nulls_low(c.requested_at), nulls_low(c.id))
+        .order_by(ascending(c.requested_at), ascending(c.id))
         .limit(sa.bindparam("remaining", type_=sa.Integer))
     )
 

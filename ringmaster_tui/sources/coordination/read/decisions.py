@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from ringmaster_tui.domain.rules import deadline_of
 from ringmaster_tui.domain.snapshot import DecisionDetail, DecisionView
 from ringmaster_tui.domain.values import to_moment
-from ringmaster_tui.engines.sql import nulls_low
+from ringmaster_tui.engines.sql import ascending, descending
 from ringmaster_tui.sources.coordination.read.common import (
     CELL_CHARS,
     DETAIL_CHARS,
@@ -54,14 +54,11 @@ def decisions_statement(status: str, by_text: bool) -> sa.Select[Any]:
             )
         )
     # Pending: the oldest first (the least time left); settled: the newest first.
-    newest = status != "pending"
+    order = ascending if status == "pending" else descending
     return (
         decision_select()
         .where(*filters)
-        .order_by(
-            nulls_low(decisions.c.requested_at, descending=newest),
-            nulls_low(decisions.c.id, descending=newest),
-        )
+        .order_by(order(decisions.c.requested_at), order(decisions.c.id))
         .limit(sa.bindparam("list_limit", type_=sa.Integer))
     )
 

@@ -18,7 +18,7 @@ from ringmaster_tui.domain.views import (
     text_fact,
 )
 from ringmaster_tui.domain.workflow import Tone
-from ringmaster_tui.engines.sql import nulls_low
+from ringmaster_tui.engines.sql import ascending, descending
 from ringmaster_tui.sources.coordination import workflow as wf
 from ringmaster_tui.sources.coordination.read.board import LAST_RESULT_TONES, card_title
 from ringmaster_tui.sources.coordination.read.common import (
@@ -62,7 +62,7 @@ LINK_STATEMENT = sa.select(
 DEPENDENTS_STATEMENT = (
     sa.select(tests.c.id, tests.c.status, cut_text(tests.c.notes, TITLE_CHARS).label("notes"))
     .where(tests.c.depends_on == sa.bindparam("test_id", type_=sa.String))
-    .order_by(nulls_low(tests.c.id))
+    .order_by(ascending(tests.c.id))
     .limit(ROWS_LIMIT)
 )
 
@@ -76,8 +76,8 @@ CHECKPOINTS_STATEMENT = (
     )
     .where(checkpoints.c.test_id == sa.bindparam("test_id", type_=sa.String))
     .order_by(
-        nulls_low(checkpoints.c.created_at, descending=True),
-        nulls_low(checkpoints.c.id, descending=True),
+        descending(checkpoints.c.created_at),
+        descending(checkpoints.c.id),
     )
     .limit(ROWS_LIMIT)
 )
@@ -86,8 +86,8 @@ PASSING_STATEMENT = (
     sa.select(passing_tests.c.commit_hash, passing_tests.c.passed_at)
     .where(passing_tests.c.test_id == sa.bindparam("test_id", type_=sa.String))
     .order_by(
-        nulls_low(passing_tests.c.passed_at, descending=True),
-        nulls_low(passing_tests.c.commit_hash, descending=True),
+        descending(passing_tests.c.passed_at),
+        descending(passing_tests.c.commit_hash),
     )
     .limit(ROWS_LIMIT)
 )
@@ -101,9 +101,7 @@ USAGE_STATEMENT = (
         usage.c.recorded_at,
     )
     .where(usage.c.test_id == sa.bindparam("test_id", type_=sa.String))
-    .order_by(
-        nulls_low(usage.c.recorded_at, descending=True), nulls_low(usage.c.id, descending=True)
-    )
+    .order_by(descending(usage.c.recorded_at), descending(usage.c.id))
     .limit(ROWS_LIMIT)
 )
 

@@ -19,7 +19,7 @@ from ringmaster_tui.domain.views import (
     text_fact,
 )
 from ringmaster_tui.domain.workflow import Tone
-from ringmaster_tui.engines.sql import nulls_low
+from ringmaster_tui.engines.sql import descending
 from ringmaster_tui.sources.coordination.read.common import (
     CELL_CHARS,
     COUNT_CAP,
@@ -82,8 +82,8 @@ def _filters(by_source: bool, by_type: bool, by_text: bool) -> tuple[sa.ColumnEl
 
 
 NEWEST_FIRST = (
-    nulls_low(events.c.timestamp, descending=True),
-    nulls_low(events.c.id, descending=True),
+    descending(events.c.timestamp),
+    descending(events.c.id),
 )
 
 

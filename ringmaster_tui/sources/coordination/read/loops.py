@@ -19,7 +19,7 @@ from ringmaster_tui.domain.views import (
     text_fact,
 )
 from ringmaster_tui.domain.workflow import Tone
-from ringmaster_tui.engines.sql import nulls_low
+from ringmaster_tui.engines.sql import ascending
 from ringmaster_tui.sources.coordination.read.common import (
     CELL_CHARS,
     Reading,
@@ -105,7 +105,7 @@ def loops_statement(by_text: bool) -> sa.Select[Any]:
             loops.c.updated_at,
         )
         .where(*filters)
-        .order_by(nulls_low(loops.c.priority), nulls_low(loops.c.id))
+        .order_by(ascending(loops.c.priority), ascending(loops.c.id))
         .limit(LOOPS_LIMIT)
     )
 

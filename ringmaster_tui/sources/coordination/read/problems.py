@@ -19,7 +19,7 @@ from ringmaster_tui.domain.views import (
     text_fact,
 )
 from ringmaster_tui.domain.workflow import Tone
-from ringmaster_tui.engines.sql import nulls_low
+from ringmaster_tui.engines.sql import ascending
 from ringmaster_tui.sources.coordination import workflow as wf
 from ringmaster_tui.sources.coordination.read.board import card_title
 from ringmaster_tui.sources.coordination.read.common import (
@@ -61,9 +61,9 @@ WAITS_STATEMENT = (
         wait_graph.c.waiting_since,
     )
     .order_by(
-        nulls_low(wait_graph.c.waiter),
-        nulls_low(wait_graph.c.holder),
-        nulls_low(wait_graph.c.resource),
+        ascending(wait_graph.c.waiter),
+        ascending(wait_graph.c.holder),
+        ascending(wait_graph.c.resource),
     )
     .limit(WAIT_LIMIT)
 )
@@ -76,7 +76,7 @@ IN_PROGRESS_STATEMENT = (
         transaction_log.c.started_at,
     )
     .where(transaction_log.c.status == "in_progress")
-    .order_by(nulls_low(transaction_log.c.started_at), nulls_low(transaction_log.c.id))
+    .order_by(ascending(transaction_log.c.started_at), ascending(transaction_log.c.id))
     .limit(LIST_LIMIT)
 )
 
@@ -89,7 +89,7 @@ LOCKS_STATEMENT = (
         file_locks.c.test_id,
     )
     .where(file_locks.c.expires_at.is_not(None))
-    .order_by(nulls_low(file_locks.c.expires_at), nulls_low(file_locks.c.file_path))
+    .order_by(ascending(file_locks.c.expires_at), ascending(file_locks.c.file_path))
     .limit(LIST_LIMIT)
 )
 
@@ -112,7 +112,7 @@ def tests_statement(by_text: bool) -> sa.Select[Any]:
             tests.c.last_attempt_at,
         )
         .where(*filters)
-        .order_by(nulls_low(tests.c.id))
+        .order_by(ascending(tests.c.id))
         .limit(sa.bindparam("remaining", type_=sa.Integer))
     )
 

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from ringmaster_tui.domain.snapshot import Totals, Urgent
-from ringmaster_tui.engines.sql import nulls_low
+from ringmaster_tui.engines.sql import descending
 from ringmaster_tui.sources.coordination.read.common import TITLE_CHARS, Reading, cut_text
 from ringmaster_tui.sources.coordination.tables import (
     alerts,
@@ -58,17 +58,15 @@ PENDING_STATEMENT: sa.Select[Any] = (
     sa.select(decisions.c.id, cut_text(decisions.c.summary, TITLE_CHARS).label("text"))
     .where(decisions.c.status == "pending")
     .order_by(
-        nulls_low(decisions.c.requested_at, descending=True),
-        nulls_low(decisions.c.id, descending=True),
+        descending(decisions.c.requested_at),
+        descending(decisions.c.id),
     )
     .limit(URGENT_LIMIT)
 )
 CRITICAL_STATEMENT: sa.Select[Any] = (
     sa.select(alerts.c.id, cut_text(alerts.c.message, TITLE_CHARS).label("text"))
     .where(alerts.c.acknowledged == 0, alerts.c.severity == "critical")
-    .order_by(
-        nulls_low(alerts.c.created_at, descending=True), nulls_low(alerts.c.id, descending=True)
-    )
+    .order_by(descending(alerts.c.created_at), descending(alerts.c.id))
     .limit(URGENT_LIMIT)
 )
 

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from ringmaster_tui.domain.snapshot import BoardQuery, CardSummary, LaneView
 from ringmaster_tui.domain.views import FactKind, number_fact, text_fact
 from ringmaster_tui.domain.workflow import OTHER_LANE, Tone
+from ringmaster_tui.engines.sql import ascending
 from ringmaster_tui.sources.ralph.models import stories
 from ringmaster_tui.sources.ralph.read.context import Reading, cut
 from ringmaster_tui.sources.ralph.read.scope import feature_group, story_conditions
@@ -92,7 +93,7 @@ class BoardReader:
         self.reading = reading
         self.query = query
         self.cache = cache
-        self.where = story_conditions(query.project_id, query.text, reading.dialect)
+        self.where = story_conditions(query.project_id, query.text)
 
     def states(self) -> dict[str, int]:
         rows = self.reading.rows(
@@ -141,7 +142,7 @@ class BoardReader:
         statement = (
             sa.select(*CARD_COLUMNS)
             .where(status, *self.where)
-            .order_by(stories.c.priority, stories.c.id)
+            .order_by(ascending(stories.c.priority), stories.c.id)
             .limit(self.query.depth_of(lane))
         )
         return list(self.reading.run(statement))

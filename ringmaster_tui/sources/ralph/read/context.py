@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Result
 
 from ringmaster_tui.engines.present import PresentSchema, null_missing, present_schema
+from ringmaster_tui.engines.text import contains_folded
 from ringmaster_tui.sources.ralph.models import metadata
 
 # Longest text a table cell or a card carries; the detail reads more.
@@ -25,10 +26,6 @@ class Reading:
         self.now = now
         self.schema: PresentSchema = present_schema(conn)
         self.missing = self.schema.missing_columns(metadata.tables.values())
-
-    @property
-    def dialect(self) -> str:
-        return self.conn.dialect.name
 
     def has(self, table: sa.Table) -> bool:
         return table.name in self.schema.tables
@@ -58,14 +55,10 @@ def cut(text: object, limit: int = CELL_CHARS) -> str | None:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
-def contains(column: sa.ColumnElement[Any], text: str, dialect: str) -> sa.ColumnElement[bool]:
-    """`column` holds `text`, in any case. SQLite's LIKE ignores case already (ASCII), and
-    its lower() on both sides would keep it from the cheaper comparison; other engines
-    get ILIKE."""
-    pattern = like_pattern(text)
-    if dialect == "sqlite":
-        return column.like(pattern, escape="\\")
-    return column.ilike(pattern, escape="\\")
+def contains(text: str, *columns: sa.ColumnElement[Any]) -> sa.ColumnElement[bool]:
+    """One of `columns` holds `text`, letters in any case beyond ASCII, the same on every
+    engine (SQLite's LIKE folds ASCII only, PostgreSQL's LIKE folds nothing)."""
+    return contains_folded(sa.literal(like_pattern(text), sa.String), *columns)
 
 
 def like_pattern(text: str) -> str:

@@ -19,6 +19,7 @@ from ringmaster_tui.domain.views import (
     text_fact,
 )
 from ringmaster_tui.domain.workflow import Tone
+from ringmaster_tui.engines.sql import descending
 from ringmaster_tui.sources.ralph.models import (
     agent_executions,
     features,
@@ -30,7 +31,7 @@ from ringmaster_tui.sources.ralph.models import (
     story_history,
 )
 from ringmaster_tui.sources.ralph.read.board import NO_STATUS, dependency_ids, dependency_statuses
-from ringmaster_tui.sources.ralph.read.context import Reading, cut, like_pattern
+from ringmaster_tui.sources.ralph.read.context import Reading, contains, cut
 from ringmaster_tui.sources.ralph.read.review import review_id
 from ringmaster_tui.sources.ralph.workflow import FINISHED
 
@@ -181,7 +182,7 @@ def _history(reading: Reading, pk: int) -> DetailSection:
     rows = reading.run(
         sa.select(*story_history.c)
         .where(story_history.c.story_id == pk)
-        .order_by(story_history.c.timestamp.desc(), story_history.c.id.desc())
+        .order_by(descending(story_history.c.timestamp), story_history.c.id.desc())
         .limit(HISTORY_SHOWN)
     )
     return DetailSection(
@@ -204,7 +205,7 @@ def _executions(reading: Reading, pk: int) -> list[DetailSection]:
         reading.run(
             sa.select(*agent_executions.c)
             .where(agent_executions.c.story_id == pk)
-            .order_by(agent_executions.c.started_at.desc(), agent_executions.c.id.desc())
+            .order_by(descending(agent_executions.c.started_at), agent_executions.c.id.desc())
             .limit(ROWS_SHOWN)
         )
     )
@@ -261,7 +262,9 @@ def _gates(reading: Reading, pk: int) -> DetailSection:
         reading.run(
             sa.select(*quality_gate_results.c)
             .where(quality_gate_results.c.story_id == pk)
-            .order_by(quality_gate_results.c.timestamp.desc(), quality_gate_results.c.id.desc())
+            .order_by(
+                descending(quality_gate_results.c.timestamp), quality_gate_results.c.id.desc()
+            )
             .limit(ROWS_SHOWN)
         )
     )
@@ -287,7 +290,7 @@ def _commits(reading: Reading, pk: int) -> DetailSection:
         reading.run(
             sa.select(*git_commits.c)
             .where(git_commits.c.story_id == pk)
-            .order_by(git_commits.c.timestamp.desc(), git_commits.c.id.desc())
+            .order_by(descending(git_commits.c.timestamp), git_commits.c.id.desc())
             .limit(ROWS_SHOWN)
         )
     )
@@ -320,13 +323,11 @@ def _progress_logs(reading: Reading, story: Any) -> DetailSection:
         )
     naming = progress_logs.c.story_id == story.id
     if story.story_id:
-        naming = sa.or_(
-            naming, progress_logs.c.message.like(like_pattern(story.story_id), escape="\\")
-        )
+        naming = sa.or_(naming, contains(str(story.story_id), progress_logs.c.message))
     rows = reading.run(
         sa.select(*progress_logs.c)
         .where(progress_logs.c.feature_id == story.feature_id, naming)
-        .order_by(progress_logs.c.timestamp.desc(), progress_logs.c.id.desc())
+        .order_by(descending(progress_logs.c.timestamp), progress_logs.c.id.desc())
         .limit(ROWS_SHOWN)
     )
     return DetailSection(

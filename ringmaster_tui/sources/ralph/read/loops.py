@@ -21,6 +21,7 @@ from ringmaster_tui.domain.views import (
     text_fact,
 )
 from ringmaster_tui.domain.workflow import Tone
+from ringmaster_tui.engines.sql import ascending, byte_order
 from ringmaster_tui.sources.ralph.models import agent_executions, features, projects, stories
 from ringmaster_tui.sources.ralph.read.context import Reading, contains, cut
 from ringmaster_tui.sources.ralph.read.groups import story_counts
@@ -62,7 +63,7 @@ def read_loops(reading: Reading, query: BoardQuery) -> TableData:
     where: list[sa.ColumnElement[bool]] = [projects.c.status.in_((PROJECT_RUNNING, PROJECT_PAUSED))]
     text = query.text_of(VIEW).strip()
     if text:
-        where.append(contains(projects.c.name, text, reading.dialect))
+        where.append(contains(text, projects.c.name))
     total = reading.scalar(
         sa.select(sa.func.count().label("count")).select_from(projects).where(*where)
     )
@@ -70,7 +71,7 @@ def read_loops(reading: Reading, query: BoardQuery) -> TableData:
         reading.run(
             sa.select(projects.c.id, projects.c.name, projects.c.status)
             .where(*where)
-            .order_by(projects.c.status.desc(), projects.c.name, projects.c.id)
+            .order_by(projects.c.status.desc(), byte_order(projects.c.name), projects.c.id)
             .limit(PROJECTS_SHOWN)
         )
     )
@@ -159,7 +160,7 @@ def _runs(reading: Reading, project_ids: list[int]) -> list[Any]:
             .join(stories, stories.c.id == agent_executions.c.story_id)
             .join(features, features.c.id == stories.c.feature_id)
             .where(agent_executions.c.status == "running", features.c.project_id.in_(project_ids))
-            .order_by(agent_executions.c.started_at, agent_executions.c.id)
+            .order_by(ascending(agent_executions.c.started_at), agent_executions.c.id)
             .limit(RUNS_SHOWN)
         )
     )

@@ -19,6 +19,7 @@ from ringmaster_tui.domain.views import (
     text_fact,
 )
 from ringmaster_tui.domain.workflow import Tone
+from ringmaster_tui.engines.sql import descending
 from ringmaster_tui.sources.ralph.models import (
     agent_executions,
     quality_gate_results,
@@ -63,17 +64,19 @@ def read_problems(reading: Reading, query: BoardQuery) -> TableData:
     def matching(*columns: sa.ColumnElement[str | None]) -> list[sa.ColumnElement[bool]]:
         if not text:
             return []
-        return [sa.or_(*(contains(c, text, reading.dialect) for c in columns))]
+        return [contains(text, *columns)]
 
     found: list[Problem] = []
     total = 0
     runs = [
         agent_executions.c.status == FAILED,
         *matching(
-            agent_executions.c.error_message, agent_executions.c.agent_name, stories.c.story_id
+            agent_executions.c.error_message,
+            agent_executions.c.agent_name,
+            _story_label(agent_executions),
         ),
     ]
-    total += _count(reading, agent_executions, runs, filtered=bool(text))
+    total += _count(reading, agent_executions, runs)
     for row in reading.run(
         sa.select(
             agent_executions.c.id,
@@ -86,7 +89,7 @@ def read_problems(reading: Reading, query: BoardQuery) -> TableData:
         )
         .join(stories, stories.c.id == agent_executions.c.story_id)
         .where(*runs)
-        .order_by(agent_executions.c.started_at.desc())
+        .order_by(descending(agent_executions.c.started_at), agent_executions.c.id.desc())
         .limit(limit)
     ):
         found.append(
@@ -105,10 +108,12 @@ def read_problems(reading: Reading, query: BoardQuery) -> TableData:
         gates = [
             quality_gate_results.c.status == "fail",
             *matching(
-                quality_gate_results.c.gate_name, quality_gate_results.c.details, stories.c.story_id
+                quality_gate_results.c.gate_name,
+                quality_gate_results.c.details,
+                _story_label(quality_gate_results),
             ),
         ]
-        total += _count(reading, quality_gate_results, gates, filtered=bool(text))
+        total += _count(reading, quality_gate_results, gates)
         for row in reading.run(
             sa.select(
                 quality_gate_results.c.id,
@@ -120,7 +125,9 @@ def read_problems(reading: Reading, query: BoardQuery) -> TableData:
             )
             .join(stories, stories.c.id == quality_gate_results.c.story_id)
             .where(*gates)
-            .order_by(quality_gate_results.c.timestamp.desc())
+            .order_by(
+                descending(quality_gate_results.c.timestamp), quality_gate_results.c.id.desc()
+            )
             .limit(limit)
         ):
             found.append(
@@ -148,7 +155,7 @@ def read_problems(reading: Reading, query: BoardQuery) -> TableData:
                 stories.c.assigned_agent,
             )
             .where(*troubled)
-            .order_by(stories.c.updated_at.desc())
+            .order_by(descending(stories.c.updated_at), stories.c.id.desc())
             .limit(limit)
         ):
             found.append(
@@ -177,7 +184,7 @@ def read_problems(reading: Reading, query: BoardQuery) -> TableData:
                 system_logs.c.message,
             )
             .where(*logs)
-            .order_by(system_logs.c.timestamp.desc())
+            .order_by(descending(system_logs.c.timestamp), system_logs.c.id.desc())
             .limit(limit)
         ):
             found.append(
@@ -204,15 +211,24 @@ def read_problems(reading: Reading, query: BoardQuery) -> TableData:
     )
 
 
-def _count(
-    reading: Reading, table: sa.Table, where: list[sa.ColumnElement[bool]], *, filtered: bool
-) -> int:
-    """Rows of `table` matching `where`; joined to their story only when the filter
-    reads it (unfiltered, the count reads the status index alone)."""
-    source: sa.FromClause = table
-    if filtered:
-        source = table.join(stories, stories.c.id == table.c.story_id)
-    return reading.scalar(sa.select(sa.func.count()).select_from(source).where(*where))
+def _story_label(table: sa.Table) -> sa.ColumnElement[str | None]:
+    """The story id (US-001) of a row's story, looked up by key for each row the status
+    index gives: a filter matching it reads only the failed rows' stories (joined, the
+    planner would read every story to match the few)."""
+    story = stories.alias("story_of_row")  # its own name: the listing joins `stories` too
+    found = (
+        sa.select(story.c.story_id)
+        .where(story.c.id == table.c.story_id)
+        .correlate(table)
+        .scalar_subquery()
+    )
+    return sa.type_coerce(found, sa.String())
+
+
+def _count(reading: Reading, table: sa.Table, where: list[sa.ColumnElement[bool]]) -> int:
+    """Rows of `table` matching `where` (unfiltered, the count reads the status index
+    alone)."""
+    return reading.scalar(sa.select(sa.func.count()).select_from(table).where(*where))
 
 
 def _row(problem: Problem, now: datetime) -> TableRow:

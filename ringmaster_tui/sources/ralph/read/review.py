@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from ringmaster_tui.domain.review import AttemptCommit, AttemptError, AttemptReviewData
 from ringmaster_tui.domain.snapshot import AttemptView
+from ringmaster_tui.engines.sql import ascending
 from ringmaster_tui.sources.ralph.models import (
     agent_executions,
     features,
@@ -80,7 +81,7 @@ def read_commit_review(reading: Reading, wanted: str) -> AttemptReviewData | Non
     commits = reading.rows(
         sa.select(git_commits.c.id, git_commits.c.commit_hash, git_commits.c.timestamp)
         .where(git_commits.c.story_id == commit.story_id)
-        .order_by(git_commits.c.timestamp, git_commits.c.id)
+        .order_by(ascending(git_commits.c.timestamp), git_commits.c.id)
     )
     number = next((n for n, c in enumerate(commits, 1) if c.id == pk), 1)
     files = _files(commit.files_changed)
@@ -95,7 +96,7 @@ def read_commit_review(reading: Reading, wanted: str) -> AttemptReviewData | Non
             agent_executions.c.story_id == commit.story_id,
             agent_executions.c.status == "failed",
         )
-        .order_by(agent_executions.c.started_at, agent_executions.c.id)
+        .order_by(ascending(agent_executions.c.started_at), agent_executions.c.id)
     )
     output = str(commit.commit_message or "")
     if files:

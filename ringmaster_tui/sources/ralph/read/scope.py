@@ -44,24 +44,16 @@ def group_condition(group: str | None) -> sa.ColumnElement[bool] | None:
     return sa.false()
 
 
-def text_condition(text: str, dialect: str) -> sa.ColumnElement[bool] | None:
+def text_condition(text: str) -> sa.ColumnElement[bool] | None:
     """Stories whose title, story id, agent or repo holds `text` (any case)."""
     text = text.strip()
     if not text:
         return None
-    return sa.or_(
-        *(
-            contains(column, text, dialect)
-            for column in (
-                stories.c.title,
-                stories.c.story_id,
-                stories.c.assigned_agent,
-                stories.c.repo,
-            )
-        )
+    return contains(
+        text, stories.c.title, stories.c.story_id, stories.c.assigned_agent, stories.c.repo
     )
 
 
-def story_conditions(group: str | None, text: str, dialect: str) -> list[sa.ColumnElement[bool]]:
-    conditions = (group_condition(group), text_condition(text, dialect))
+def story_conditions(group: str | None, text: str) -> list[sa.ColumnElement[bool]]:
+    conditions = (group_condition(group), text_condition(text))
     return [c for c in conditions if c is not None]
