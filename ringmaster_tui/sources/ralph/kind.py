@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ringmaster_tui.engines.base import Engine
-from ringmaster_tui.sources.base import SimulationRequest, Source
-from ringmaster_tui.sources.ralph.schema import schema_for
-from ringmaster_tui.sources.ralph.source import RalphSource
+if TYPE_CHECKING:
+    from ringmaster_tui.engines.base import Engine
+    from ringmaster_tui.sources.base import SimulationRequest, Source
 
 
 class RalphKind:
@@ -17,9 +17,13 @@ class RalphKind:
     required_tables: tuple[str, ...] = ("features", "stories", "agent_executions")
 
     def ddl(self, engine_kind: str) -> str:
+        from ringmaster_tui.sources.ralph.schema import schema_for
+
         return schema_for(engine_kind)
 
     def open(self, engine: Engine, user: str) -> Source:
+        from ringmaster_tui.sources.ralph.source import RalphSource
+
         return RalphSource(engine, user)
 
     def create_demo(self, path: Path, *, seed: int, repo_root: Path) -> None:
