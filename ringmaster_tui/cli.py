@@ -86,6 +86,24 @@ def _notify_seconds(text: str) -> float:
     return seconds
 
 
+def _repository(text: str) -> tuple[str, str]:
+    name, equals, path = text.partition("=")
+    if not equals or not name.strip() or not path.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not NAME=PATH (say, backend=~/src/api)")
+    return name.strip(), str(Path(path.strip()).expanduser())
+
+
+def _repo_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--repo",
+        type=_repository,
+        action="append",
+        metavar="NAME=PATH",
+        help="a local clone of the repository the database calls NAME (or PROJECT/NAME), "
+        "for reviewing commits where the database records only URLs; repeatable",
+    )
+
+
 def _log_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--log",
@@ -110,6 +128,7 @@ def _open_parser() -> argparse.ArgumentParser:
     )
     _common_flags(parser)
     _source_flag(parser)
+    _repo_flag(parser)
     _notify_flags(parser, terminal=True)
     _log_flag(parser)
     return parser

@@ -84,6 +84,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         overrides["user"] = args.user
     if getattr(args, "no_bell", False):
         overrides["bell"] = False
+    if getattr(args, "repo", None):
+        overrides["repos"] = dict(args.repo)
     for name in ("notify_command", "notify_severity", "notify_timeout"):
         if getattr(args, name, None):
             overrides[name] = getattr(args, name)
@@ -97,7 +99,13 @@ def settings_from(args: argparse.Namespace) -> Settings:
 
 
 def _open(settings: Settings, kind: str | None = None) -> Source:
-    return open_source(settings.db, read_only=settings.read_only, user=settings.user, kind=kind)
+    return open_source(
+        settings.db,
+        read_only=settings.read_only,
+        user=settings.user,
+        kind=kind,
+        repositories=settings.repos,
+    )
 
 
 def cmd_open(args: argparse.Namespace) -> int:

@@ -1,13 +1,18 @@
-"""Settings: defaults, then the environment, then command-line flags (which win).
+"""Settings: defaults, then the settings file, then the environment, then command-line
+flags (which win).
 
-The environment is read by hand, not by a settings library: a bad value is one line
-naming the variable, and the command line starts without importing one.
+The settings file is TOML at $XDG_CONFIG_HOME/ringmaster-tui/config.toml (by default
+~/.config/...): any setting by its name (`user = "ann"`, `notify_command = "..."`), and a
+`[repos]` table of local clones by repository name. The file and the environment are
+read by hand, not by a settings library: a bad value is one line naming where it came
+from, and the command line starts without importing one.
 """
 
 from __future__ import annotations
 
 import getpass
 import os
+import tomllib
 from pathlib import Path
 from typing import Literal
 
@@ -62,6 +67,30 @@ class Settings(BaseModel):
     notify_severity: Literal["critical", "error", "warning", "info"] = "critical"
     notify_terminal: Literal["osc9", "osc777"] | None = None
     """Terminal notifications (OSC 9 or OSC 777) for the same events; off by default."""
+    repos: dict[str, str] = Field(default_factory=dict)
+    """Local clones by repository name (`--repo NAME=PATH`, the file's [repos] table), for
+    schemas that record repository URLs: `backend`, or `PROJECT/backend` for one project."""
+
+
+def settings_file() -> Path:
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "ringmaster-tui" / "config.toml"
+
+
+def file_values(path: Path | None = None) -> dict[str, object]:
+    """The settings the file gives (none when there is no file)."""
+    path = path or settings_file()
+    try:
+        with path.open("rb") as file:
+            values = tomllib.load(file)
+    except FileNotFoundError:
+        return {}
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise SettingsError(f"{path}: cannot read the settings file ({exc})") from None
+    unknown = sorted(set(values) - set(Settings.model_fields))
+    if unknown:
+        raise SettingsError(f"{path}: no setting is called {unknown[0]!r}")
+    return values
 
 
 def environment_values() -> dict[str, str]:
@@ -69,7 +98,7 @@ def environment_values() -> dict[str, str]:
     values = {
         name: os.environ[variable]
         for name in Settings.model_fields
-        if (variable := ENV_PREFIX + name.upper()) in os.environ
+        if name != "repos" and (variable := ENV_PREFIX + name.upper()) in os.environ
     }
     for variable in reversed(DB_VARIABLES):  # the first one set wins
         if os.environ.get(variable):
@@ -78,19 +107,27 @@ def environment_values() -> dict[str, str]:
 
 
 def settings_from_environment(**overrides: object) -> Settings:
-    """The environment's settings with `overrides` (the flags) on top; SettingsError
-    names the first setting that cannot be taken and where it came from."""
-    given = environment_values()
+    """The file's settings, the environment's on top, and `overrides` (the flags) on top
+    of those (repositories add up, a flag's winning for one name); SettingsError names the
+    first setting that cannot be taken and where it came from."""
+    from_file = file_values()
+    given: dict[str, object] = {**from_file, **environment_values()}
+    values = {**given, **overrides}
+    file_repos, flag_repos = from_file.get("repos"), overrides.get("repos")
+    if isinstance(file_repos, dict) and isinstance(flag_repos, dict):
+        values["repos"] = {**file_repos, **flag_repos}
     try:
-        return Settings.model_validate({**given, **overrides})
+        return Settings.model_validate(values)
     except ValidationError as exc:
         error = exc.errors()[0]
         name = str(error["loc"][0]) if error["loc"] else "?"
         if name in overrides:
             where = f"--{name.replace('_', '-')}"
-        elif name == "db":
+        elif name == "db" and any(os.environ.get(v) for v in DB_VARIABLES):
             where = next(v for v in DB_VARIABLES if os.environ.get(v))
-        else:
+        elif ENV_PREFIX + name.upper() in os.environ:
             where = ENV_PREFIX + name.upper()
-        value = {**given, **overrides}.get(name)
+        else:
+            where = f"{settings_file()}: {name}"
+        value = values.get(name)
         raise SettingsError(f"{where}={value!s}: {error['msg'].lower()}") from None

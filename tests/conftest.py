@@ -41,3 +41,11 @@ def demo_files(tmp_path_factory: pytest.TempPathFactory) -> Callable[[SourceKind
         return made[kind.name]
 
     return demo
+
+
+@pytest.fixture(autouse=True)
+def _no_personal_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Tests (and the commands they run) read no settings file of the machine's user."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.getbasetemp() / "no-config"))

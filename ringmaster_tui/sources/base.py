@@ -48,6 +48,10 @@ class Source(Protocol):
     capabilities: Capabilities
     """The views it offers, and the extras it has."""
 
+    repositories: dict[str, str]
+    """Local clones by repository name (`--repo NAME=PATH`), for a schema that records
+    repository URLs rather than paths; empty unless the user gave some."""
+
     @property
     def label(self) -> str:
         """The database as the user sees it: a path, or a URL without its password."""

@@ -42,6 +42,7 @@ class EngineSource:
     def __init__(self, engine: Engine, user: str) -> None:
         self.engine = engine
         self.user = user
+        self.repositories: dict[str, str] = {}
 
     def schema_ddl(self) -> str:
         """This kind's schema on this engine, which `health` compares the database with."""

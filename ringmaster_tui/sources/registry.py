@@ -37,9 +37,15 @@ def detect(tables: set[str]) -> SourceKind | None:
 
 
 def open_source(
-    target: str | Path, *, read_only: bool = False, user: str, kind: str | None = None
+    target: str | Path,
+    *,
+    read_only: bool = False,
+    user: str,
+    kind: str | None = None,
+    repositories: dict[str, str] | None = None,
 ) -> Source:
-    """Open a database and the source that understands its schema (or `kind`, forced)."""
+    """Open a database and the source that understands its schema (or `kind`, forced);
+    `repositories` are the user's local clones by name (`--repo NAME=PATH`)."""
     engine = open_engine(target, read_only=read_only)
     try:
         tables = engine.table_names()
@@ -55,7 +61,9 @@ def open_source(
     except BaseException:
         engine.dispose()
         raise
-    return chosen.open(engine, user)
+    source = chosen.open(engine, user)
+    source.repositories = dict(repositories or {})
+    return source
 
 
 def _what_kinds_need(tables: set[str]) -> str:

@@ -86,7 +86,9 @@ class RalphSource(EngineSource):
     def attempt_review(self, attempt_id: str) -> AttemptReviewData | None:
         """A story's commit (`commit:<id>`, from the detail's commits) for the review."""
         with self.engine.read() as conn:
-            return read_commit_review(Reading(conn, datetime.now(UTC)), attempt_id)
+            return read_commit_review(
+                Reading(conn, datetime.now(UTC)), attempt_id, self.repositories
+            )
 
     def transition(
         self,

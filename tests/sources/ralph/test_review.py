@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from ringmaster_tui import commands
+from ringmaster_tui.cli import _open_parser
+from ringmaster_tui.commands import settings_from
 from ringmaster_tui.config import Settings
 from ringmaster_tui.domain.views import SectionedDetail
 from ringmaster_tui.review import Review, load_commit_review
@@ -86,6 +89,83 @@ def test_a_remote_repository_url_has_no_local_path(demo: Path, tmp_path: Path) -
         assert data.output.startswith("feat: US-")  # the message and files instead
     finally:
         source.close()
+
+
+def _remote_copy(demo: Path, copy: Path) -> dict[str, str]:
+    """`demo` copied to `copy` with every repository URL remote; the local clones the
+    URLs named, by repo name and by PROJECT/NAME."""
+    clones: dict[str, str] = {}
+    with closing(sqlite3.connect(demo)) as src, closing(sqlite3.connect(copy)) as dst:
+        src.backup(dst)
+        for name, backend, mobile, frontend in dst.execute(
+            "SELECT name, backend_repo_url, mobile_repo_url, frontend_repo_url FROM projects"
+        ):
+            for repo, url in (("backend", backend), ("mobile", mobile), ("frontend", frontend)):
+                if url:
+                    clones[f"{name}/{repo}"] = url.removeprefix("file://")
+        dst.execute(
+            "UPDATE projects SET backend_repo_url = 'https://git.example.com/b.git',"
+            " mobile_repo_url = 'https://git.example.com/m.git',"
+            " frontend_repo_url = 'git@example.com:f.git'"
+        )
+        dst.commit()
+    return clones
+
+
+def test_repo_flags_map_remote_urls_to_local_clones(
+    demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "remote.db"
+    clones = _remote_copy(demo, copy)
+    story, commit = _committed_story(copy)
+    with closing(sqlite3.connect(copy)) as conn:
+        repo, project = conn.execute(
+            "SELECT c.repo, p.name FROM git_commits c JOIN features f ON f.id = c.feature_id"
+            " JOIN projects p ON p.id = f.project_id WHERE 'commit:' || c.id = ?",
+            (commit,),
+        ).fetchone()
+    clone = clones[f"{project}/{repo}"]
+    # The settings file names a wrong clone for every project; the flag, for this one.
+    config = tmp_path / "config"
+    (config / "ringmaster-tui").mkdir(parents=True)
+    (config / "ringmaster-tui" / "config.toml").write_text(
+        f'user = "from-file"\n[repos]\n{repo} = "{tmp_path / "nowhere"}"\n'
+    )
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(config))
+    args = _open_parser().parse_args([str(copy), "--repo", f"{project}/{repo}={clone}"])
+    settings = settings_from(args)
+    assert settings.user == "from-file"
+    assert settings.repos == {repo: str(tmp_path / "nowhere"), f"{project}/{repo}": clone}
+    source = commands._open(settings)
+    try:
+        data = source.attempt_review(commit)
+        assert data is not None and data.repository_path == clone  # PROJECT/NAME first
+        outcome = load_commit_review(None, clone, data.attempt.commit_sha or "")
+        assert isinstance(outcome, Review) and outcome.files.files
+    finally:
+        source.close()
+    assert story
+
+
+def test_a_repo_flag_that_is_not_name_equals_path_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        _open_parser().parse_args(["x.db", "--repo", "backend"])
+    assert "is not NAME=PATH" in capsys.readouterr().err
+
+
+def test_a_broken_settings_file_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "ringmaster-tui").mkdir()
+    (tmp_path / "ringmaster-tui" / "config.toml").write_text("[repos\nbackend = 1\n")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    with pytest.raises(commands.CommandError, match="cannot read the settings file"):
+        settings_from(_open_parser().parse_args(["x.db"]))
+    (tmp_path / "ringmaster-tui" / "config.toml").write_text('colour = "red"\n')
+    with pytest.raises(commands.CommandError, match="no setting is called 'colour'"):
+        settings_from(_open_parser().parse_args(["x.db"]))
 
 
 @pytest.mark.anyio

@@ -1,9 +1,11 @@
 """A story's commit, read for the review screen (the diff, file by file, through safe git).
 
 Seed 002 records repository URLs per project and repo name, not paths: a commit is
-reviewed where that URL is a path (or a file:// URL) to a repository on this machine;
-otherwise the review screen says it cannot find the repository, and the story's detail
-still shows the commit's message and files changed.
+reviewed in the user's clone of that repo (`--repo backend=PATH`, or
+`--repo PROJECT/backend=PATH` for one project), else where the URL is a path (or a
+file:// URL) to a repository on this machine; otherwise the review screen says it cannot
+find the repository, and the story's detail still shows the commit's message and files
+changed.
 """
 
 from __future__ import annotations
@@ -53,7 +55,18 @@ def local_repository(url: object) -> str | None:
     return str(path) if path.is_dir() else None
 
 
-def read_commit_review(reading: Reading, wanted: str) -> AttemptReviewData | None:
+def mapped_repository(clones: dict[str, str], project: str | None, repo: str) -> str | None:
+    """The user's clone for `repo` of `project` (PROJECT/NAME first, then NAME)."""
+    for name in (f"{project}/{repo}", repo) if project else (repo,):
+        path = clones.get(name)
+        if path:
+            return path
+    return None
+
+
+def read_commit_review(
+    reading: Reading, wanted: str, clones: dict[str, str] | None = None
+) -> AttemptReviewData | None:
     if not wanted.startswith(COMMIT_PREFIX) or not reading.has(git_commits):
         return None
     try:
@@ -78,6 +91,9 @@ def read_commit_review(reading: Reading, wanted: str) -> AttemptReviewData | Non
         ).first()
         if project is not None:
             project_name, repository = project.name, local_repository(project.url)
+    mapped = mapped_repository(clones or {}, project_name, str(commit.repo))
+    if mapped is not None:  # the user's word wins over what the database records
+        repository = mapped
     commits = reading.rows(
         sa.select(git_commits.c.id, git_commits.c.commit_hash, git_commits.c.timestamp)
         .where(git_commits.c.story_id == commit.story_id)
