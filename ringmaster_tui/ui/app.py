@@ -165,9 +165,13 @@ class RingmasterApp(PasteGuardApp[int]):
             lists=frozenset(),
         )
         self._list_depth = 0
+        """How deep the user has scrolled a list view; lists are read at least this far."""
         self._input_at = 0.0
         """time.monotonic() of the last key, click or paste."""
-        """How deep the user has scrolled a list view; lists are read at least this far."""
+        self._held: Snapshot | None = None
+        """A loaded snapshot kept back while keys are pressed (the newest of them)."""
+        self._held_since: float | None = None
+        """When the first snapshot still held began to be held."""
         self.snapshot: Snapshot | None = None
         """The latest snapshot shown; None until the first load ends."""
         self.undo_stack = UndoStack()
@@ -310,10 +314,34 @@ class RingmasterApp(PasteGuardApp[int]):
             time.sleep(pause_between_loads(load_seconds, unchanged_loads, wal - wal_seen))
             wal_seen = max(wal, wal_seen)
 
+    def _hold_for_input(self, snapshot: Snapshot) -> bool:
+        """Keys first, on the screen too: a snapshot that arrives just after a key is
+        shown once the keys pause (at most INPUT_WAIT_MAX later), so that what the key
+        does is painted before the refresh's work. True when held."""
+        now = time.monotonic()
+        wait = self._input_at + INPUT_QUIET_SECONDS - now
+        if self.snapshot is None or wait <= 0:
+            return False
+        if self._held_since is None:
+            self._held_since = now
+        elif now - self._held_since >= INPUT_WAIT_MAX:
+            return False  # held long enough: a stream of keys does not starve the screen
+        self._held = snapshot
+        self.set_timer(wait, self._show_held)
+        return True
+
+    def _show_held(self) -> None:
+        snapshot, self._held = self._held, None
+        if snapshot is not None:
+            self.post_message(SnapshotLoaded(snapshot))
+
     @on(SnapshotLoaded)
     def _show_snapshot(self, message: SnapshotLoaded) -> None:
         if not self.screen_stack:
             return  # the app is closing; a last load came in as its screens went
+        if self._hold_for_input(message.snapshot):
+            return
+        self._held, self._held_since = None, None  # this one is newer than any held
         log_unavailable(self.snapshot, message.snapshot)
         first = self.snapshot is None
         self.snapshot = message.snapshot
