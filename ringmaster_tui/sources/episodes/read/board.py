@@ -19,6 +19,7 @@ from ringmaster_tui.sources.episodes.read.context import (
     CONTEXT_CHARS,
     ReadContext,
     episode_text,
+    newest_first,
     title_of,
 )
 from ringmaster_tui.sources.episodes.read.stats import (
@@ -96,7 +97,7 @@ def lanes(ctx: ReadContext, query: BoardQuery, counts: dict[str, int]) -> tuple[
             statement = (
                 sa.select(*CARD_COLUMNS)
                 .where(episodes.c.status.in_(states), *_scope(query))
-                .order_by(episodes.c.created_at.desc(), episodes.c.id.desc())
+                .order_by(newest_first(episodes.c.created_at), episodes.c.id.desc())
                 .limit(query.depth_of(name))
             )
             rows = ctx.rows(statement)

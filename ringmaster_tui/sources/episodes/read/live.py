@@ -30,6 +30,7 @@ from ringmaster_tui.sources.episodes.read.context import (
     CONTEXT_CHARS,
     ReadContext,
     episode_text,
+    newest_first,
     seconds_of_ms,
     title_of,
 )
@@ -85,7 +86,7 @@ def live_table(ctx: ReadContext, query: BoardQuery) -> TableData:
             episodes.c.completed_at,
         )
         .where(*where)
-        .order_by(episodes.c.created_at.desc(), episodes.c.id.desc())
+        .order_by(newest_first(episodes.c.created_at), episodes.c.id.desc())
         .limit(query.list_limit)
     )
     ids = [row.id for row in found]
@@ -147,7 +148,10 @@ def latest_steps(ctx: ReadContext, episode_ids: list[str]) -> dict[str, list[Row
         return {}
     rank = (
         sa.func.row_number()
-        .over(partition_by=steps.c.episode_id, order_by=steps.c.step_number.desc())
+        .over(
+            partition_by=steps.c.episode_id,
+            order_by=(steps.c.step_number.desc(), steps.c.id.desc()),
+        )
         .label("rank")
     )
     ranked = (
@@ -168,7 +172,7 @@ def latest_steps(ctx: ReadContext, episode_ids: list[str]) -> dict[str, list[Row
     statement = (
         sa.select(ranked)
         .where(ranked.c.rank <= TAIL_STEPS)
-        .order_by(ranked.c.episode_id, ranked.c.step_number)
+        .order_by(ranked.c.episode_id, ranked.c.step_number, ranked.c.id)
     )
     tails: dict[str, list[Row[Any]]] = {}
     for step in ctx.conn.execute(statement):
