@@ -181,3 +181,137 @@ def test_the_schema_on_postgresql_is_healthy_and_has_no_fts(store_url: str) -> N
         assert "bytea" in source.schema_ddl()
     finally:
         source.close()
+
+
+# --- writes: compare-and-set on PostgreSQL ---
+
+
+@pytest.fixture
+def pg(store_url: str) -> Iterator[EpisodesSource]:
+    source = _open(store_url)
+    yield source
+    source.close()
+
+
+@pytest.fixture
+def sql(store_url: str) -> Iterator[Callable[..., list[Any]]]:
+    engine = pg_engine(store_url)
+
+    def run(statement: str, **params: Any) -> list[Any]:
+        with engine.begin() as conn:
+            result = conn.execute(sa.text(statement), params)
+            return list(result.all()) if result.returns_rows else []
+
+    yield run
+    engine.dispose()
+
+
+def _episode(sql: Callable[..., list[Any]], episode_id: str) -> Any:
+    return sql("SELECT status, completed_at, metadata FROM episodes WHERE id = :i", i=episode_id)[0]
+
+
+def test_archive_is_compare_and_set_and_records_who(
+    pg: EpisodesSource, sql: Callable[..., list[Any]]
+) -> None:
+    outcome = pg.transition("e-vat", "failed", "archive", "archived", note="seen it")
+    assert outcome.ok and outcome.changed == 1, outcome.message
+    row = _episode(sql, "e-vat")
+    assert row.status == "archived"
+    recorded = json.loads(row.metadata)
+    assert recorded["archived_by"] == "ann"
+    assert recorded["ringmaster_tui"][0]["note"] == "seen it"
+    # Through the problems view's row action as well, on the other failed episode.
+    assert pg.act("problems", "archive", [("e:e-noend", "failed")]).ok
+    assert _episode(sql, "e-noend").status == "archived"
+
+
+def test_mark_failed_is_compare_and_set_and_checks_the_stall(
+    pg: EpisodesSource, sql: Callable[..., list[Any]], store_url: str
+) -> None:
+    outcome = pg.transition("e-stuck", "active", "mark_failed", "failed", note="loop died")
+    assert outcome.ok, outcome.message
+    row = _episode(sql, "e-stuck")
+    assert row.status == "failed" and row.completed_at == "2026-01-15 12:00:00"
+    assert json.loads(row.metadata)["failed_by"] == "ann"
+    # From the live view's step row of a stalled episode with no steps but its start.
+    assert pg.act("loops", "mark_failed", [("e:e-quiet", "stalled")]).ok
+    assert _episode(sql, "e-quiet").status == "failed"
+    # A live one is refused inside the write, and nothing changes.
+    before = database_digest(store_url)
+    refused = pg.transition("e-login", "active", "mark_failed", "failed")
+    assert not refused.ok and "its last step was 1m ago" in refused.message
+    assert database_digest(store_url) == before
+
+
+def test_a_race_lost_before_the_write_is_refused_and_changes_nothing(
+    pg: EpisodesSource, sql: Callable[..., list[Any]], store_url: str
+) -> None:
+    sql("UPDATE episodes SET status = 'completed' WHERE id = 'e-stuck'")
+    sql("UPDATE episodes SET status = 'archived' WHERE id = 'e-vat'")
+    before = database_digest(store_url)
+    lost = pg.transition("e-stuck", "active", "mark_failed", "failed")
+    assert not lost.ok
+    assert lost.message == "The episode is completed now (you saw it active); nothing was written."
+    lost = pg.act("problems", "archive", [("e:e-vat", "failed")])
+    assert not lost.ok and "is archived now (you saw it failed)" in lost.message
+    assert database_digest(store_url) == before
+
+
+def _while_held(store_url: str, change: str, action: Callable[[], Outcome]) -> Outcome:
+    """`action` run while another connection holds the episode's row with `change`
+    written but not committed; committed once the action waits for the row."""
+    holder = pg_engine(store_url)
+    conn = holder.connect()
+    held = conn.begin()
+    conn.execute(sa.text(change))
+    outcome: list[Outcome] = []
+    worker = threading.Thread(target=lambda: outcome.append(action()))
+    worker.start()
+    try:
+        waiting = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+        with holder.connect() as watch:
+            for _ in range(2000):  # until the action's UPDATE waits for the held row
+                found = watch.execute(sa.text(waiting)).scalar()
+                watch.rollback()  # the activity view is read once per transaction
+                if found:
+                    break
+                threading.Event().wait(0.01)
+            else:
+                raise AssertionError("the action never waited for the held row")
+        held.commit()
+    finally:
+        worker.join(30)
+        conn.close()
+        holder.dispose()
+    assert outcome, "the action did not finish"
+    return outcome[0]
+
+
+def test_a_race_lost_while_waiting_for_the_row_is_refused(
+    pg: EpisodesSource, sql: Callable[..., list[Any]], store_url: str
+) -> None:
+    outcome = _while_held(
+        store_url,
+        "UPDATE episodes SET status = 'completed', metadata = '{\"by\": \"agent\"}' "
+        "WHERE id = 'e-stuck'",
+        lambda: pg.transition("e-stuck", "active", "mark_failed", "failed"),
+    )
+    assert not outcome.ok
+    assert outcome.message == (
+        "The episode is completed now (you saw it active); nothing was written."
+    )
+    row = _episode(sql, "e-stuck")
+    assert (row.status, row.metadata, row.completed_at) == ("completed", '{"by": "agent"}', None)
+
+
+def test_metadata_written_meanwhile_is_kept_not_overwritten(
+    pg: EpisodesSource, sql: Callable[..., list[Any]], store_url: str
+) -> None:
+    outcome = _while_held(
+        store_url,
+        "UPDATE episodes SET metadata = '{\"agent\": \"says hi\"}' WHERE id = 'e-vat'",
+        lambda: pg.transition("e-vat", "failed", "archive", "archived"),
+    )
+    assert outcome.ok, outcome.message
+    recorded = json.loads(_episode(sql, "e-vat").metadata)
+    assert recorded["agent"] == "says hi" and recorded["archived_by"] == "ann"
