@@ -33,7 +33,7 @@ from ringmaster_tui.sources.registry import create_source_database, open_source
 from tests.builders import NOW
 from tests.postgres.cluster import Cluster
 from tests.postgres.data import copy_sqlite_into, database_digest, pg_engine
-from tests.postgres.test_query_plans import _seq_scans, _statements
+from tests.postgres.test_query_plans import _statements, _walk
 from tests.postgres.test_same_snapshot import _dump
 from tests.sources.episodes.builders import EpisodeBuilder, ago, build_standard_store
 
@@ -315,3 +315,124 @@ def test_metadata_written_meanwhile_is_kept_not_overwritten(
     assert outcome.ok, outcome.message
     recorded = json.loads(_episode(sql, "e-vat").metadata)
     assert recorded["agent"] == "says hi" and recorded["archived_by"] == "ann"
+
+
+# --- the refresh path reads indexes on PostgreSQL too ---
+
+# A store's months, made by the server itself (generate_series): of every 100 episodes 1
+# active, 70 completed, 20 failed, 9 archived, in 40 domains; 4 steps an episode, one in
+# ten failed; an embedding for every other episode. Patterns are a few thousand (one per
+# kind of situation learned), read whole by their view and not counted as large here.
+BULK_SQL = """
+INSERT INTO episodes (id, task_type, domain, context, status, success_rate, created_at,
+                      completed_at, metadata)
+SELECT 'e' || i, (ARRAY['debugging','testing','refactoring','analysis'])[1 + i % 4],
+       'domain-' || (i % 40), 'episode ' || i || ' about the login flow',
+       CASE WHEN i % 100 = 0 THEN 'active' WHEN i % 100 < 71 THEN 'completed'
+            WHEN i % 100 < 91 THEN 'failed' ELSE 'archived' END,
+       (i % 100) / 100.0,
+       to_char(timestamp '2026-01-01' + i * interval '1 minute', 'YYYY-MM-DD HH24:MI:SS'),
+       CASE WHEN i % 100 <> 0 THEN to_char(timestamp '2026-01-01' + i * interval '1 minute'
+            + interval '20 minutes', 'YYYY-MM-DD HH24:MI:SS') END,
+       '{"agent": "bulk"}'
+FROM generate_series(1, 40000) AS i;
+INSERT INTO steps (id, episode_id, step_number, action, result, duration_ms, success, timestamp)
+SELECT 's' || i, 'e' || (i / 4 + 1), i % 4 + 1, 'run step ' || i, 'result ' || i, i % 5000,
+       CASE WHEN i % 10 = 0 THEN false WHEN i % 97 = 0 THEN NULL ELSE true END,
+       to_char(timestamp '2026-01-01' + (i / 4 + 1) * interval '1 minute'
+               + (i % 4) * interval '5 minutes', 'YYYY-MM-DD HH24:MI:SS')
+FROM generate_series(0, 159999) AS i;
+INSERT INTO embeddings (id, episode_id, content, embedding, model_name)
+SELECT 'm' || i, 'e' || (2 * i), 'chunk ' || i, '\\x00010203'::bytea,
+       (ARRAY['text-embedding-3-small','nomic-embed-text'])[1 + i % 2]
+FROM generate_series(1, 20000) AS i;
+INSERT INTO patterns (id, pattern_type, pattern_data, success_rate, usage_count, last_used)
+SELECT 'p' || i,
+       (ARRAY['tool_sequence','error_resolution','optimization','testing_strategy'])[1 + i % 4],
+       '{"domain": "domain-' || (i % 40) || '", "n": ' || i || '}', (i % 100) / 100.0, i % 50,
+       to_char(timestamp '2026-01-01' + i * interval '7 minutes', 'YYYY-MM-DD HH24:MI:SS')
+FROM generate_series(1, 3000) AS i;
+"""
+LARGE_TABLES = {"episodes", "steps", "embeddings"}
+LARGE_ROWS = 20_000
+
+PLAN_QUERIES = {
+    "board": BoardQuery(lists=frozenset()),
+    "domain": BoardQuery(project_id="domain-3", lists=frozenset()),
+    "archived": BoardQuery(show_archived=True, lists=frozenset()),
+    "lists": BoardQuery(lists=LISTS),
+    "lists-by-usage": BoardQuery(lists=LISTS, view_flags=frozenset({"patterns.usage"})),
+    "lists-in-a-domain": BoardQuery(project_id="domain-3", lists=LISTS),
+}
+
+
+@pytest.fixture(scope="module")
+def bulk_url(pg_cluster: Cluster) -> str:
+    url = pg_cluster.url(pg_cluster.new_database("ep_plans"), password="postgres")
+    create_source_database(url, EPISODES)
+    engine = pg_engine(url)
+    with engine.begin() as conn:
+        raw: Any = conn.connection.dbapi_connection
+        with raw.cursor() as cursor:
+            for statement in BULK_SQL.split(";"):
+                if statement.strip():
+                    cursor.execute(statement)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE")
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def bulk(bulk_url: str) -> Iterator[EpisodesSource]:
+    source = _open(bulk_url)
+    yield source
+    source.close()
+
+
+def _large_scans(url: str, statements: list[tuple[str, Any]]) -> list[str]:
+    """Each sequential scan of a large table in the statements' plans, with its statement."""
+    engine = pg_engine(url)
+    found: list[str] = []
+    try:
+        with engine.connect() as conn:
+            counted = "SELECT relname, reltuples FROM pg_class WHERE relkind = 'r'"
+            rows = {name: int(n) for name, n in conn.exec_driver_sql(counted)}
+            raw: Any = conn.connection.dbapi_connection
+            with raw.cursor() as cursor:
+                for statement, parameters in statements:
+                    cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
+                    document = cursor.fetchone()[0]
+                    plan = (json.loads(document) if isinstance(document, str) else document)[0]
+                    found.extend(
+                        f"Seq Scan on {step['Relation Name']}\n    in "
+                        f"{' '.join(statement.split())[:400]}"
+                        for step in _walk(plan["Plan"])
+                        if step["Node Type"] == "Seq Scan"
+                        and step["Relation Name"] in LARGE_TABLES
+                        and rows.get(step["Relation Name"], 0) >= LARGE_ROWS
+                    )
+    finally:
+        engine.dispose()
+    return found
+
+
+@pytest.mark.parametrize("query", PLAN_QUERIES.values(), ids=PLAN_QUERIES.keys())
+def test_no_refresh_query_scans_a_large_table(
+    bulk: EpisodesSource, bulk_url: str, query: BoardQuery
+) -> None:
+    statements = _statements(bulk, lambda: bulk.snapshot(query, NOW))
+    assert len(statements) >= 5  # the capture saw the snapshot's queries
+    assert _large_scans(bulk_url, statements) == []
+
+
+def test_the_detail_reads_by_key(bulk: EpisodesSource, bulk_url: str) -> None:
+    statements = _statements(bulk, lambda: bulk.card_detail("e39000", NOW))
+    assert len(statements) >= 5
+    assert _large_scans(bulk_url, statements) == []
+
+
+def test_a_text_filter_is_the_one_scan(bulk: EpisodesSource, bulk_url: str) -> None:
+    statements = _statements(bulk, lambda: bulk.snapshot(BoardQuery(text="login"), NOW))
+    # The check sees a scan where there is one: a substring filter reads every episode.
+    assert any("Seq Scan on episodes" in scan for scan in _large_scans(bulk_url, statements))
