@@ -28,6 +28,7 @@ from ringmaster_tui.domain.outcome import Outcome
 from ringmaster_tui.domain.snapshot import BoardQuery
 from ringmaster_tui.engines import open_engine
 from ringmaster_tui.sources.episodes.kind import EPISODES
+from ringmaster_tui.sources.episodes.sim.simulator import run_simulation
 from ringmaster_tui.sources.episodes.source import EpisodesSource
 from ringmaster_tui.sources.registry import create_source_database, open_source
 from tests.builders import NOW
@@ -125,7 +126,7 @@ QUERIES = {
         lists=LISTS, project_id="auth", text="LOGIN", view_text=_texts("login")
     ),
     "upper-case": BoardQuery(lists=LISTS, text="AUTH", view_text=_texts("AUTH")),
-    "beyond-ascii": BoardQuery(lists=LISTS, text="ärger", view_text=_texts("STRASSEN-i")),
+    "beyond-ascii": BoardQuery(lists=LISTS, text="ärger", view_text=_texts("ÄRGER MIT")),
     "like-characters": BoardQuery(lists=LISTS, text="50%", view_text=_texts("plan_")),
     "one-letter": BoardQuery(lists=LISTS, text="a", view_text=_texts("e")),
     "short-lanes": BoardQuery(lists=LISTS, per_lane=2, list_limit=3),
@@ -149,6 +150,7 @@ def test_the_same_data_makes_the_same_snapshots(
     assert active.cards[0].id == "e-nostart", "no start time: first, by the NULLS rule"
     failed = lite.snapshot(QUERIES["beyond-ascii"], NOW)
     assert [card.id for lane in failed.lanes for card in lane.cards] == ["e-noend"]
+    assert {row.card_id for row in failed.tables["problems"].rows} == {"e-noend"}
     assert [
         card.id
         for lane in lite.snapshot(QUERIES["like-characters"], NOW).lanes
@@ -179,6 +181,18 @@ def test_the_schema_on_postgresql_is_healthy_and_has_no_fts(store_url: str) -> N
         assert "episodes_fts" not in source.engine.table_names()
         assert "episodes_fts" not in source.schema_ddl()
         assert "bytea" in source.schema_ddl()
+    finally:
+        source.close()
+
+
+def test_the_simulated_agent_writes_to_postgresql_and_the_views_follow(store_url: str) -> None:
+    source = _open(store_url)
+    try:
+        before = source.snapshot(BoardQuery(lists=LISTS), NOW)
+        report = run_simulation(store_url, rate=1000, steps_to_make=200, seed=3)
+        assert report.changes == 200 and report.counts["step"] > 50
+        after = source.snapshot(BoardQuery(lists=LISTS), NOW)
+        assert sum(after.states.values()) > sum(before.states.values())
     finally:
         source.close()
 
