@@ -2,6 +2,11 @@
 100,000 episodes and 2,000,000 steps (the figures the issue asks for).
 
     python bench/episodes_bench.py [--episodes N] [--steps N] [--runs N] [--keep PATH]
+                                   [--postgresql]
+
+With --postgresql the big store's rows are also copied into a throwaway PostgreSQL
+server (tests/postgres/cluster.py, Debian's binaries), ANALYZEd, and the same reads timed
+there, beside the SQLite figures.
 
 The big store is generated with executemany in one transaction (about a minute here);
 then each kind of read is timed several times and its median printed, in milliseconds.
@@ -146,7 +151,7 @@ def median_ms(run: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
-def measure(path: Path, runs: int, domain: str) -> dict[str, float]:
+def measure(path: Path | str, runs: int, domain: str) -> dict[str, float]:
     source = EpisodesSource(open_engine(path, read_only=True), "bench", clock=lambda: NOW)
     lists = {"live": "loops", "patterns": "patterns", "problems": "problems"}
     queries: dict[str, BoardQuery] = {
@@ -177,6 +182,9 @@ def main() -> int:
     parser.add_argument("--steps", type=int, default=2_000_000)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--keep", type=Path, help="generate the big store here and keep it")
+    parser.add_argument(
+        "--postgresql", action="store_true", help="time the big store on PostgreSQL too"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         small = Path(folder) / "demo.db"
@@ -191,10 +199,35 @@ def main() -> int:
             )
         small_figures = measure(small, args.runs, "auth")
         big_figures = measure(big, args.runs, DOMAINS[3])
+        pg_figures = measure_postgresql(big, args.runs) if args.postgresql else {}
     print(f"\nsnapshot, median of {args.runs} (ms)   demo store   {args.episodes:,} episodes")
     for name, small_ms in small_figures.items():
-        print(f"  {name:<28} {small_ms:>10.1f}   {big_figures[name]:>10.1f}")
+        on_pg = f"   {pg_figures[name]:>10.1f} on PostgreSQL" if pg_figures else ""
+        print(f"  {name:<28} {small_ms:>10.1f}   {big_figures[name]:>10.1f}{on_pg}")
     return 0
+
+
+def measure_postgresql(big: Path, runs: int) -> dict[str, float]:
+    """The big store's rows in a throwaway PostgreSQL server, ANALYZEd; its figures."""
+    from ringmaster_tui.sources.episodes.kind import EPISODES
+    from ringmaster_tui.sources.registry import create_source_database
+    from tests.postgres.cluster import start_cluster
+    from tests.postgres.data import copy_sqlite_into, pg_engine
+
+    cluster = start_cluster()
+    try:
+        url = cluster.url(cluster.new_database("episodes_bench"), password="postgres")
+        create_source_database(url, EPISODES)
+        started = time.perf_counter()
+        copy_sqlite_into(big, url)
+        engine = pg_engine(url)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+        engine.dispose()
+        print(f"copied into PostgreSQL and analyzed in {time.perf_counter() - started:.1f} s")
+        return measure(url, runs, DOMAINS[3])
+    finally:
+        cluster.stop()
 
 
 if __name__ == "__main__":

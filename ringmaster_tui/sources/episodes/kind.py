@@ -18,7 +18,7 @@ class EpisodesKind:
     required_tables: tuple[str, ...] = ("episodes", "steps", "patterns")
 
     def ddl(self, engine_kind: str) -> str:
-        return schema_sql()
+        return schema_sql(engine_kind)
 
     def open(self, engine: Engine, user: str) -> Source:
         return EpisodesSource(engine, user)

@@ -10,11 +10,20 @@ of its own). A few composite indexes serve the dashboard's queries; they are nam
 
 `embeddings` and `episodes_fts` are optional: a database made before 1.1.0, or without
 FTS, still opens (the readers check what is present).
+
+On PostgreSQL the same script is translated by engines/postgres/ddl.py: text timestamps
+and JSON stay text, the vectors' BLOB is bytea, and the FTS table and its triggers are
+left out (the filters never read it; see read/context.py).
 """
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
+
+from ringmaster_tui.engines import POSTGRESQL, SQLITE
+from ringmaster_tui.engines.postgres.ddl import sqlite_to_postgres
 
 EPISODES_DDL = """\
 PRAGMA journal_mode = WAL;
@@ -163,5 +172,9 @@ embeddings = sa.Table(
 )
 
 
-def schema_sql() -> str:
+@cache
+def schema_sql(engine_kind: str = SQLITE) -> str:
+    """The schema script for an engine: as written for SQLite, translated for PostgreSQL."""
+    if engine_kind == POSTGRESQL:
+        return sqlite_to_postgres(EPISODES_DDL)
     return EPISODES_DDL

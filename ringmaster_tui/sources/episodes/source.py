@@ -81,7 +81,7 @@ class EpisodesSource(EngineSource):
         self._actions = EpisodeActions(engine, user, clock)
 
     def schema_ddl(self) -> str:
-        return schema_sql()
+        return schema_sql(self.engine.kind)
 
     def snapshot(self, query: BoardQuery, now: datetime) -> Snapshot:
         with self.engine.read() as conn:

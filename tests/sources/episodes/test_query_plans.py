@@ -21,6 +21,7 @@ from sqlalchemy import event
 
 from ringmaster_tui.domain.snapshot import BoardQuery
 from ringmaster_tui.engines import open_engine
+from ringmaster_tui.engines.text import register_text_functions
 from ringmaster_tui.sources.episodes.source import EpisodesSource
 from tests.builders import NOW
 
@@ -67,6 +68,7 @@ def _statements(source: EpisodesSource, run: Callable[[], object]) -> list[tuple
 
 def _plans(source: EpisodesSource, statements: list[tuple[str, Any]]) -> list[tuple[str, str]]:
     conn = sqlite3.connect(source.engine.path)  # type: ignore[attr-defined]
+    register_text_functions(conn)  # the filters' case folding, as the engine's own
     try:
         return [
             (row[3], statement)

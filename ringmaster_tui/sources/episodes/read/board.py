@@ -19,6 +19,7 @@ from ringmaster_tui.sources.episodes.read.context import (
     CONTEXT_CHARS,
     ReadContext,
     episode_text,
+    newest_first,
     title_of,
 )
 from ringmaster_tui.sources.episodes.read.stats import (
@@ -45,12 +46,38 @@ def _scope(query: BoardQuery) -> list[sa.ColumnElement[bool]]:
 
 
 def status_counts(ctx: ReadContext, query: BoardQuery) -> dict[str, int]:
-    statement = (
-        sa.select(episodes.c.status, sa.func.count())
-        .where(*_scope(query))
-        .group_by(episodes.c.status)
+    if query.text.strip():  # the text decides which are read: group the matches
+        statement = (
+            sa.select(episodes.c.status, sa.func.count())
+            .where(*_scope(query))
+            .group_by(episodes.c.status)
+        )
+    else:
+        statement = _counts_by_status(query)
+    return {str(status): int(n) for status, n in ctx.rows(statement) if n}
+
+
+def _counts_by_status(query: BoardQuery) -> sa.Select[Any]:
+    """Each status's episodes, counted over its own range of a status index: the statuses
+    present found by skipping from one to the next (a seek each). A GROUP BY over every
+    episode is what PostgreSQL's planner reads by a sequential scan."""
+    following = episodes.alias("following")
+    present = sa.select(sa.func.min(episodes.c.status).label("status")).cte(
+        "present_statuses", recursive=True
     )
-    return {str(status): int(n) for status, n in ctx.rows(statement)}
+    next_status = (
+        sa.select(sa.func.min(following.c.status))
+        .where(following.c.status > present.c.status)
+        .scalar_subquery()
+    )
+    present = present.union_all(sa.select(next_status).where(present.c.status.is_not(None)))
+    counted = (
+        sa.select(sa.func.count())
+        .select_from(episodes)
+        .where(episodes.c.status == present.c.status, *_scope(query))
+        .scalar_subquery()
+    )
+    return sa.select(present.c.status, counted).where(present.c.status.is_not(None))
 
 
 def domains(ctx: ReadContext) -> tuple[Project, ...]:
@@ -96,7 +123,7 @@ def lanes(ctx: ReadContext, query: BoardQuery, counts: dict[str, int]) -> tuple[
             statement = (
                 sa.select(*CARD_COLUMNS)
                 .where(episodes.c.status.in_(states), *_scope(query))
-                .order_by(episodes.c.created_at.desc(), episodes.c.id.desc())
+                .order_by(newest_first(episodes.c.created_at), episodes.c.id.desc())
                 .limit(query.depth_of(name))
             )
             rows = ctx.rows(statement)

@@ -4,6 +4,11 @@ transaction, the clock, which tables and columns this database has, and the filt
 A database made before migration 1.1.0 has no `embedding_version` column, one made
 without it no `embeddings` table, and the FTS table is optional too: a missing column
 reads as NULL and a missing optional table leaves its part empty, said in `unavailable`.
+
+The filters are a plain substring match, letters in any case (engines/text.py folds them
+the same way on every engine), and read no FTS table: PostgreSQL has none (`init` leaves
+SQLite's FTS5 tables out), and SQLite's tokenised FTS5 index would not find a part of a
+word as the filter does.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ringmaster_tui.engines import SQLITE
 from ringmaster_tui.engines.present import PresentSchema, null_missing, present_schema
+from ringmaster_tui.engines.text import contains_folded
 from ringmaster_tui.sources.episodes.schema import embeddings, episodes, patterns, steps
 
 TABLES: tuple[sa.Table, ...] = (episodes, steps, patterns, embeddings)
@@ -47,7 +54,11 @@ class ReadContext:
 
     def unavailable(self) -> tuple[str, ...]:
         """The optional tables and the columns this database lacks, as Snapshot says them."""
-        tables = [name for name in ("embeddings", "episodes_fts") if not self.has(name)]
+        # The FTS table is SQLite's only: on PostgreSQL its absence is the schema's.
+        optional = (
+            ("embeddings", "episodes_fts") if self.conn.dialect.name == SQLITE else ("embeddings",)
+        )
+        tables = [name for name in optional if not self.has(name)]
         columns = sorted(f"{table}.{column}" for table, column in self.missing)
         return (*tables, *columns)
 
@@ -65,9 +76,8 @@ def like_pattern(text: str) -> str:
 
 
 def matches(columns: Iterable[sa.ColumnElement[Any]], text: str) -> sa.ColumnElement[bool]:
-    """Any of `columns` holds `text`, whatever its case (ILIKE on PostgreSQL)."""
-    pattern = like_pattern(text.strip())
-    return sa.or_(*(column.ilike(pattern, escape="\\") for column in columns))
+    """Any of `columns` holds `text`, letters in any case, the same on every engine."""
+    return contains_folded(sa.literal(like_pattern(text.strip())), *columns)
 
 
 def episode_text(text: str) -> sa.ColumnElement[bool]:
@@ -75,6 +85,14 @@ def episode_text(text: str) -> sa.ColumnElement[bool]:
     return matches(
         (episodes.c.context, episodes.c.task_type, episodes.c.domain, episodes.c.id), text
     )
+
+
+def newest_first(column: sa.ColumnElement[Any]) -> sa.UnaryExpression[Any]:
+    """A time column newest first, the rows without one (NULL) ahead of all: said, since
+    PostgreSQL's default puts NULLs first in a descending order and SQLite's last. First,
+    because that is the order a PostgreSQL index read backwards gives (SQLite's index
+    serves either), and a row without a time stays in sight."""
+    return column.desc().nulls_first()
 
 
 def title_of(context: str | None, task_type: str | None) -> str:

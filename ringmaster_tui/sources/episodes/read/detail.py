@@ -24,7 +24,7 @@ from ringmaster_tui.domain.views import (
 from ringmaster_tui.sources.episodes.read.board import duration_seconds
 from ringmaster_tui.sources.episodes.read.context import (
     ReadContext,
-    like_pattern,
+    matches,
     seconds_of_ms,
     title_of,
 )
@@ -164,7 +164,6 @@ def _embeddings(ctx: ReadContext, episode_id: str) -> DetailSection:
 
 
 def _patterns(ctx: ReadContext, domain: str) -> DetailSection:
-    named = like_pattern(domain)
     found = ctx.rows(
         sa.select(
             patterns.c.pattern_type,
@@ -174,12 +173,9 @@ def _patterns(ctx: ReadContext, domain: str) -> DetailSection:
             patterns.c.usage_count,
             patterns.c.last_used,
         )
-        .where(
-            sa.or_(
-                patterns.c.pattern_data.like(named, escape="\\"),
-                patterns.c.metadata.like(named, escape="\\"),
-            )
-        )
+        # Candidates that hold the domain's name anywhere (case folded as every filter is,
+        # so both engines read the same ones); in_domain keeps those whose JSON says it.
+        .where(matches((patterns.c.pattern_data, patterns.c.metadata), domain))
         .order_by(patterns.c.success_rate.desc(), patterns.c.id)
         .limit(PATTERN_CANDIDATES)
     )

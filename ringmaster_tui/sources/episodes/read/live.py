@@ -30,6 +30,7 @@ from ringmaster_tui.sources.episodes.read.context import (
     CONTEXT_CHARS,
     ReadContext,
     episode_text,
+    newest_first,
     seconds_of_ms,
     title_of,
 )
@@ -85,7 +86,7 @@ def live_table(ctx: ReadContext, query: BoardQuery) -> TableData:
             episodes.c.completed_at,
         )
         .where(*where)
-        .order_by(episodes.c.created_at.desc(), episodes.c.id.desc())
+        .order_by(newest_first(episodes.c.created_at), episodes.c.id.desc())
         .limit(query.list_limit)
     )
     ids = [row.id for row in found]
@@ -130,15 +131,20 @@ def live_table(ctx: ReadContext, query: BoardQuery) -> TableData:
 
 
 def _tail_rows(ctx: ReadContext, active: sa.Select[Any]) -> int:
-    """How many step rows the active episodes' tails have in all (TAIL_STEPS at most each)."""
-    per_episode = (
-        sa.select(sa.func.count().label("n"))
-        .where(steps.c.episode_id.in_(active))
-        .group_by(steps.c.episode_id)
-        .subquery()
+    """How many step rows the active episodes' tails have in all (TAIL_STEPS at most each):
+    each episode's steps counted by its index (a join of all steps to the active episodes
+    is what PostgreSQL's planner reads by a sequential scan)."""
+    listed = active.subquery()
+    n = (
+        sa.select(sa.func.count())
+        .select_from(steps)
+        .where(steps.c.episode_id == listed.c.id)
+        .correlate(listed)
+        .scalar_subquery()
     )
-    capped = sa.case((per_episode.c.n > TAIL_STEPS, TAIL_STEPS), else_=per_episode.c.n)
-    return int(ctx.scalar(sa.select(sa.func.coalesce(sa.func.sum(capped), 0))) or 0)
+    capped = sa.case((n > TAIL_STEPS, TAIL_STEPS), else_=n)
+    statement = sa.select(sa.func.coalesce(sa.func.sum(capped), 0)).select_from(listed)
+    return int(ctx.scalar(statement) or 0)
 
 
 def latest_steps(ctx: ReadContext, episode_ids: list[str]) -> dict[str, list[Row[Any]]]:
@@ -147,7 +153,10 @@ def latest_steps(ctx: ReadContext, episode_ids: list[str]) -> dict[str, list[Row
         return {}
     rank = (
         sa.func.row_number()
-        .over(partition_by=steps.c.episode_id, order_by=steps.c.step_number.desc())
+        .over(
+            partition_by=steps.c.episode_id,
+            order_by=(steps.c.step_number.desc(), steps.c.id.desc()),
+        )
         .label("rank")
     )
     ranked = (
@@ -168,7 +177,7 @@ def latest_steps(ctx: ReadContext, episode_ids: list[str]) -> dict[str, list[Row
     statement = (
         sa.select(ranked)
         .where(ranked.c.rank <= TAIL_STEPS)
-        .order_by(ranked.c.episode_id, ranked.c.step_number)
+        .order_by(ranked.c.episode_id, ranked.c.step_number, ranked.c.id)
     )
     tails: dict[str, list[Row[Any]]] = {}
     for step in ctx.conn.execute(statement):

@@ -54,7 +54,8 @@ def patterns_table(ctx: ReadContext, query: BoardQuery) -> TableData:
             patterns.c.last_used,
         )
         .where(*where)
-        .order_by(patterns.c.pattern_type, metric.desc(), patterns.c.id)
+        # A pattern never counted (NULL usage) comes last, on either engine.
+        .order_by(patterns.c.pattern_type, metric.desc().nulls_last(), patterns.c.id)
         .limit(query.list_limit)
     )
     rows = tuple(

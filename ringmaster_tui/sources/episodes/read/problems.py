@@ -23,6 +23,7 @@ from ringmaster_tui.sources.episodes.read.context import (
     ReadContext,
     episode_text,
     matches,
+    newest_first,
     title_of,
 )
 from ringmaster_tui.sources.episodes.read.live import STEP_TEXT_CHARS, step_line
@@ -88,7 +89,7 @@ def _failed_steps(
         )
         .select_from(joined)
         .where(*where)
-        .order_by(steps.c.timestamp.desc(), steps.c.id.desc())
+        .order_by(newest_first(steps.c.timestamp), steps.c.id.desc())
         .limit(query.list_limit)
     )
     rows = []
@@ -131,7 +132,7 @@ def _failed_episodes(
             episodes.c.completed_at,
         )
         .where(*where)
-        .order_by(episodes.c.completed_at.desc(), episodes.c.id.desc())
+        .order_by(newest_first(episodes.c.completed_at), episodes.c.id.desc())
         .limit(query.list_limit)
     )
     rows: list[tuple[datetime | None, TableRow]] = []

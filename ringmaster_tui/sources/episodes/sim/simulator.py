@@ -224,7 +224,7 @@ CHANGES: dict[str, Callable[[_Agent], str]] = {
 
 
 def run_simulation(
-    db_path: Path,
+    db_path: Path | str,
     *,
     rate: float = 2.0,
     duration: float | None = None,
@@ -234,7 +234,8 @@ def run_simulation(
     clock: Callable[[], datetime] = utc_now,
 ) -> SimulationReport:
     """About `rate` changes a second until `duration` passes, `steps_to_make` changes are
-    made, or `stop` is set. Timestamps come from `clock` (a test injects its own)."""
+    made, or `stop` is set. Timestamps come from `clock` (a test injects its own).
+    `db_path` is a SQLite file or a database URL (PostgreSQL)."""
     if rate <= 0:
         raise ValueError("rate must be a positive number of changes per second")
     rnd = random.Random(seed)
