@@ -4,11 +4,11 @@ steps and patterns tables, made from its schema in valid SQLite, demo and simula
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ringmaster_tui.engines.base import Engine
-from ringmaster_tui.sources.base import SimulationRequest, Source
-from ringmaster_tui.sources.episodes.schema import schema_sql
-from ringmaster_tui.sources.episodes.source import EpisodesSource
+if TYPE_CHECKING:
+    from ringmaster_tui.engines.base import Engine
+    from ringmaster_tui.sources.base import SimulationRequest, Source
 
 
 class EpisodesKind:
@@ -18,9 +18,13 @@ class EpisodesKind:
     required_tables: tuple[str, ...] = ("episodes", "steps", "patterns")
 
     def ddl(self, engine_kind: str) -> str:
+        from ringmaster_tui.sources.episodes.schema import schema_sql
+
         return schema_sql(engine_kind)
 
     def open(self, engine: Engine, user: str) -> Source:
+        from ringmaster_tui.sources.episodes.source import EpisodesSource
+
         return EpisodesSource(engine, user)
 
     def create_demo(self, path: Path, *, seed: int, repo_root: Path) -> None:
