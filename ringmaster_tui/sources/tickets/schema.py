@@ -7,7 +7,12 @@ defaults); what is added comes after it and says so.
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
+
+from ringmaster_tui.engines import POSTGRESQL
+from ringmaster_tui.engines.postgres.ddl import sqlite_to_postgres
 
 SEED_DDL = """\
 CREATE TABLE IF NOT EXISTS projects (
@@ -100,15 +105,26 @@ CREATE INDEX IF NOT EXISTS idx_comments_ticket ON comments(ticket_id, id);
 CREATE INDEX IF NOT EXISTS idx_events_ticket ON events(ticket_id, id);
 CREATE INDEX IF NOT EXISTS idx_events_processed ON events(processed, id);
 CREATE INDEX IF NOT EXISTS idx_events_type ON events(event_type, id);
--- Failed workers for problems; active workers for the cards.
-CREATE INDEX IF NOT EXISTS idx_workers_status ON workers(status, last_activity);
+-- Failed workers for problems; active workers for the cards (worker_id: equal times
+-- come in one order on every engine).
+CREATE INDEX IF NOT EXISTS idx_workers_status ON workers(status, last_activity, worker_id);
 -- The workers view: last heard from first.
 CREATE INDEX IF NOT EXISTS idx_workers_activity ON workers(last_activity);
 """
 
 
 def tickets_ddl() -> str:
+    """The schema script for SQLite: the seed's tables, then the dashboard's indexes."""
     return SEED_DDL + "\n" + DASHBOARD_DDL
+
+
+@cache
+def schema_for(engine_kind: str) -> str:
+    """The schema script for an engine: SQLite's as it is, translated for PostgreSQL
+    (timestamps and the JSON plans stay text, `processed` becomes a boolean)."""
+    if engine_kind == POSTGRESQL:
+        return sqlite_to_postgres(tickets_ddl())
+    return tickets_ddl()
 
 
 metadata = sa.MetaData()

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import event
 
 from ringmaster_tui.domain.snapshot import BoardQuery
+from ringmaster_tui.engines.text import SQLITE_FOLD_CASE, register_text_functions
 from ringmaster_tui.sources.registry import open_source
 from ringmaster_tui.sources.tickets.source import TicketsSource
 from tests.builders import NOW
@@ -69,6 +70,7 @@ def _problems(source: TicketsSource, statements: list[tuple[str, Any]]) -> list[
     statement. An index walked in order to a LIMIT ("SCAN t USING INDEX" in a statement
     with LIMIT) reads only what it returns; without a LIMIT it would read every row."""
     conn = sqlite3.connect(source.engine.path)  # type: ignore[attr-defined]
+    register_text_functions(conn)  # the filter's case folding, as the engine's connections
     found = []
     for statement, parameters in statements:
         limited = " LIMIT " in statement
@@ -124,4 +126,6 @@ def test_a_text_filter_is_the_one_scan(source: TicketsSource) -> None:
     statements = _statements(source, lambda: source.snapshot(BoardQuery(text="billing"), NOW))
     found = _problems(source, statements)
     assert found, "the filter's scan is seen by the check"
-    assert all("tickets" in step and "lower(tickets.title)" in step for step in found), found
+    assert all(
+        "tickets" in step and f"{SQLITE_FOLD_CASE}(tickets.title)" in step for step in found
+    ), found
