@@ -96,10 +96,9 @@ CREATE INDEX IF NOT EXISTS idx_tickets_project_board
     ON tickets(project_id, closed_at, updated_at, execution_plan, last_completed_stage);
 -- A lane's newest cards: open tickets newest first, the (plan, stage) of each in the
 -- index, so a lane reads the table only for the cards it shows. Also problems: open
--- tickets that have not moved for longest (ticket_id: equal times in one order, read
--- from the index on every engine).
+-- tickets that have not moved for longest.
 CREATE INDEX IF NOT EXISTS idx_tickets_stalled
-    ON tickets(closed_at, updated_at, ticket_id, execution_plan, last_completed_stage);
+    ON tickets(closed_at, updated_at, execution_plan, last_completed_stage);
 -- Open tickets and closed ones apart (partial indexes): PostgreSQL orders rows by an
 -- index only when no IS NULL test comes before the order's columns, and counts the
 -- closed tickets from the narrow one. The lanes' counts and newest cards, the stalled
