@@ -1,10 +1,10 @@
 """What a person does to a ticket: comment, close, reopen, send back to an earlier stage.
 
-Each is one write transaction. It reads the ticket again and goes on only if it is still
-where the user saw it (its board state); the UPDATE itself repeats the columns it read
-(compare-and-set), and a comment records who did it and why (worker_type `human`, the
-user as worker_id). If the orchestrator got there first nothing is written and the
-outcome says so.
+Each is one write transaction. It reads the ticket again, holding its row, and goes on
+only if it is still where the user saw it (its board state); the UPDATE itself repeats
+the columns it read (compare-and-set), and a comment records who did it and why
+(worker_type `human`, the user as worker_id). If the orchestrator got there first
+nothing is written and the outcome says so.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ class Actions:
         why = (note or "").strip()
 
         def work(conn: Connection) -> Outcome:
-            ticket = _ticket(conn, ticket_id)
+            ticket = _ticket(conn, ticket_id, lock=True)
             if ticket is None:
                 return Outcome(ok=False, message=_lost("The ticket no longer exists", why))
             title = str(ticket.title)[:TITLE_CHARS]
@@ -142,15 +142,20 @@ class Actions:
         )
 
 
-def _ticket(conn: Connection, ticket_id: str) -> AnyRow | None:
-    return conn.execute(
-        sa.select(
-            tickets.c.title,
-            tickets.c.execution_plan,
-            tickets.c.last_completed_stage,
-            tickets.c.closed_at,
-        ).where(tickets.c.ticket_id == ticket_id)
-    ).first()
+def _ticket(conn: Connection, ticket_id: str, *, lock: bool = False) -> AnyRow | None:
+    """The ticket's columns the actions compare; `lock`: hold its row until the write
+    transaction ends (FOR UPDATE on PostgreSQL, where another writer could otherwise move
+    it between this read and the comment written about it; SQLite's write transaction
+    holds the whole database already and takes no such clause)."""
+    statement = sa.select(
+        tickets.c.title,
+        tickets.c.execution_plan,
+        tickets.c.last_completed_stage,
+        tickets.c.closed_at,
+    ).where(tickets.c.ticket_id == ticket_id)
+    if lock:
+        statement = statement.with_for_update()
+    return conn.execute(statement).first()
 
 
 def _position(ticket: AnyRow | None) -> Position:

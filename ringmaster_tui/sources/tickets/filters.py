@@ -9,16 +9,18 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Row
 
 from ringmaster_tui.domain.timefmt import sqlite_timestamp
+from ringmaster_tui.engines.text import contains_folded
 
 AnyRow: TypeAlias = Row[*tuple[Any, ...]]
 """A row as a reader reads it: its columns by name."""
 
 
 def matches(text: str, *columns: sa.ColumnElement[str | None]) -> sa.ColumnElement[bool]:
-    """Any of `columns` holds `text`, whatever its case (lower() LIKE lower(): portable)."""
+    """Any of `columns` holds `text`, letters in any case beyond ASCII, the same on every
+    engine (`ärger` finds `Ärger`; SQLite's own lower() folds ASCII only)."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-    return sa.or_(*(column.ilike(pattern, escape="\\") for column in columns))
+    pattern = sa.bindparam("filter_pattern", f"%{escaped}%", type_=sa.String, unique=True)
+    return contains_folded(pattern, *columns)
 
 
 def stored_time(moment: datetime) -> str:

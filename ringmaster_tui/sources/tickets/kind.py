@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ringmaster_tui.engines.base import Engine
 from ringmaster_tui.sources.base import SimulationRequest, Source
-from ringmaster_tui.sources.tickets.schema import tickets_ddl
+from ringmaster_tui.sources.tickets.schema import schema_for
 from ringmaster_tui.sources.tickets.source import TicketsSource
 
 
@@ -16,7 +16,7 @@ class TicketsKind:
     required_tables: tuple[str, ...] = ("tickets", "workers", "worker_types", "comments")
 
     def ddl(self, engine_kind: str) -> str:
-        return tickets_ddl()
+        return schema_for(engine_kind)
 
     def open(self, engine: Engine, user: str) -> Source:
         return TicketsSource(engine, user)

@@ -70,9 +70,15 @@ def read_board(
         .where(tickets.c.closed_at.is_(None), *where)
         .group_by(tickets.c.execution_plan, tickets.c.last_completed_stage)
     ).all()
-    closed = conn.execute(
-        sa.select(sa.func.count()).where(tickets.c.closed_at.is_not(None), *where)
-    ).scalar_one()
+    if query.text:
+        # A text filter reads every ticket anyway: all the matching ones counted in one
+        # pass, less the open ones, rather than each closed ticket looked up by its index.
+        matching = conn.execute(sa.select(sa.func.count()).where(*where)).scalar_one()
+        closed = matching - sum(count for _, _, count in groups)
+    else:
+        closed = conn.execute(
+            sa.select(sa.func.count()).where(tickets.c.closed_at.is_not(None), *where)
+        ).scalar_one()
 
     states: dict[str, int] = defaultdict(int)
     pairs_of: dict[str, list[Pair]] = defaultdict(list)

@@ -66,7 +66,7 @@ def read_problems(
             workers.c.last_activity,
         )
         .where(*failed_where)
-        .order_by(workers.c.last_activity.desc())
+        .order_by(workers.c.last_activity.desc(), workers.c.worker_id.desc())
         .limit(limit)
     ):
         at = to_moment(w.last_activity)
@@ -123,7 +123,7 @@ def read_problems(
             tickets.c.updated_at,
         )
         .where(*stalled_where)
-        .order_by(tickets.c.updated_at)
+        .order_by(tickets.c.updated_at, tickets.c.ticket_id)
         .limit(limit)
     ):
         at = to_moment(t.updated_at)

@@ -77,7 +77,7 @@ def read_active_workers(conn: Connection) -> ActiveWorkers:
             workers.c.worker_id, workers.c.project_id, workers.c.worker_type, workers.c.queue_name
         )
         .where(workers.c.status == "active")
-        .order_by(workers.c.status, workers.c.last_activity.desc())
+        .order_by(workers.c.status, workers.c.last_activity.desc(), workers.c.worker_id.desc())
         .limit(ACTIVE_LIMIT)
     ).all()
     found = ActiveWorkers()

@@ -7,7 +7,12 @@ defaults); what is added comes after it and says so.
 
 from __future__ import annotations
 
+from functools import cache
+
 import sqlalchemy as sa
+
+from ringmaster_tui.engines import POSTGRESQL
+from ringmaster_tui.engines.postgres.ddl import sqlite_to_postgres
 
 SEED_DDL = """\
 CREATE TABLE IF NOT EXISTS projects (
@@ -94,21 +99,41 @@ CREATE INDEX IF NOT EXISTS idx_tickets_project_board
 -- tickets that have not moved for longest.
 CREATE INDEX IF NOT EXISTS idx_tickets_stalled
     ON tickets(closed_at, updated_at, execution_plan, last_completed_stage);
+-- Open tickets and closed ones apart (partial indexes): PostgreSQL orders rows by an
+-- index only when no IS NULL test comes before the order's columns, and counts the
+-- closed tickets from the narrow one. The lanes' counts and newest cards, the stalled
+-- tickets oldest first, the Closed lane newest closed first.
+CREATE INDEX IF NOT EXISTS idx_tickets_open
+    ON tickets(updated_at, ticket_id, execution_plan, last_completed_stage)
+    WHERE closed_at IS NULL;
+CREATE INDEX IF NOT EXISTS idx_tickets_closed
+    ON tickets(closed_at, ticket_id) WHERE closed_at IS NOT NULL;
 -- A ticket's comments thread, and the comments of a stage.
 CREATE INDEX IF NOT EXISTS idx_comments_ticket ON comments(ticket_id, id);
 -- A ticket's events; the events view unprocessed first; worker_stopped for problems.
 CREATE INDEX IF NOT EXISTS idx_events_ticket ON events(ticket_id, id);
 CREATE INDEX IF NOT EXISTS idx_events_processed ON events(processed, id);
 CREATE INDEX IF NOT EXISTS idx_events_type ON events(event_type, id);
--- Failed workers for problems; active workers for the cards.
-CREATE INDEX IF NOT EXISTS idx_workers_status ON workers(status, last_activity);
+-- Failed workers for problems; active workers for the cards (worker_id: equal times
+-- come in one order on every engine).
+CREATE INDEX IF NOT EXISTS idx_workers_status ON workers(status, last_activity, worker_id);
 -- The workers view: last heard from first.
 CREATE INDEX IF NOT EXISTS idx_workers_activity ON workers(last_activity);
 """
 
 
 def tickets_ddl() -> str:
+    """The schema script for SQLite: the seed's tables, then the dashboard's indexes."""
     return SEED_DDL + "\n" + DASHBOARD_DDL
+
+
+@cache
+def schema_for(engine_kind: str) -> str:
+    """The schema script for an engine: SQLite's as it is, translated for PostgreSQL
+    (timestamps and the JSON plans stay text, `processed` becomes a boolean)."""
+    if engine_kind == POSTGRESQL:
+        return sqlite_to_postgres(tickets_ddl())
+    return tickets_ddl()
 
 
 metadata = sa.MetaData()

@@ -19,7 +19,7 @@ from ringmaster_tui.sources.tickets import read_events, read_problems, read_work
 from ringmaster_tui.sources.tickets.actions import Actions
 from ringmaster_tui.sources.tickets.read_board import read_board
 from ringmaster_tui.sources.tickets.read_detail import read_detail
-from ringmaster_tui.sources.tickets.schema import projects, tickets_ddl, workers
+from ringmaster_tui.sources.tickets.schema import projects, schema_for, workers
 from ringmaster_tui.sources.tickets.stages import read_stage_order
 from ringmaster_tui.sources.tickets.workflow import build_workflow
 
@@ -63,7 +63,7 @@ class TicketsSource(EngineSource):
         self._actions = Actions(engine, user, clock or (lambda: datetime.now(UTC)))
 
     def schema_ddl(self) -> str:
-        return tickets_ddl()
+        return schema_for(self.engine.kind)
 
     def snapshot(self, query: BoardQuery, now: datetime) -> Snapshot:
         with self.engine.read() as conn:

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import event
 
 from ringmaster_tui.domain.snapshot import BoardQuery
+from ringmaster_tui.engines.text import SQLITE_FOLD_CASE, register_text_functions
 from ringmaster_tui.sources.registry import open_source
 from ringmaster_tui.sources.tickets.source import TicketsSource
 from tests.builders import NOW
@@ -69,6 +70,7 @@ def _problems(source: TicketsSource, statements: list[tuple[str, Any]]) -> list[
     statement. An index walked in order to a LIMIT ("SCAN t USING INDEX" in a statement
     with LIMIT) reads only what it returns; without a LIMIT it would read every row."""
     conn = sqlite3.connect(source.engine.path)  # type: ignore[attr-defined]
+    register_text_functions(conn)  # the filter's case folding, as the engine's connections
     found = []
     for statement, parameters in statements:
         limited = " LIMIT " in statement
@@ -120,8 +122,16 @@ def test_detail_queries_read_by_key(source: TicketsSource) -> None:
 
 def test_a_text_filter_is_the_one_scan(source: TicketsSource) -> None:
     """LIKE '%word%' has no index: the filtered board reads every ticket (docs/tickets.md
-    says so); nothing else the snapshot reads does."""
+    says so), by a scan or along the open/closed index, with no key from the text;
+    nothing else the snapshot reads is flagged."""
     statements = _statements(source, lambda: source.snapshot(BoardQuery(text="billing"), NOW))
+    filtered = [(s, p) for s, p in statements if f"{SQLITE_FOLD_CASE}(tickets.title)" in s]
+    assert len(filtered) >= 2, "the filter reaches the lane counts and the cards"
+    conn = sqlite3.connect(source.engine.path)  # type: ignore[attr-defined]
+    register_text_functions(conn)
+    for statement, parameters in filtered:
+        steps = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)]
+        assert not any("ticket_id=" in step for step in steps), steps  # no key: every row
+    conn.close()
     found = _problems(source, statements)
-    assert found, "the filter's scan is seen by the check"
-    assert all("tickets" in step and "lower(tickets.title)" in step for step in found), found
+    assert all(f"{SQLITE_FOLD_CASE}(tickets.title)" in step for step in found), found
