@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ringmaster_tui.engines.base import Engine
-from ringmaster_tui.sources.base import SimulationRequest, Source
-from ringmaster_tui.sources.tickets.schema import schema_for
-from ringmaster_tui.sources.tickets.source import TicketsSource
+if TYPE_CHECKING:
+    from ringmaster_tui.engines.base import Engine
+    from ringmaster_tui.sources.base import SimulationRequest, Source
 
 
 class TicketsKind:
@@ -16,9 +16,13 @@ class TicketsKind:
     required_tables: tuple[str, ...] = ("tickets", "workers", "worker_types", "comments")
 
     def ddl(self, engine_kind: str) -> str:
+        from ringmaster_tui.sources.tickets.schema import schema_for
+
         return schema_for(engine_kind)
 
     def open(self, engine: Engine, user: str) -> Source:
+        from ringmaster_tui.sources.tickets.source import TicketsSource
+
         return TicketsSource(engine, user)
 
     def create_demo(self, path: Path, *, seed: int, repo_root: Path) -> None:
