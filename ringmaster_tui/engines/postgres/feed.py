@@ -20,6 +20,7 @@ from typing import Protocol
 
 from sqlalchemy.engine import Connection
 
+from ringmaster_tui.engines.listeners import FeedListeners
 from ringmaster_tui.engines.postgres import push_triggers
 
 log = logging.getLogger(__name__)
@@ -58,14 +59,12 @@ class PostgresChangeFeed:
         poll_seconds: float = POLL_SECONDS,
     ) -> None:
         self._database = database
-        self._on_change = on_change
-        self._on_status = on_status
+        self._listeners = FeedListeners(on_change, on_status)
         self._poll_seconds = poll_seconds
         self._stopping = threading.Event()
         self._wake = threading.Condition()
         self._poked = False
         self._thread: threading.Thread | None = None
-        self._status: str | None = None
         self._last_commit = 0.0
 
     def start(self) -> None:
@@ -128,37 +127,23 @@ class PostgresChangeFeed:
                 if conn is not None:
                     _close_quietly(conn)
                     conn = None
-                self._set_status(f"cannot reach the server for {self._database.label}; retrying")
+                self._listeners.status(
+                    f"cannot reach the server for {self._database.label}; retrying"
+                )
                 marker = None  # once back, a load follows
                 self._stopping.wait(RECONNECT_SECONDS)
                 continue
-            self._set_status(None)
+            self._listeners.status(None)
             changed = current != marker
             if changed and marker is not None:
                 self._last_commit = time.monotonic()
             marker = current
             if changed or poked:
-                self._changed()
+                self._listeners.changed()
             period = STREAM_POLL_SECONDS if self.following_a_stream else self._poll_seconds
             poked = self._wait_for_notice(conn, period) if listening else self._wait(period)
         if conn is not None:
             _close_quietly(conn)
-
-    def _changed(self) -> None:
-        try:
-            self._on_change()
-        except Exception:
-            log.exception("on_change failed")
-
-    def _set_status(self, message: str | None) -> None:
-        if message == self._status:
-            return
-        self._status = message
-        if self._on_status is not None:
-            try:
-                self._on_status(message)
-            except Exception:
-                log.exception("on_status failed")
 
 
 def _close_quietly(conn: Connection) -> None:

@@ -30,6 +30,8 @@ from typing import Protocol
 
 from watchfiles import Change, watch
 
+from ringmaster_tui.engines.listeners import FeedListeners
+
 log = logging.getLogger(__name__)
 
 # watchfiles waits up to 1.6 s by default to batch events under continuous writes. With
@@ -129,8 +131,7 @@ class SqliteChangeFeed:
     ) -> None:
         self._database = database
         self._path = database.path
-        self._on_change = on_change
-        self._on_status = on_status
+        self._listeners = FeedListeners(on_change, on_status)
         self._watch_files = watch_files
         self._poll_seconds = poll_seconds
         self._stopping = threading.Event()
@@ -141,7 +142,6 @@ class SqliteChangeFeed:
         self._threads: list[threading.Thread] = []
         # Owned by the checker thread alone once it runs.
         self._marker: object = _NEVER
-        self._status: str | None = None
 
     # --- the owner's side: any thread ---
 
@@ -259,37 +259,23 @@ class SqliteChangeFeed:
         try:
             self._database.check_files()
         except Exception as exc:  # replaced beside another file's -wal: say so, never read
-            self._set_status(str(exc))
+            self._listeners.status(str(exc))
             self._marker = _NEVER  # once safe, a load follows
             return False
         if self._database.follow_writer():
             force = True  # a frozen read never changes: now it sees commits
         marker = self._database.commit_marker()
         if marker is None:
-            self._set_status(f"database is missing: {self._path} — waiting for it to come back")
+            self._listeners.status(
+                f"database is missing: {self._path} — waiting for it to come back"
+            )
             self._marker = _NEVER
             return False
         previous, self._marker = self._marker, marker
         if _main_file(previous) not in (None, _main_file(marker)):
-            self._set_status("database was replaced — reopening")
-        self._set_status(self._database.warning)
+            self._listeners.status("database was replaced — reopening")
+        self._listeners.status(self._database.warning)
         committed = marker != previous
         if committed or force:
-            self._changed()
+            self._listeners.changed()
         return committed and previous is not _NEVER
-
-    def _changed(self) -> None:
-        try:
-            self._on_change()
-        except Exception:
-            log.exception("on_change failed")
-
-    def _set_status(self, message: str | None) -> None:
-        if message == self._status:
-            return
-        self._status = message
-        if self._on_status is not None:
-            try:
-                self._on_status(message)
-            except Exception:
-                log.exception("on_status failed")
