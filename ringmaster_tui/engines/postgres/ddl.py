@@ -20,6 +20,7 @@ A statement that cannot be translated raises UntranslatableError naming it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 __all__ = ["PostgresSchema", "UntranslatableError", "expected_schema", "sqlite_to_postgres"]
@@ -142,23 +143,33 @@ def _split_statements(sql: str) -> list[str]:
     return statements
 
 
-def _split_top_level(body: str) -> list[str]:
-    """Comma-separated parts of `body` outside parentheses and quotes."""
-    parts: list[str] = []
+def _outside_quotes(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """Each character of `text` from `start` that is outside quotes, with the depth of
+    parentheses after it."""
     depth = 0
-    start = 0
     quote = ""
-    for i, ch in enumerate(body):
+    for i in range(start, len(text)):
+        ch = text[i]
         if quote:
             if ch == quote:
                 quote = ""
-        elif ch in "'\"":
+            continue
+        if ch in "'\"":
             quote = ch
-        elif ch == "(":
+            continue
+        if ch == "(":
             depth += 1
         elif ch == ")":
             depth -= 1
-        elif ch == "," and depth == 0:
+        yield i, ch, depth
+
+
+def _split_top_level(body: str) -> list[str]:
+    """Comma-separated parts of `body` outside parentheses and quotes."""
+    parts: list[str] = []
+    start = 0
+    for i, ch, depth in _outside_quotes(body):
+        if ch == "," and depth == 0:
             parts.append(body[start:i].strip())
             start = i + 1
     parts.append(body[start:].strip())
@@ -167,21 +178,9 @@ def _split_top_level(body: str) -> list[str]:
 
 def _outer_parens(text: str, start: int) -> int:
     """The index of the parenthesis closing the one at `start`."""
-    depth = 0
-    quote = ""
-    for i in range(start, len(text)):
-        ch = text[i]
-        if quote:
-            if ch == quote:
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+    for i, ch, depth in _outside_quotes(text, start):
+        if ch == ")" and depth == 0:
+            return i
     raise UntranslatableError(f"unbalanced parentheses in: {text[:80]}")
 
 

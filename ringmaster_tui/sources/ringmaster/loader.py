@@ -83,6 +83,16 @@ cards = m.TABLES["cards"]
 projects = m.TABLES["projects"]
 errors = m.TABLES["errors"]
 attempts = m.TABLES["attempts"]
+# What a card's sparkline of recent attempts reads of each.
+_SPARK_COLUMNS = (
+    attempts.c.card_id,
+    attempts.c.attempt_number,
+    attempts.c.status,
+    attempts.c.started_at,
+    attempts.c.duration_ms,
+    attempts.c.cost_usd,
+    attempts.c.tokens_used,
+)
 decisions = m.TABLES["decisions"]
 alerts = m.TABLES["alerts"]
 deps = m.TABLES["card_dependencies"]
@@ -347,15 +357,7 @@ def _recent_attempts_statement(size: int) -> sa.CompoundSelect[Any] | sa.Select[
     card's history. Unused slots get NULL, which matches nothing."""
     per_card = [
         sa.select(
-            sa.select(
-                attempts.c.card_id,
-                attempts.c.attempt_number,
-                attempts.c.status,
-                attempts.c.started_at,
-                attempts.c.duration_ms,
-                attempts.c.cost_usd,
-                attempts.c.tokens_used,
-            )
+            sa.select(*_SPARK_COLUMNS)
             .where(attempts.c.card_id == sa.bindparam(f"card_{slot}"))
             .order_by(attempts.c.attempt_number.desc())
             .limit(SPARK_ATTEMPTS)
@@ -373,15 +375,7 @@ def _recent_attempts_lateral_statement() -> sa.Select[Any]:
     run; SQLite has no LATERAL."""
     shown = json_text_array(sa.bindparam("card_ids", type_=sa.String)).table_valued("value")
     latest = (
-        sa.select(
-            attempts.c.card_id,
-            attempts.c.attempt_number,
-            attempts.c.status,
-            attempts.c.started_at,
-            attempts.c.duration_ms,
-            attempts.c.cost_usd,
-            attempts.c.tokens_used,
-        )
+        sa.select(*_SPARK_COLUMNS)
         .where(attempts.c.card_id == shown.c.value)
         .order_by(attempts.c.attempt_number.desc())
         .limit(SPARK_ATTEMPTS)
