@@ -244,3 +244,18 @@ def _now_stamp_sqlite(element: now_stamp, compiler: SQLCompiler, **kw: Any) -> s
 @compiles(now_stamp, "postgresql")
 def _now_stamp_pg(element: now_stamp, compiler: SQLCompiler, **kw: Any) -> str:
     return "date_trunc('second', now() AT TIME ZONE 'UTC')"
+
+
+def values_present(column: sa.Column[Any], name: str) -> sa.CTE:
+    """The values of an indexed column, found by skipping from each to the next in its
+    index (a recursive query: a seek per value, where DISTINCT or GROUP BY reads every
+    row, and PostgreSQL's planner a sequential scan). Its one column, `value`, ends with
+    a NULL row: select `WHERE value IS NOT NULL`."""
+    following = column.table.alias(f"{name}_next")
+    present = sa.select(sa.func.min(column).label("value")).cte(name, recursive=True)
+    next_value = (
+        sa.select(sa.func.min(following.c[column.key]))
+        .where(following.c[column.key] > present.c.value)
+        .scalar_subquery()
+    )
+    return present.union_all(sa.select(next_value).where(present.c.value.is_not(None)))

@@ -41,7 +41,7 @@ from ringmaster_tui.domain.snapshot import (
 )
 from ringmaster_tui.domain.values import to_moment
 from ringmaster_tui.engines.present import null_missing, present_schema
-from ringmaster_tui.engines.sql import json_text_array, row_order
+from ringmaster_tui.engines.sql import json_text_array, row_order, values_present
 from ringmaster_tui.engines.text import contains_folded
 from ringmaster_tui.sources.ringmaster import models as m
 from ringmaster_tui.sources.ringmaster import workflow as sm
@@ -208,26 +208,17 @@ def _counts_by_state_statement(by_project: bool, with_archived: bool) -> sa.Sele
     per state); counting each state's range then costs about a fifth of a GROUP BY over
     every entry, and archived cards, most of an old board, are not read unless shown.
     """
-    following = cards.alias("following")
-    present = sa.select(sa.func.min(cards.c.state).label("state")).cte(
-        "present_states", recursive=True
-    )
-    next_state = (
-        sa.select(sa.func.min(following.c.state))
-        .where(following.c.state > present.c.state)
-        .scalar_subquery()
-    )
-    present = present.union_all(sa.select(next_state).where(present.c.state.is_not(None)))
+    present = values_present(cards.c.state, "present_states")
     counted = (
         sa.select(sa.func.count())
         .select_from(cards)
-        .where(cards.c.state == present.c.state, *_by_project(by_project))
+        .where(cards.c.state == present.c.value, *_by_project(by_project))
         .scalar_subquery()
     )
-    shown: list[sa.ColumnElement[bool]] = [present.c.state.is_not(None)]
+    shown: list[sa.ColumnElement[bool]] = [present.c.value.is_not(None)]
     if not with_archived:
-        shown.append(present.c.state != sm.ARCHIVED)
-    return sa.select(present.c.state, counted).where(*shown)
+        shown.append(present.c.value != sm.ARCHIVED)
+    return sa.select(present.c.value, counted).where(*shown)
 
 
 # --- cached statements of the refresh path ---

@@ -15,6 +15,7 @@ from ringmaster_tui.domain.snapshot import BoardQuery, CardSummary, LaneView, Pr
 from ringmaster_tui.domain.values import to_moment
 from ringmaster_tui.domain.views import Fact, FactKind, number_fact, text_fact
 from ringmaster_tui.domain.workflow import Tone
+from ringmaster_tui.engines.sql import values_present
 from ringmaster_tui.sources.episodes.read.context import (
     CONTEXT_CHARS,
     ReadContext,
@@ -61,23 +62,14 @@ def _counts_by_status(query: BoardQuery) -> sa.Select[Any]:
     """Each status's episodes, counted over its own range of a status index: the statuses
     present found by skipping from one to the next (a seek each). A GROUP BY over every
     episode is what PostgreSQL's planner reads by a sequential scan."""
-    following = episodes.alias("following")
-    present = sa.select(sa.func.min(episodes.c.status).label("status")).cte(
-        "present_statuses", recursive=True
-    )
-    next_status = (
-        sa.select(sa.func.min(following.c.status))
-        .where(following.c.status > present.c.status)
-        .scalar_subquery()
-    )
-    present = present.union_all(sa.select(next_status).where(present.c.status.is_not(None)))
+    present = values_present(episodes.c.status, "present_statuses")
     counted = (
         sa.select(sa.func.count())
         .select_from(episodes)
-        .where(episodes.c.status == present.c.status, *_scope(query))
+        .where(episodes.c.status == present.c.value, *_scope(query))
         .scalar_subquery()
     )
-    return sa.select(present.c.status, counted).where(present.c.status.is_not(None))
+    return sa.select(present.c.value, counted).where(present.c.value.is_not(None))
 
 
 def domains(ctx: ReadContext) -> tuple[Project, ...]:
