@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, Protocol, TypeVar
 
+from ringmaster_tui.engines.errors import OpenError
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
@@ -27,6 +29,18 @@ class BackupResult:
     pages: int
     integrity: str
     """The copy's own integrity check: "ok" when it is sound."""
+
+
+def backup_partial_path(destination: Path, *, force: bool) -> Path:
+    """Where a backup is written before it is checked and given its name; refuses a
+    destination that exists (unless `force`) or whose folder does not."""
+    if destination.exists() and not force:
+        raise OpenError(f"{destination}: already exists; add --force to overwrite it")
+    if not destination.parent.is_dir():
+        raise OpenError(f"{destination}: the folder {destination.parent} does not exist")
+    partial = destination.with_name(destination.name + ".partial")
+    partial.unlink(missing_ok=True)
+    return partial
 
 
 @dataclass

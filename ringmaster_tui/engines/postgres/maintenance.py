@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy.engine import URL, Connection
 
-from ringmaster_tui.engines.base import BackupResult, HealthReport
+from ringmaster_tui.engines.base import BackupResult, HealthReport, backup_partial_path
 from ringmaster_tui.engines.errors import OpenError
 from ringmaster_tui.engines.postgres.connect import redact, scrub
 from ringmaster_tui.engines.postgres.ddl import expected_schema
@@ -45,12 +45,7 @@ def backup(url: URL, destination: Path, *, force: bool = False) -> BackupResult:
             f"installed here; run `pg_dump --format=custom --file={destination} '{label}'` "
             "where it is (apt-get install postgresql-client)"
         )
-    if destination.exists() and not force:
-        raise OpenError(f"{destination}: already exists; add --force to overwrite it")
-    if not destination.parent.is_dir():
-        raise OpenError(f"{destination}: the folder {destination.parent} does not exist")
-    partial = destination.with_name(destination.name + ".partial")
-    partial.unlink(missing_ok=True)
+    partial = backup_partial_path(destination, force=force)
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = str(url.password)

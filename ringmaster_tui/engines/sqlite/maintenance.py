@@ -11,8 +11,7 @@ import sqlite3
 from pathlib import Path
 from typing import Protocol
 
-from ringmaster_tui.engines.base import BackupResult, HealthReport
-from ringmaster_tui.engines.errors import OpenError
+from ringmaster_tui.engines.base import BackupResult, HealthReport, backup_partial_path
 
 BACKUP_PAGES_PER_STEP = 256
 
@@ -31,12 +30,7 @@ class SqliteConnectable(Protocol):
 
 def backup(database: SqliteConnectable, destination: Path, *, force: bool = False) -> BackupResult:
     """A consistent copy of the database, taken in steps so writers are never held up long."""
-    if destination.exists() and not force:
-        raise OpenError(f"{destination}: already exists; add --force to overwrite it")
-    if not destination.parent.is_dir():
-        raise OpenError(f"{destination}: the folder {destination.parent} does not exist")
-    partial = destination.with_name(destination.name + ".partial")
-    partial.unlink(missing_ok=True)
+    partial = backup_partial_path(destination, force=force)
     source = database.read_connection()
     target = sqlite3.connect(partial)
     try:
