@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from ringmaster_tui.domain.outcome import Outcome
 from ringmaster_tui.domain.snapshot import SHAPED_NOT_LISTED, BoardQuery
@@ -29,6 +28,7 @@ from ringmaster_tui.sources.registry import create_source_database, open_source
 from tests.builders import NOW
 from tests.postgres.cluster import Cluster
 from tests.postgres.data import copy_sqlite_into, pg_engine
+from tests.postgres.plans import Statement, captured_selects, fill_and_analyze, large_seq_scans
 from tests.sources.coordination.test_query_plans import ALL_QUERIES, LARGE_TABLES
 
 DEMO_SEED = 3
@@ -499,17 +499,7 @@ LARGE_ROWS = 10_000
 def plans_url(pg_cluster: Cluster) -> str:
     url = pg_cluster.url(pg_cluster.new_database("coord_plans"), password="postgres")
     create_source_database(url, COORDINATION)
-    engine = pg_engine(url)
-    with engine.begin() as conn:
-        raw: Any = conn.connection.dbapi_connection
-        with raw.cursor() as cursor:
-            cursor.execute("SET LOCAL session_replication_role = replica")  # no FK checks
-            for statement in BULK_SQL.split(";"):
-                if statement.strip():
-                    cursor.execute(statement)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM ANALYZE")
-    engine.dispose()
+    fill_and_analyze(url, BULK_SQL, "session_replication_role = replica")  # no FK checks
     return url
 
 
@@ -520,63 +510,14 @@ def plans_source(plans_url: str) -> Iterator[Source]:
     opened.close()
 
 
-def _statements(source: Source, run: Callable[[], object]) -> list[tuple[str, Any]]:
-    seen: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            seen.append((statement, parameters))
-
-    engine = source.engine.engine  # type: ignore[attr-defined]
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        run()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return seen
-
-
-def _walk(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _walk(child)
-
-
 def _seq_scans(
-    url: str, statements: list[tuple[str, Any]], dropping: tuple[str, ...] = ()
+    url: str, statements: list[Statement], dropping: tuple[str, ...] = ()
 ) -> list[tuple[str, str]]:
     """(table, statement) of each sequential scan of a large table in the statements'
     plans; with the indexes `dropping` dropped meanwhile (put back after)."""
-    engine = pg_engine(url)
-    found: list[tuple[str, str]] = []
-    try:
-        with engine.connect() as conn:
-            sizes = {
-                name: int(count)
-                for name, count in conn.exec_driver_sql(
-                    "SELECT relname, reltuples FROM pg_class WHERE relkind = 'r'"
-                )
-            }
-            raw: Any = conn.connection.dbapi_connection
-            with raw.cursor() as cursor:
-                for index in dropping:
-                    cursor.execute(f"DROP INDEX {index}")  # inside the transaction
-                for statement, parameters in statements:
-                    cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
-                    document = cursor.fetchone()[0]
-                    plan = (json.loads(document) if isinstance(document, str) else document)[0]
-                    for step in _walk(plan["Plan"]):
-                        table = step.get("Relation Name", "")
-                        if (
-                            step["Node Type"] == "Seq Scan"
-                            and table in LARGE_TABLES
-                            and sizes.get(table, 0) >= LARGE_ROWS
-                        ):
-                            found.append((table, " ".join(statement.split())))
-            conn.rollback()
-    finally:
-        engine.dispose()
-    return found
+    return large_seq_scans(
+        url, statements, large_rows=LARGE_ROWS, large_tables=LARGE_TABLES, dropping=dropping
+    )
 
 
 def test_the_generated_tables_are_large(plans_url: str) -> None:
@@ -598,7 +539,7 @@ def test_no_refresh_query_scans_a_large_table(
     """Except where a filter text is typed: with no trigram index (SQLite's FTS5 has no
     counterpart here), a text is looked for in the rows of the status or flag it goes
     with, which the planner rightly reads by a scan when they are most of the table."""
-    statements = _statements(plans_source, lambda: plans_source.snapshot(query, NOW))
+    statements = captured_selects(plans_source, lambda: plans_source.snapshot(query, NOW))
     assert len(statements) > 8  # the capture saw the snapshot's queries
     scans = _seq_scans(plans_url, statements)
     assert [(table, sql[:400]) for table, sql in scans if " LIKE " not in sql] == []
@@ -607,7 +548,7 @@ def test_no_refresh_query_scans_a_large_table(
 def test_a_filter_text_is_the_one_scan(plans_source: Source, plans_url: str) -> None:
     """The exception above is real (were it gone, docs/coordination.md would say too much)."""
     query = ALL_QUERIES["everything filtered"]
-    statements = _statements(plans_source, lambda: plans_source.snapshot(query, NOW))
+    statements = captured_selects(plans_source, lambda: plans_source.snapshot(query, NOW))
     scanned = {table for table, sql in _seq_scans(plans_url, statements) if " LIKE " in sql}
     assert scanned and scanned <= {"decisions", "change_requests", "tests", "events", "alerts"}
 
@@ -615,7 +556,7 @@ def test_a_filter_text_is_the_one_scan(plans_source: Source, plans_url: str) -> 
 def test_a_missing_index_would_be_caught(plans_source: Source, plans_url: str) -> None:
     """The check itself: without the events indexes the events view scans, and it says so."""
     query = ALL_QUERIES["events, with acknowledged"]
-    statements = _statements(plans_source, lambda: plans_source.snapshot(query, NOW))
+    statements = captured_selects(plans_source, lambda: plans_source.snapshot(query, NOW))
     dropped = ("idx_events_ack_time", "idx_events_unacknowledged", "idx_events_timestamp")
     assert "events" in {table for table, _ in _seq_scans(plans_url, statements, dropped)}
     assert _seq_scans(plans_url, statements) == []  # and the indexes are back
@@ -626,6 +567,6 @@ def test_opening_a_test_or_a_decision_reads_indexes(plans_source: Source, plans_
         assert plans_source.card_detail("T-000120", NOW) is not None
         assert plans_source.decision_detail("d100", NOW) is not None
 
-    statements = _statements(plans_source, open_both)
+    statements = captured_selects(plans_source, open_both)
     assert len(statements) >= 6  # the test, its links, checkpoints, passes, usage; the decision
     assert _seq_scans(plans_url, statements) == []

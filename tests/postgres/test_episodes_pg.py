@@ -34,7 +34,13 @@ from ringmaster_tui.sources.registry import create_source_database, open_source
 from tests.builders import NOW
 from tests.postgres.cluster import Cluster
 from tests.postgres.data import copy_sqlite_into, database_digest, pg_engine
-from tests.postgres.test_query_plans import _statements, _walk
+from tests.postgres.plans import (
+    Statement,
+    captured_selects,
+    described,
+    fill_and_analyze,
+    large_seq_scans,
+)
 from tests.postgres.test_same_snapshot import _dump
 from tests.sources.episodes.builders import EpisodeBuilder, ago, build_standard_store
 
@@ -384,16 +390,7 @@ PLAN_QUERIES = {
 def bulk_url(pg_cluster: Cluster) -> str:
     url = pg_cluster.url(pg_cluster.new_database("ep_plans"), password="postgres")
     create_source_database(url, EPISODES)
-    engine = pg_engine(url)
-    with engine.begin() as conn:
-        raw: Any = conn.connection.dbapi_connection
-        with raw.cursor() as cursor:
-            for statement in BULK_SQL.split(";"):
-                if statement.strip():
-                    cursor.execute(statement)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM ANALYZE")
-    engine.dispose()
+    fill_and_analyze(url, BULK_SQL)
     return url
 
 
@@ -404,49 +401,29 @@ def bulk(bulk_url: str) -> Iterator[EpisodesSource]:
     source.close()
 
 
-def _large_scans(url: str, statements: list[tuple[str, Any]]) -> list[str]:
+def _large_scans(url: str, statements: list[Statement]) -> list[str]:
     """Each sequential scan of a large table in the statements' plans, with its statement."""
-    engine = pg_engine(url)
-    found: list[str] = []
-    try:
-        with engine.connect() as conn:
-            counted = "SELECT relname, reltuples FROM pg_class WHERE relkind = 'r'"
-            rows = {name: int(n) for name, n in conn.exec_driver_sql(counted)}
-            raw: Any = conn.connection.dbapi_connection
-            with raw.cursor() as cursor:
-                for statement, parameters in statements:
-                    cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
-                    document = cursor.fetchone()[0]
-                    plan = (json.loads(document) if isinstance(document, str) else document)[0]
-                    found.extend(
-                        f"Seq Scan on {step['Relation Name']}\n    in "
-                        f"{' '.join(statement.split())[:400]}"
-                        for step in _walk(plan["Plan"])
-                        if step["Node Type"] == "Seq Scan"
-                        and step["Relation Name"] in LARGE_TABLES
-                        and rows.get(step["Relation Name"], 0) >= LARGE_ROWS
-                    )
-    finally:
-        engine.dispose()
-    return found
+    return described(
+        large_seq_scans(url, statements, large_rows=LARGE_ROWS, large_tables=LARGE_TABLES)
+    )
 
 
 @pytest.mark.parametrize("query", PLAN_QUERIES.values(), ids=PLAN_QUERIES.keys())
 def test_no_refresh_query_scans_a_large_table(
     bulk: EpisodesSource, bulk_url: str, query: BoardQuery
 ) -> None:
-    statements = _statements(bulk, lambda: bulk.snapshot(query, NOW))
+    statements = captured_selects(bulk, lambda: bulk.snapshot(query, NOW))
     assert len(statements) >= 5  # the capture saw the snapshot's queries
     assert _large_scans(bulk_url, statements) == []
 
 
 def test_the_detail_reads_by_key(bulk: EpisodesSource, bulk_url: str) -> None:
-    statements = _statements(bulk, lambda: bulk.card_detail("e39000", NOW))
+    statements = captured_selects(bulk, lambda: bulk.card_detail("e39000", NOW))
     assert len(statements) >= 5
     assert _large_scans(bulk_url, statements) == []
 
 
 def test_a_text_filter_is_the_one_scan(bulk: EpisodesSource, bulk_url: str) -> None:
-    statements = _statements(bulk, lambda: bulk.snapshot(BoardQuery(text="login"), NOW))
+    statements = captured_selects(bulk, lambda: bulk.snapshot(BoardQuery(text="login"), NOW))
     # The check sees a scan where there is one: a substring filter reads every episode.
     assert any("Seq Scan on episodes" in scan for scan in _large_scans(bulk_url, statements))

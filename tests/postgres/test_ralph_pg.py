@@ -6,12 +6,10 @@ well; and the refresh path reads indexes on tens of thousands of ANALYZEd rows."
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
 import sqlite3
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import closing
@@ -20,7 +18,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from ringmaster_tui.domain.snapshot import SHAPED_NOT_LISTED, BoardQuery
 from ringmaster_tui.sources.base import Source
@@ -30,9 +27,15 @@ from ringmaster_tui.sources.registry import create_source_database, open_source
 from tests.builders import NOW, ago
 from tests.postgres.cluster import Cluster
 from tests.postgres.data import copy_sqlite_into, database_digest, pg_engine
+from tests.postgres.plans import (
+    Statement,
+    captured_selects,
+    described,
+    large_seq_scans,
+    vacuum_until_all_visible,
+)
+from tests.sources.plans import bench_generator
 from tests.sources.ralph.ralph_db import build_ralph_db
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _edge_rows(path: Path) -> Path:
@@ -424,44 +427,17 @@ REFRESH_QUERIES = {
 }
 
 
-def _generate() -> Callable[..., None]:
-    spec = importlib.util.spec_from_file_location("ralph_bench", ROOT / "bench" / "ralph_bench.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    generate: Callable[..., None] = module.generate
-    return generate
-
-
 @pytest.fixture(scope="module")
 def plans_url(pg_cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> str:
     """20,000 stories, 40,000 history rows and executions (bench/ralph_bench.py's data),
     copied to PostgreSQL and VACUUM ANALYZEd, as autovacuum keeps a server's tables."""
     path = tmp_path_factory.mktemp("ralph-plans") / "medium.db"
-    _generate()(path, stories=20_000, history=40_000, now=NOW)
+    bench_generator("ralph_bench.py")(path, stories=20_000, history=40_000, now=NOW)
     url = pg_cluster.url(pg_cluster.new_database("ralph_plans"), password="postgres")
     create_source_database(url, RALPH)
     copied = copy_sqlite_into(path, url)
     assert copied["stories"] == 20_000 and copied["agent_executions"] == 40_000
-    engine = pg_engine(url)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM ANALYZE")
-        # VACUUM marks pages all-visible only once no open transaction could still miss
-        # the copy; autovacuum's later rounds do so on a server running for a while.
-        for _ in range(100):
-            conn.exec_driver_sql("VACUUM")
-            visible = conn.exec_driver_sql(
-                "SELECT relallvisible >= relpages FROM pg_class WHERE relname = 'stories'"
-            ).scalar()
-            if visible:
-                break
-            time.sleep(0.05)
-        holders = conn.exec_driver_sql(
-            "SELECT datname, state, backend_xmin, left(query, 80) FROM pg_stat_activity"
-            " WHERE backend_xmin IS NOT NULL AND pid <> pg_backend_pid()"
-        ).all()
-        assert visible, holders
-    engine.dispose()
+    vacuum_until_all_visible(url, {"stories"}, attempts=100)
     return url
 
 
@@ -472,65 +448,17 @@ def plans_source(plans_url: str) -> Iterator[Source]:
     opened.close()
 
 
-def _statements(source: Source, run: Callable[[], object]) -> list[tuple[str, Any]]:
-    seen: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            seen.append((statement, parameters))
-
-    engine = source.engine.engine  # type: ignore[attr-defined]
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        run()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return seen
-
-
-def _walk(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _walk(child)
-
-
-def _seq_scans(url: str, statements: list[tuple[str, Any]]) -> list[str]:
-    engine = pg_engine(url)
-    found: list[str] = []
-    try:
-        with engine.connect() as conn:
-            rows = {
-                name: int(count)
-                for name, count in conn.exec_driver_sql(
-                    "SELECT relname, reltuples FROM pg_class WHERE relkind = 'r'"
-                )
-            }
-            raw: Any = conn.connection.dbapi_connection
-            with raw.cursor() as cursor:
-                for statement, parameters in statements:
-                    cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
-                    document = cursor.fetchone()[0]
-                    plan = (json.loads(document) if isinstance(document, str) else document)[0]
-                    for step in _walk(plan["Plan"]):
-                        if (
-                            step["Node Type"] == "Seq Scan"
-                            and step["Relation Name"] in LARGE_TABLES
-                            and rows.get(step["Relation Name"], 0) >= LARGE_ROWS
-                        ):
-                            found.append(
-                                f"Seq Scan on {step['Relation Name']}\n    in "
-                                f"{' '.join(statement.split())[:400]}"
-                            )
-    finally:
-        engine.dispose()
-    return found
+def _seq_scans(url: str, statements: list[Statement]) -> list[str]:
+    return described(
+        large_seq_scans(url, statements, large_rows=LARGE_ROWS, large_tables=LARGE_TABLES)
+    )
 
 
 @pytest.mark.parametrize("query", REFRESH_QUERIES.values(), ids=REFRESH_QUERIES.keys())
 def test_no_refresh_query_scans_a_large_table(
     plans_source: Source, plans_url: str, query: BoardQuery
 ) -> None:
-    statements = _statements(plans_source, lambda: plans_source.snapshot(query, NOW))
+    statements = captured_selects(plans_source, lambda: plans_source.snapshot(query, NOW))
     assert len(statements) > 10  # the capture saw the snapshot's queries
     assert _seq_scans(plans_url, statements) == []
 
@@ -538,7 +466,7 @@ def test_no_refresh_query_scans_a_large_table(
 def test_a_story_detail_reads_by_key(plans_source: Source, plans_url: str) -> None:
     snapshot = plans_source.snapshot(BoardQuery(lists=frozenset()), NOW)
     card = next(c for lane in snapshot.lanes for c in lane.cards)
-    statements = _statements(plans_source, lambda: plans_source.card_detail(card.id, NOW))
+    statements = captured_selects(plans_source, lambda: plans_source.card_detail(card.id, NOW))
     assert len(statements) >= 8
     assert _seq_scans(plans_url, statements) == []
 
@@ -546,7 +474,7 @@ def test_a_story_detail_reads_by_key(plans_source: Source, plans_url: str) -> No
 def test_the_text_filter_is_the_one_scan(plans_source: Source, plans_url: str) -> None:
     """Words anywhere in a title: no index helps, on either engine; the check above would
     say so."""
-    statements = _statements(
+    statements = captured_selects(
         plans_source, lambda: plans_source.snapshot(BoardQuery(text="billing"), NOW)
     )
     assert any("Seq Scan on stories" in scan for scan in _seq_scans(plans_url, statements))
