@@ -10,7 +10,7 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -27,12 +27,12 @@ from ringmaster_tui.sources.coordination.sim.demo import create_demo_database
 from ringmaster_tui.sources.registry import create_source_database, open_source
 from tests.builders import NOW
 from tests.postgres.cluster import Cluster
-from tests.postgres.data import copy_sqlite_into, pg_engine
+from tests.postgres.compare import Sql, dumped, fresh_copy, other_connection, template_from_sqlite
+from tests.postgres.data import pg_engine
 from tests.postgres.plans import Statement, captured_selects, fill_and_analyze, large_seq_scans
 from tests.sources.coordination.test_query_plans import ALL_QUERIES, LARGE_TABLES
 
 DEMO_SEED = 3
-Sql = Callable[..., list[Any]]
 
 # Rows that order differently unless a query says how: NULL times and priorities (SQLite
 # sorts NULL lowest, PostgreSQL highest), equal times (ties), no status or an unknown
@@ -101,19 +101,13 @@ def sqlite_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def pg_template(pg_cluster: Cluster, sqlite_demo: Path) -> str:
-    name = pg_cluster.new_database("coord_template")
-    url = pg_cluster.url(name, password="postgres")
-    create_source_database(url, COORDINATION)
-    copy_sqlite_into(sqlite_demo, url)
-    return name
+    return template_from_sqlite(pg_cluster, "coord_template", COORDINATION, sqlite_demo)
 
 
 @pytest.fixture
 def pg_url(pg_cluster: Cluster, pg_template: str) -> str:
     """A fresh copy of the demo on PostgreSQL."""
-    return pg_cluster.url(
-        pg_cluster.new_database("coord", template=pg_template), password="postgres"
-    )
+    return fresh_copy(pg_cluster, "coord", pg_template)
 
 
 @pytest.fixture
@@ -126,10 +120,6 @@ def both(sqlite_demo: Path, pg_url: str, tmp_path: Path) -> Iterator[tuple[Sourc
     yield lite, pg
     lite.close()
     pg.close()
-
-
-def _dump(value: Any) -> Any:
-    return value.model_dump() if hasattr(value, "model_dump") else value
 
 
 def _views(source: Source) -> frozenset[str]:
@@ -178,7 +168,7 @@ def test_the_same_data_makes_the_same_snapshots(both: tuple[Source, Source]) -> 
     lite, pg = both
     for label, query in _queries(lite).items():
         expected = lite.snapshot(query, NOW)
-        assert _dump(pg.snapshot(query, NOW)) == _dump(expected), label
+        assert dumped(pg.snapshot(query, NOW)) == dumped(expected), label
     # The comparison saw every list the source offers, with rows in them, and the edge
     # rows where the engines would differ unless told: NULL lowest, ties by id.
     full = pg.snapshot(_queries(lite)["everything shown"], NOW)
@@ -204,10 +194,12 @@ def test_the_same_tests_and_decisions_open_the_same_way(both: tuple[Source, Sour
     cards = [card.id for lane in snapshot.lanes for card in lane.cards]
     assert len(cards) > 20
     for card_id in [*cards, "NO-SUCH-TEST"]:
-        assert _dump(pg.card_detail(card_id, NOW)) == _dump(lite.card_detail(card_id, NOW)), card_id
+        assert dumped(pg.card_detail(card_id, NOW)) == dumped(lite.card_detail(card_id, NOW)), (
+            card_id
+        )
     assert {"dec-null", "dec-tie-a", "dec-old-null"} <= {d.id for d in snapshot.decisions}
     for decision in snapshot.decisions:
-        assert _dump(pg.decision_detail(decision.id, NOW)) == _dump(
+        assert dumped(pg.decision_detail(decision.id, NOW)) == dumped(
             lite.decision_detail(decision.id, NOW)
         )
     # The test with tied and missing times in its checkpoints, usage and passes.
@@ -242,15 +234,8 @@ def test_a_loops_pid_is_shown_as_stored_on_a_server(pg_url: str, sql: Sql) -> No
 @pytest.fixture
 def sql(pg_url: str) -> Iterator[Sql]:
     """Statements run by another connection (another dashboard, or a loop)."""
-    engine = pg_engine(pg_url)
-
-    def run(statement: str, **params: Any) -> list[Any]:
-        with engine.begin() as conn:
-            result = conn.execute(sa.text(statement), params)
-            return [tuple(row) for row in result] if result.returns_rows else []
-
-    yield run
-    engine.dispose()
+    with other_connection(pg_url, tuples=True) as run:
+        yield run
 
 
 @pytest.fixture

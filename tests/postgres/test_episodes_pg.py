@@ -33,7 +33,13 @@ from ringmaster_tui.sources.episodes.source import EpisodesSource
 from ringmaster_tui.sources.registry import create_source_database, open_source
 from tests.builders import NOW
 from tests.postgres.cluster import Cluster
-from tests.postgres.data import copy_sqlite_into, database_digest, pg_engine
+from tests.postgres.compare import (
+    dumped_rounded,
+    fresh_copy,
+    other_connection,
+    template_from_sqlite,
+)
+from tests.postgres.data import database_digest, pg_engine
 from tests.postgres.plans import (
     Statement,
     captured_selects,
@@ -41,7 +47,6 @@ from tests.postgres.plans import (
     fill_and_analyze,
     large_seq_scans,
 )
-from tests.postgres.test_same_snapshot import _dump
 from tests.sources.episodes.builders import EpisodeBuilder, ago, build_standard_store
 
 LISTS = frozenset({"loops", "patterns", "problems"})
@@ -93,18 +98,12 @@ def store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def store_template(pg_cluster: Cluster, store_file: Path) -> str:
-    name = pg_cluster.new_database("ep_template")
-    url = pg_cluster.url(name, password="postgres")
-    create_source_database(url, EPISODES)
-    copy_sqlite_into(store_file, url)
-    return name
+    return template_from_sqlite(pg_cluster, "ep_template", EPISODES, store_file)
 
 
 @pytest.fixture
 def store_url(pg_cluster: Cluster, store_template: str) -> str:
-    return pg_cluster.url(
-        pg_cluster.new_database("ep", template=store_template), password="postgres"
-    )
+    return fresh_copy(pg_cluster, "ep", store_template)
 
 
 def _open(target: str | Path, user: str = "ann") -> EpisodesSource:
@@ -146,7 +145,7 @@ def test_the_same_data_makes_the_same_snapshots(
     assert pg.engine.kind == "postgresql"
     for name, query in QUERIES.items():
         on_sqlite = lite.snapshot(query, NOW)
-        assert _dump(pg.snapshot(query, NOW)) == _dump(on_sqlite), name
+        assert dumped_rounded(pg.snapshot(query, NOW)) == dumped_rounded(on_sqlite), name
     # The comparisons saw what they were meant to: every view has rows, and the filters
     # and the NULL rows took part.
     full = lite.snapshot(QUERIES["all"], NOW)
@@ -174,7 +173,9 @@ def test_the_same_episodes_open_the_same_way(
     for episode_id in ids:
         on_sqlite = lite.card_detail(episode_id, NOW)
         assert on_sqlite is not None
-        assert _dump(pg.card_detail(episode_id, NOW)) == _dump(on_sqlite), episode_id
+        assert dumped_rounded(pg.card_detail(episode_id, NOW)) == dumped_rounded(on_sqlite), (
+            episode_id
+        )
     assert pg.card_detail("no-such-episode", NOW) is None
 
 
@@ -215,15 +216,8 @@ def pg(store_url: str) -> Iterator[EpisodesSource]:
 
 @pytest.fixture
 def sql(store_url: str) -> Iterator[Callable[..., list[Any]]]:
-    engine = pg_engine(store_url)
-
-    def run(statement: str, **params: Any) -> list[Any]:
-        with engine.begin() as conn:
-            result = conn.execute(sa.text(statement), params)
-            return list(result.all()) if result.returns_rows else []
-
-    yield run
-    engine.dispose()
+    with other_connection(store_url) as run:
+        yield run
 
 
 def _episode(sql: Callable[..., list[Any]], episode_id: str) -> Any:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 from ringmaster_tui.domain.snapshot import SHAPED_NOT_LISTED, BoardQuery
 from ringmaster_tui.sources.base import Source
@@ -26,6 +25,7 @@ from ringmaster_tui.sources.ralph.schema import schema_for
 from ringmaster_tui.sources.registry import create_source_database, open_source
 from tests.builders import NOW, ago
 from tests.postgres.cluster import Cluster
+from tests.postgres.compare import dumped, fresh_copy, other_connection, template_from_sqlite
 from tests.postgres.data import copy_sqlite_into, database_digest, pg_engine
 from tests.postgres.plans import (
     Statement,
@@ -106,18 +106,12 @@ def ralph_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def ralph_template(pg_cluster: Cluster, ralph_file: Path) -> str:
-    name = pg_cluster.new_database("ralph_template")
-    url = pg_cluster.url(name, password="postgres")
-    create_source_database(url, RALPH)
-    copy_sqlite_into(ralph_file, url)
-    return name
+    return template_from_sqlite(pg_cluster, "ralph_template", RALPH, ralph_file)
 
 
 @pytest.fixture
 def ralph_pg(pg_cluster: Cluster, ralph_template: str) -> str:
-    return pg_cluster.url(
-        pg_cluster.new_database("ralph", template=ralph_template), password="postgres"
-    )
+    return fresh_copy(pg_cluster, "ralph", ralph_template)
 
 
 @pytest.fixture
@@ -134,10 +128,6 @@ def both(ralph_sqlite: Path, ralph_pg: str) -> Iterator[tuple[Source, Source]]:
     yield lite, pg
     lite.close()
     pg.close()
-
-
-def _dump(value: Any) -> Any:
-    return value.model_dump() if hasattr(value, "model_dump") else value
 
 
 def _queries(source: Source) -> list[BoardQuery]:
@@ -159,7 +149,7 @@ def _queries(source: Source) -> list[BoardQuery]:
 
 def _compare(lite: Source, pg: Source) -> None:
     for query in _queries(lite):
-        assert _dump(pg.snapshot(query, NOW)) == _dump(lite.snapshot(query, NOW)), query
+        assert dumped(pg.snapshot(query, NOW)) == dumped(lite.snapshot(query, NOW)), query
 
 
 def test_the_same_data_makes_the_same_snapshots(both: tuple[Source, Source]) -> None:
@@ -189,11 +179,11 @@ def test_the_same_stories_open_the_same_way(both: tuple[Source, Source]) -> None
     for card_id in cards:
         detail = lite.card_detail(card_id, NOW)
         assert detail is not None
-        assert _dump(pg.card_detail(card_id, NOW)) == _dump(detail), card_id
+        assert dumped(pg.card_detail(card_id, NOW)) == dumped(detail), card_id
         reviews.extend(i for section in detail.sections for i in section.review_ids)
     assert reviews
     for review in reviews:
-        assert _dump(pg.attempt_review(review)) == _dump(lite.attempt_review(review))
+        assert dumped(pg.attempt_review(review)) == dumped(lite.attempt_review(review))
 
 
 def test_a_database_sorting_by_language_reads_the_same(
@@ -237,15 +227,8 @@ def pg_source(ralph_pg: str) -> Iterator[Source]:
 
 @pytest.fixture
 def sql(ralph_pg: str) -> Iterator[Callable[..., list[Any]]]:
-    engine = pg_engine(ralph_pg)
-
-    def run(statement: str, **params: Any) -> list[Any]:
-        with engine.begin() as conn:
-            result = conn.execute(sa.text(statement), params)
-            return list(result.all()) if result.returns_rows else []
-
-    yield run
-    engine.dispose()
+    with other_connection(ralph_pg) as run:
+        yield run
 
 
 def _story(sql: Callable[..., list[Any]], story_id: str, feature: int) -> str:
@@ -381,7 +364,7 @@ def test_a_database_with_timestamp_columns_reads_and_writes_the_same(
         assert pg.kind == "ralph"
         _compare(lite, pg)
         for card_id in ("1", "2", "6"):
-            assert _dump(pg.card_detail(card_id, NOW)) == _dump(lite.card_detail(card_id, NOW))
+            assert dumped(pg.card_detail(card_id, NOW)) == dumped(lite.card_detail(card_id, NOW))
         assert pg.transition("2", "review", "approve", "testing").ok
         assert pg.act("loops", "pause", [("project:1", "running")]).ok
     finally:

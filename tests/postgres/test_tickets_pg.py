@@ -33,7 +33,8 @@ from ringmaster_tui.sources.tickets.source import TicketsSource
 from ringmaster_tui.sources.tickets.workflow import CLOSE, COMMENT, REOPEN, SEND_BACK
 from tests.builders import NOW, ago
 from tests.postgres.cluster import Cluster
-from tests.postgres.data import copy_sqlite_into, database_digest, pg_engine
+from tests.postgres.compare import dumped, fresh_copy, other_connection, template_from_sqlite
+from tests.postgres.data import database_digest, pg_engine
 from tests.postgres.plans import (
     Statement,
     captured_selects,
@@ -89,28 +90,18 @@ def standard_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def tickets_template(pg_cluster: Cluster, standard_sqlite: Path) -> str:
-    name = pg_cluster.new_database("tk_template")
-    url = pg_cluster.url(name, password="postgres")
-    create_source_database(url, TICKETS)
-    copy_sqlite_into(standard_sqlite, url)
-    return name
+    return template_from_sqlite(pg_cluster, "tk_template", TICKETS, standard_sqlite)
 
 
 @pytest.fixture
 def tickets_url(pg_cluster: Cluster, tickets_template: str) -> str:
     """A fresh copy of the standard board (and its edge rows) on PostgreSQL."""
-    return pg_cluster.url(
-        pg_cluster.new_database("tk", template=tickets_template), password="postgres"
-    )
+    return fresh_copy(pg_cluster, "tk", tickets_template)
 
 
 @pytest.fixture(scope="module")
 def demo_template(pg_cluster: Cluster, demo_files: Callable[..., Path]) -> str:
-    name = pg_cluster.new_database("tk_demo")
-    url = pg_cluster.url(name, password="postgres")
-    create_source_database(url, TICKETS)
-    copy_sqlite_into(demo_files(TICKETS), url)
-    return name
+    return template_from_sqlite(pg_cluster, "tk_demo", TICKETS, demo_files(TICKETS))
 
 
 def _open(target: str | Path) -> TicketsSource:
@@ -133,15 +124,11 @@ def both(
         template = request.getfixturevalue("demo_template")
     path = tmp_path / "tickets.db"
     shutil.copyfile(sqlite_file, path)
-    url = pg_cluster.url(pg_cluster.new_database("tk", template=template), password="postgres")
+    url = fresh_copy(pg_cluster, "tk", template)
     lite, pg = _open(path), _open(url)
     yield lite, pg
     lite.close()
     pg.close()
-
-
-def _dump(value: Any) -> Any:
-    return value.model_dump() if hasattr(value, "model_dump") else value
 
 
 def _queries(source: TicketsSource) -> list[BoardQuery]:
@@ -169,7 +156,7 @@ def _queries(source: TicketsSource) -> list[BoardQuery]:
 def test_the_lanes_come_from_the_plans_alike(both: tuple[TicketsSource, TicketsSource]) -> None:
     lite, pg = both
     assert pg.stages == lite.stages
-    assert _dump(pg.workflow) == _dump(lite.workflow)
+    assert dumped(pg.workflow) == dumped(lite.workflow)
 
 
 def test_the_same_data_makes_the_same_snapshots(
@@ -179,7 +166,7 @@ def test_the_same_data_makes_the_same_snapshots(
     queries = _queries(lite)
     for query in queries:
         expected = lite.snapshot(query, NOW)
-        assert _dump(pg.snapshot(query, NOW)) == _dump(expected), query
+        assert dumped(pg.snapshot(query, NOW)) == dumped(expected), query
     # The comparisons compared something: cards, rows of every view, filters that found.
     full = lite.snapshot(queries[0], NOW)
     assert sum(lane.count for lane in full.lanes) >= 10
@@ -215,7 +202,7 @@ def test_every_ticket_opens_the_same_way(both: tuple[TicketsSource, TicketsSourc
     assert ids == _ticket_ids(pg)
     assert len(ids) >= 10
     for ticket_id in [*ids, "no-such-ticket"]:
-        assert _dump(pg.card_detail(ticket_id, NOW)) == _dump(lite.card_detail(ticket_id, NOW))
+        assert dumped(pg.card_detail(ticket_id, NOW)) == dumped(lite.card_detail(ticket_id, NOW))
         assert pg.move_targets(ticket_id, SEND_BACK) == lite.move_targets(ticket_id, SEND_BACK)
 
 
@@ -232,15 +219,8 @@ def pg_source(tickets_url: str) -> Iterator[TicketsSource]:
 @pytest.fixture
 def sql(tickets_url: str) -> Iterator[Callable[..., list[Any]]]:
     """Another connection: the orchestrator's, writing as it pleases."""
-    engine = pg_engine(tickets_url)
-
-    def run(statement: str, **params: Any) -> list[Any]:
-        with engine.begin() as conn:
-            result = conn.execute(sa.text(statement), params)
-            return list(result.all()) if result.returns_rows else []
-
-    yield run
-    engine.dispose()
+    with other_connection(tickets_url) as run:
+        yield run
 
 
 def _ticket(sql: Callable[..., list[Any]], ticket_id: str) -> tuple[Any, ...]:
