@@ -12,27 +12,44 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ringmaster_tui.sources.base import SourceKind
-from ringmaster_tui.sources.registry import create_source_database
+from ringmaster_tui.sources.base import Source, SourceKind
+from ringmaster_tui.sources.registry import create_source_database, open_source
 from tests.postgres.cluster import Cluster
 from tests.postgres.data import copy_sqlite_into, pg_engine
 
 Sql = Callable[..., list[Any]]
 
 
+def source_database(cluster: Cluster, prefix: str, kind: SourceKind) -> str:
+    """The URL of a new database made by `init` for the kind."""
+    url = cluster.url(cluster.new_database(prefix), password="postgres")
+    create_source_database(url, kind)
+    return url
+
+
 def template_from_sqlite(cluster: Cluster, prefix: str, kind: SourceKind, sqlite: Path) -> str:
     """A new database made by `init` for the kind with the SQLite file's rows copied in;
     its name, to copy it per test with `fresh_copy`."""
-    name = cluster.new_database(prefix)
-    url = cluster.url(name, password="postgres")
-    create_source_database(url, kind)
+    url = source_database(cluster, prefix, kind)
     copy_sqlite_into(sqlite, url)
-    return name
+    return sa.make_url(url).database or ""
 
 
 def fresh_copy(cluster: Cluster, prefix: str, template: str) -> str:
     """The URL of a new database copied from the template."""
     return cluster.url(cluster.new_database(prefix, template=template), password="postgres")
+
+
+@contextmanager
+def sources_on_both(sqlite: Path, url: str, user: str = "ann") -> Iterator[tuple[Source, Source]]:
+    """A source opened on the SQLite file and one on the PostgreSQL copy, closed after."""
+    lite = open_source(sqlite, user=user)
+    pg = open_source(url, user=user)
+    try:
+        yield lite, pg
+    finally:
+        lite.close()
+        pg.close()
 
 
 def dumped(value: Any) -> Any:

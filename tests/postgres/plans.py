@@ -10,31 +10,19 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import event
-
-from ringmaster_tui.sources.base import Source
+from ringmaster_tui.sources.base import Source, SourceKind
+from tests.postgres.cluster import Cluster
+from tests.postgres.compare import source_database
 from tests.postgres.data import pg_engine
+from tests.sources.plans import Statement, selects_run_on
 
-Statement = tuple[str, Any]
 TABLE_SIZES = "SELECT relname, reltuples FROM pg_class WHERE relkind = 'r'"
 
 
 def captured_selects(source: Source, run: Callable[[], object]) -> list[Statement]:
     """The SELECT (and WITH) statements, with their parameters, that `run` has the source's
     engine execute."""
-    seen: list[Statement] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            seen.append((statement, parameters))
-
-    engine = source.engine.engine  # type: ignore[attr-defined]
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        run()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return seen
+    return selects_run_on(source.engine.engine, run)  # type: ignore[attr-defined]
 
 
 def plan_steps(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -56,6 +44,16 @@ def table_sizes(url: str) -> dict[str, int]:
             return {name: int(count) for name, count in conn.exec_driver_sql(TABLE_SIZES)}
     finally:
         engine.dispose()
+
+
+def generated_database(
+    cluster: Cluster, prefix: str, kind: SourceKind, bulk_sql: str, *settings: str
+) -> str:
+    """The URL of a new database made by `init` for the kind and filled by `bulk_sql`
+    (see fill_and_analyze)."""
+    url = source_database(cluster, prefix, kind)
+    fill_and_analyze(url, bulk_sql, *settings)
+    return url
 
 
 def fill_and_analyze(url: str, bulk_sql: str, *settings: str) -> None:

@@ -24,12 +24,19 @@ from ringmaster_tui.domain.workflow import Tone
 from ringmaster_tui.sources.base import Source
 from ringmaster_tui.sources.coordination.kind import COORDINATION
 from ringmaster_tui.sources.coordination.sim.demo import create_demo_database
-from ringmaster_tui.sources.registry import create_source_database, open_source
+from ringmaster_tui.sources.registry import open_source
 from tests.builders import NOW
 from tests.postgres.cluster import Cluster
-from tests.postgres.compare import Sql, dumped, fresh_copy, other_connection, template_from_sqlite
+from tests.postgres.compare import (
+    Sql,
+    dumped,
+    fresh_copy,
+    other_connection,
+    sources_on_both,
+    template_from_sqlite,
+)
 from tests.postgres.data import pg_engine
-from tests.postgres.plans import Statement, captured_selects, fill_and_analyze, large_seq_scans
+from tests.postgres.plans import Statement, captured_selects, generated_database, large_seq_scans
 from tests.sources.coordination.test_query_plans import ALL_QUERIES, LARGE_TABLES
 
 DEMO_SEED = 3
@@ -114,12 +121,9 @@ def pg_url(pg_cluster: Cluster, pg_template: str) -> str:
 def both(sqlite_demo: Path, pg_url: str, tmp_path: Path) -> Iterator[tuple[Source, Source]]:
     path = tmp_path / "demo.db"
     shutil.copyfile(sqlite_demo, path)
-    lite = open_source(path, user="ann")
-    pg = open_source(pg_url, user="ann")
-    assert (lite.kind, pg.kind) == ("coordination", "coordination")
-    yield lite, pg
-    lite.close()
-    pg.close()
+    with sources_on_both(path, pg_url) as (lite, pg):
+        assert (lite.kind, pg.kind) == ("coordination", "coordination")
+        yield lite, pg
 
 
 def _views(source: Source) -> frozenset[str]:
@@ -482,10 +486,8 @@ LARGE_ROWS = 10_000
 
 @pytest.fixture(scope="module")
 def plans_url(pg_cluster: Cluster) -> str:
-    url = pg_cluster.url(pg_cluster.new_database("coord_plans"), password="postgres")
-    create_source_database(url, COORDINATION)
-    fill_and_analyze(url, BULK_SQL, "session_replication_role = replica")  # no FK checks
-    return url
+    no_fk_checks = "session_replication_role = replica"
+    return generated_database(pg_cluster, "coord_plans", COORDINATION, BULK_SQL, no_fk_checks)
 
 
 @pytest.fixture

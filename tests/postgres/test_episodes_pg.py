@@ -30,7 +30,7 @@ from ringmaster_tui.engines import open_engine
 from ringmaster_tui.sources.episodes.kind import EPISODES
 from ringmaster_tui.sources.episodes.sim.simulator import run_simulation
 from ringmaster_tui.sources.episodes.source import EpisodesSource
-from ringmaster_tui.sources.registry import create_source_database, open_source
+from ringmaster_tui.sources.registry import open_source
 from tests.builders import NOW
 from tests.postgres.cluster import Cluster
 from tests.postgres.compare import (
@@ -44,10 +44,11 @@ from tests.postgres.plans import (
     Statement,
     captured_selects,
     described,
-    fill_and_analyze,
+    generated_database,
     large_seq_scans,
 )
 from tests.sources.episodes.builders import EpisodeBuilder, ago, build_standard_store
+from tests.sources.episodes.test_query_plans import LARGE_TABLES
 
 LISTS = frozenset({"loops", "patterns", "problems"})
 
@@ -367,7 +368,6 @@ SELECT 'p' || i,
        to_char(timestamp '2026-01-01' + i * interval '7 minutes', 'YYYY-MM-DD HH24:MI:SS')
 FROM generate_series(1, 3000) AS i;
 """
-LARGE_TABLES = {"episodes", "steps", "embeddings"}
 LARGE_ROWS = 20_000
 
 PLAN_QUERIES = {
@@ -382,10 +382,7 @@ PLAN_QUERIES = {
 
 @pytest.fixture(scope="module")
 def bulk_url(pg_cluster: Cluster) -> str:
-    url = pg_cluster.url(pg_cluster.new_database("ep_plans"), password="postgres")
-    create_source_database(url, EPISODES)
-    fill_and_analyze(url, BULK_SQL)
-    return url
+    return generated_database(pg_cluster, "ep_plans", EPISODES, BULK_SQL)
 
 
 @pytest.fixture

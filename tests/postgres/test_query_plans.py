@@ -17,7 +17,7 @@ import pytest
 
 from ringmaster_tui.domain.snapshot import BoardQuery
 from ringmaster_tui.sources.base import Source
-from ringmaster_tui.sources.registry import create_source_database, open_source
+from ringmaster_tui.sources.registry import open_source
 from ringmaster_tui.sources.ringmaster.kind import RINGMASTER
 from tests.builders import NOW
 from tests.postgres.cluster import Cluster
@@ -26,7 +26,7 @@ from tests.postgres.plans import (
     Statement,
     captured_selects,
     described,
-    fill_and_analyze,
+    generated_database,
     large_seq_scans,
 )
 from tests.test_query_plans import LARGE_TABLES
@@ -92,10 +92,8 @@ LARGE_ROWS = 20_000
 
 @pytest.fixture(scope="module")
 def url(pg_cluster: Cluster) -> str:
-    url = pg_cluster.url(pg_cluster.new_database("plans"), password="postgres")
-    create_source_database(url, RINGMASTER)
-    fill_and_analyze(url, BULK_SQL, "session_replication_role = replica")  # no FK checks
-    return url
+    no_fk_checks = "session_replication_role = replica"
+    return generated_database(pg_cluster, "plans", RINGMASTER, BULK_SQL, no_fk_checks)
 
 
 @pytest.fixture

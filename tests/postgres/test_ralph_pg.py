@@ -25,7 +25,14 @@ from ringmaster_tui.sources.ralph.schema import schema_for
 from ringmaster_tui.sources.registry import create_source_database, open_source
 from tests.builders import NOW, ago
 from tests.postgres.cluster import Cluster
-from tests.postgres.compare import dumped, fresh_copy, other_connection, template_from_sqlite
+from tests.postgres.compare import (
+    dumped,
+    fresh_copy,
+    other_connection,
+    source_database,
+    sources_on_both,
+    template_from_sqlite,
+)
 from tests.postgres.data import copy_sqlite_into, database_digest, pg_engine
 from tests.postgres.plans import (
     Statement,
@@ -36,6 +43,7 @@ from tests.postgres.plans import (
 )
 from tests.sources.plans import bench_generator
 from tests.sources.ralph.ralph_db import build_ralph_db
+from tests.sources.ralph.test_query_plans import LARGE_TABLES
 
 
 def _edge_rows(path: Path) -> Path:
@@ -123,11 +131,8 @@ def ralph_sqlite(ralph_file: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def both(ralph_sqlite: Path, ralph_pg: str) -> Iterator[tuple[Source, Source]]:
-    lite = open_source(ralph_sqlite, user="ann")
-    pg = open_source(ralph_pg, user="ann")
-    yield lite, pg
-    lite.close()
-    pg.close()
+    with sources_on_both(ralph_sqlite, ralph_pg) as pair:
+        yield pair
 
 
 def _queries(source: Source) -> list[BoardQuery]:
@@ -384,15 +389,6 @@ def test_a_database_with_timestamp_columns_reads_and_writes_the_same(
 
 # --- query plans ---
 
-LARGE_TABLES = {
-    "stories",
-    "story_history",
-    "agent_executions",
-    "quality_gate_results",
-    "git_commits",
-    "progress_logs",
-    "system_logs",
-}
 # A sequential scan of a table this small is what the planner rightly prefers.
 LARGE_ROWS = 5_000
 LISTS = frozenset({"loops", "problems"})
@@ -416,8 +412,7 @@ def plans_url(pg_cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> 
     copied to PostgreSQL and VACUUM ANALYZEd, as autovacuum keeps a server's tables."""
     path = tmp_path_factory.mktemp("ralph-plans") / "medium.db"
     bench_generator("ralph_bench.py")(path, stories=20_000, history=40_000, now=NOW)
-    url = pg_cluster.url(pg_cluster.new_database("ralph_plans"), password="postgres")
-    create_source_database(url, RALPH)
+    url = source_database(pg_cluster, "ralph_plans", RALPH)
     copied = copy_sqlite_into(path, url)
     assert copied["stories"] == 20_000 and copied["agent_executions"] == 40_000
     vacuum_until_all_visible(url, {"stories"}, attempts=100)

@@ -10,18 +10,14 @@ import pytest
 
 from ringmaster_tui.domain.snapshot import SHAPED_NOT_LISTED, BoardQuery
 from ringmaster_tui.sources.base import Source
-from ringmaster_tui.sources.registry import open_source
 from tests.builders import NOW
-from tests.postgres.compare import dumped_rounded
+from tests.postgres.compare import dumped_rounded, sources_on_both
 
 
 @pytest.fixture
 def both(ringmaster_sqlite: Path, ringmaster_pg: str) -> Iterator[tuple[Source, Source]]:
-    lite = open_source(ringmaster_sqlite, user="ann")
-    pg = open_source(ringmaster_pg, user="ann")
-    yield lite, pg
-    lite.close()
-    pg.close()
+    with sources_on_both(ringmaster_sqlite, ringmaster_pg) as pair:
+        yield pair
 
 
 def _queries(source: Source) -> list[BoardQuery]:
