@@ -10,14 +10,13 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from ringmaster_tui.domain.outcome import Outcome
 from ringmaster_tui.domain.snapshot import SHAPED_NOT_LISTED, BoardQuery
@@ -25,14 +24,22 @@ from ringmaster_tui.domain.workflow import Tone
 from ringmaster_tui.sources.base import Source
 from ringmaster_tui.sources.coordination.kind import COORDINATION
 from ringmaster_tui.sources.coordination.sim.demo import create_demo_database
-from ringmaster_tui.sources.registry import create_source_database, open_source
+from ringmaster_tui.sources.registry import open_source
 from tests.builders import NOW
 from tests.postgres.cluster import Cluster
-from tests.postgres.data import copy_sqlite_into, pg_engine
+from tests.postgres.compare import (
+    Sql,
+    dumped,
+    fresh_copy,
+    other_connection,
+    sources_on_both,
+    template_from_sqlite,
+)
+from tests.postgres.data import pg_engine
+from tests.postgres.plans import Statement, captured_selects, generated_database, large_seq_scans
 from tests.sources.coordination.test_query_plans import ALL_QUERIES, LARGE_TABLES
 
 DEMO_SEED = 3
-Sql = Callable[..., list[Any]]
 
 # Rows that order differently unless a query says how: NULL times and priorities (SQLite
 # sorts NULL lowest, PostgreSQL highest), equal times (ties), no status or an unknown
@@ -101,35 +108,22 @@ def sqlite_demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def pg_template(pg_cluster: Cluster, sqlite_demo: Path) -> str:
-    name = pg_cluster.new_database("coord_template")
-    url = pg_cluster.url(name, password="postgres")
-    create_source_database(url, COORDINATION)
-    copy_sqlite_into(sqlite_demo, url)
-    return name
+    return template_from_sqlite(pg_cluster, "coord_template", COORDINATION, sqlite_demo)
 
 
 @pytest.fixture
 def pg_url(pg_cluster: Cluster, pg_template: str) -> str:
     """A fresh copy of the demo on PostgreSQL."""
-    return pg_cluster.url(
-        pg_cluster.new_database("coord", template=pg_template), password="postgres"
-    )
+    return fresh_copy(pg_cluster, "coord", pg_template)
 
 
 @pytest.fixture
 def both(sqlite_demo: Path, pg_url: str, tmp_path: Path) -> Iterator[tuple[Source, Source]]:
     path = tmp_path / "demo.db"
     shutil.copyfile(sqlite_demo, path)
-    lite = open_source(path, user="ann")
-    pg = open_source(pg_url, user="ann")
-    assert (lite.kind, pg.kind) == ("coordination", "coordination")
-    yield lite, pg
-    lite.close()
-    pg.close()
-
-
-def _dump(value: Any) -> Any:
-    return value.model_dump() if hasattr(value, "model_dump") else value
+    with sources_on_both(path, pg_url) as (lite, pg):
+        assert (lite.kind, pg.kind) == ("coordination", "coordination")
+        yield lite, pg
 
 
 def _views(source: Source) -> frozenset[str]:
@@ -178,7 +172,7 @@ def test_the_same_data_makes_the_same_snapshots(both: tuple[Source, Source]) -> 
     lite, pg = both
     for label, query in _queries(lite).items():
         expected = lite.snapshot(query, NOW)
-        assert _dump(pg.snapshot(query, NOW)) == _dump(expected), label
+        assert dumped(pg.snapshot(query, NOW)) == dumped(expected), label
     # The comparison saw every list the source offers, with rows in them, and the edge
     # rows where the engines would differ unless told: NULL lowest, ties by id.
     full = pg.snapshot(_queries(lite)["everything shown"], NOW)
@@ -204,10 +198,12 @@ def test_the_same_tests_and_decisions_open_the_same_way(both: tuple[Source, Sour
     cards = [card.id for lane in snapshot.lanes for card in lane.cards]
     assert len(cards) > 20
     for card_id in [*cards, "NO-SUCH-TEST"]:
-        assert _dump(pg.card_detail(card_id, NOW)) == _dump(lite.card_detail(card_id, NOW)), card_id
+        assert dumped(pg.card_detail(card_id, NOW)) == dumped(lite.card_detail(card_id, NOW)), (
+            card_id
+        )
     assert {"dec-null", "dec-tie-a", "dec-old-null"} <= {d.id for d in snapshot.decisions}
     for decision in snapshot.decisions:
-        assert _dump(pg.decision_detail(decision.id, NOW)) == _dump(
+        assert dumped(pg.decision_detail(decision.id, NOW)) == dumped(
             lite.decision_detail(decision.id, NOW)
         )
     # The test with tied and missing times in its checkpoints, usage and passes.
@@ -242,15 +238,8 @@ def test_a_loops_pid_is_shown_as_stored_on_a_server(pg_url: str, sql: Sql) -> No
 @pytest.fixture
 def sql(pg_url: str) -> Iterator[Sql]:
     """Statements run by another connection (another dashboard, or a loop)."""
-    engine = pg_engine(pg_url)
-
-    def run(statement: str, **params: Any) -> list[Any]:
-        with engine.begin() as conn:
-            result = conn.execute(sa.text(statement), params)
-            return [tuple(row) for row in result] if result.returns_rows else []
-
-    yield run
-    engine.dispose()
+    with other_connection(pg_url, tuples=True) as run:
+        yield run
 
 
 @pytest.fixture
@@ -497,20 +486,8 @@ LARGE_ROWS = 10_000
 
 @pytest.fixture(scope="module")
 def plans_url(pg_cluster: Cluster) -> str:
-    url = pg_cluster.url(pg_cluster.new_database("coord_plans"), password="postgres")
-    create_source_database(url, COORDINATION)
-    engine = pg_engine(url)
-    with engine.begin() as conn:
-        raw: Any = conn.connection.dbapi_connection
-        with raw.cursor() as cursor:
-            cursor.execute("SET LOCAL session_replication_role = replica")  # no FK checks
-            for statement in BULK_SQL.split(";"):
-                if statement.strip():
-                    cursor.execute(statement)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM ANALYZE")
-    engine.dispose()
-    return url
+    no_fk_checks = "session_replication_role = replica"
+    return generated_database(pg_cluster, "coord_plans", COORDINATION, BULK_SQL, no_fk_checks)
 
 
 @pytest.fixture
@@ -520,63 +497,14 @@ def plans_source(plans_url: str) -> Iterator[Source]:
     opened.close()
 
 
-def _statements(source: Source, run: Callable[[], object]) -> list[tuple[str, Any]]:
-    seen: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            seen.append((statement, parameters))
-
-    engine = source.engine.engine  # type: ignore[attr-defined]
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        run()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return seen
-
-
-def _walk(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _walk(child)
-
-
 def _seq_scans(
-    url: str, statements: list[tuple[str, Any]], dropping: tuple[str, ...] = ()
+    url: str, statements: list[Statement], dropping: tuple[str, ...] = ()
 ) -> list[tuple[str, str]]:
     """(table, statement) of each sequential scan of a large table in the statements'
     plans; with the indexes `dropping` dropped meanwhile (put back after)."""
-    engine = pg_engine(url)
-    found: list[tuple[str, str]] = []
-    try:
-        with engine.connect() as conn:
-            sizes = {
-                name: int(count)
-                for name, count in conn.exec_driver_sql(
-                    "SELECT relname, reltuples FROM pg_class WHERE relkind = 'r'"
-                )
-            }
-            raw: Any = conn.connection.dbapi_connection
-            with raw.cursor() as cursor:
-                for index in dropping:
-                    cursor.execute(f"DROP INDEX {index}")  # inside the transaction
-                for statement, parameters in statements:
-                    cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
-                    document = cursor.fetchone()[0]
-                    plan = (json.loads(document) if isinstance(document, str) else document)[0]
-                    for step in _walk(plan["Plan"]):
-                        table = step.get("Relation Name", "")
-                        if (
-                            step["Node Type"] == "Seq Scan"
-                            and table in LARGE_TABLES
-                            and sizes.get(table, 0) >= LARGE_ROWS
-                        ):
-                            found.append((table, " ".join(statement.split())))
-            conn.rollback()
-    finally:
-        engine.dispose()
-    return found
+    return large_seq_scans(
+        url, statements, large_rows=LARGE_ROWS, large_tables=LARGE_TABLES, dropping=dropping
+    )
 
 
 def test_the_generated_tables_are_large(plans_url: str) -> None:
@@ -598,7 +526,7 @@ def test_no_refresh_query_scans_a_large_table(
     """Except where a filter text is typed: with no trigram index (SQLite's FTS5 has no
     counterpart here), a text is looked for in the rows of the status or flag it goes
     with, which the planner rightly reads by a scan when they are most of the table."""
-    statements = _statements(plans_source, lambda: plans_source.snapshot(query, NOW))
+    statements = captured_selects(plans_source, lambda: plans_source.snapshot(query, NOW))
     assert len(statements) > 8  # the capture saw the snapshot's queries
     scans = _seq_scans(plans_url, statements)
     assert [(table, sql[:400]) for table, sql in scans if " LIKE " not in sql] == []
@@ -607,7 +535,7 @@ def test_no_refresh_query_scans_a_large_table(
 def test_a_filter_text_is_the_one_scan(plans_source: Source, plans_url: str) -> None:
     """The exception above is real (were it gone, docs/coordination.md would say too much)."""
     query = ALL_QUERIES["everything filtered"]
-    statements = _statements(plans_source, lambda: plans_source.snapshot(query, NOW))
+    statements = captured_selects(plans_source, lambda: plans_source.snapshot(query, NOW))
     scanned = {table for table, sql in _seq_scans(plans_url, statements) if " LIKE " in sql}
     assert scanned and scanned <= {"decisions", "change_requests", "tests", "events", "alerts"}
 
@@ -615,7 +543,7 @@ def test_a_filter_text_is_the_one_scan(plans_source: Source, plans_url: str) -> 
 def test_a_missing_index_would_be_caught(plans_source: Source, plans_url: str) -> None:
     """The check itself: without the events indexes the events view scans, and it says so."""
     query = ALL_QUERIES["events, with acknowledged"]
-    statements = _statements(plans_source, lambda: plans_source.snapshot(query, NOW))
+    statements = captured_selects(plans_source, lambda: plans_source.snapshot(query, NOW))
     dropped = ("idx_events_ack_time", "idx_events_unacknowledged", "idx_events_timestamp")
     assert "events" in {table for table, _ in _seq_scans(plans_url, statements, dropped)}
     assert _seq_scans(plans_url, statements) == []  # and the indexes are back
@@ -626,6 +554,6 @@ def test_opening_a_test_or_a_decision_reads_indexes(plans_source: Source, plans_
         assert plans_source.card_detail("T-000120", NOW) is not None
         assert plans_source.decision_detail("d100", NOW) is not None
 
-    statements = _statements(plans_source, open_both)
+    statements = captured_selects(plans_source, open_both)
     assert len(statements) >= 6  # the test, its links, checkpoints, passes, usage; the decision
     assert _seq_scans(plans_url, statements) == []

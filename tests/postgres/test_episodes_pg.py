@@ -30,13 +30,25 @@ from ringmaster_tui.engines import open_engine
 from ringmaster_tui.sources.episodes.kind import EPISODES
 from ringmaster_tui.sources.episodes.sim.simulator import run_simulation
 from ringmaster_tui.sources.episodes.source import EpisodesSource
-from ringmaster_tui.sources.registry import create_source_database, open_source
+from ringmaster_tui.sources.registry import open_source
 from tests.builders import NOW
 from tests.postgres.cluster import Cluster
-from tests.postgres.data import copy_sqlite_into, database_digest, pg_engine
-from tests.postgres.test_query_plans import _statements, _walk
-from tests.postgres.test_same_snapshot import _dump
+from tests.postgres.compare import (
+    dumped_rounded,
+    fresh_copy,
+    other_connection,
+    template_from_sqlite,
+)
+from tests.postgres.data import database_digest, pg_engine
+from tests.postgres.plans import (
+    Statement,
+    captured_selects,
+    described,
+    generated_database,
+    large_seq_scans,
+)
 from tests.sources.episodes.builders import EpisodeBuilder, ago, build_standard_store
+from tests.sources.episodes.test_query_plans import LARGE_TABLES
 
 LISTS = frozenset({"loops", "patterns", "problems"})
 
@@ -87,18 +99,12 @@ def store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def store_template(pg_cluster: Cluster, store_file: Path) -> str:
-    name = pg_cluster.new_database("ep_template")
-    url = pg_cluster.url(name, password="postgres")
-    create_source_database(url, EPISODES)
-    copy_sqlite_into(store_file, url)
-    return name
+    return template_from_sqlite(pg_cluster, "ep_template", EPISODES, store_file)
 
 
 @pytest.fixture
 def store_url(pg_cluster: Cluster, store_template: str) -> str:
-    return pg_cluster.url(
-        pg_cluster.new_database("ep", template=store_template), password="postgres"
-    )
+    return fresh_copy(pg_cluster, "ep", store_template)
 
 
 def _open(target: str | Path, user: str = "ann") -> EpisodesSource:
@@ -140,7 +146,7 @@ def test_the_same_data_makes_the_same_snapshots(
     assert pg.engine.kind == "postgresql"
     for name, query in QUERIES.items():
         on_sqlite = lite.snapshot(query, NOW)
-        assert _dump(pg.snapshot(query, NOW)) == _dump(on_sqlite), name
+        assert dumped_rounded(pg.snapshot(query, NOW)) == dumped_rounded(on_sqlite), name
     # The comparisons saw what they were meant to: every view has rows, and the filters
     # and the NULL rows took part.
     full = lite.snapshot(QUERIES["all"], NOW)
@@ -168,7 +174,9 @@ def test_the_same_episodes_open_the_same_way(
     for episode_id in ids:
         on_sqlite = lite.card_detail(episode_id, NOW)
         assert on_sqlite is not None
-        assert _dump(pg.card_detail(episode_id, NOW)) == _dump(on_sqlite), episode_id
+        assert dumped_rounded(pg.card_detail(episode_id, NOW)) == dumped_rounded(on_sqlite), (
+            episode_id
+        )
     assert pg.card_detail("no-such-episode", NOW) is None
 
 
@@ -209,15 +217,8 @@ def pg(store_url: str) -> Iterator[EpisodesSource]:
 
 @pytest.fixture
 def sql(store_url: str) -> Iterator[Callable[..., list[Any]]]:
-    engine = pg_engine(store_url)
-
-    def run(statement: str, **params: Any) -> list[Any]:
-        with engine.begin() as conn:
-            result = conn.execute(sa.text(statement), params)
-            return list(result.all()) if result.returns_rows else []
-
-    yield run
-    engine.dispose()
+    with other_connection(store_url) as run:
+        yield run
 
 
 def _episode(sql: Callable[..., list[Any]], episode_id: str) -> Any:
@@ -367,7 +368,6 @@ SELECT 'p' || i,
        to_char(timestamp '2026-01-01' + i * interval '7 minutes', 'YYYY-MM-DD HH24:MI:SS')
 FROM generate_series(1, 3000) AS i;
 """
-LARGE_TABLES = {"episodes", "steps", "embeddings"}
 LARGE_ROWS = 20_000
 
 PLAN_QUERIES = {
@@ -382,19 +382,7 @@ PLAN_QUERIES = {
 
 @pytest.fixture(scope="module")
 def bulk_url(pg_cluster: Cluster) -> str:
-    url = pg_cluster.url(pg_cluster.new_database("ep_plans"), password="postgres")
-    create_source_database(url, EPISODES)
-    engine = pg_engine(url)
-    with engine.begin() as conn:
-        raw: Any = conn.connection.dbapi_connection
-        with raw.cursor() as cursor:
-            for statement in BULK_SQL.split(";"):
-                if statement.strip():
-                    cursor.execute(statement)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM ANALYZE")
-    engine.dispose()
-    return url
+    return generated_database(pg_cluster, "ep_plans", EPISODES, BULK_SQL)
 
 
 @pytest.fixture
@@ -404,49 +392,29 @@ def bulk(bulk_url: str) -> Iterator[EpisodesSource]:
     source.close()
 
 
-def _large_scans(url: str, statements: list[tuple[str, Any]]) -> list[str]:
+def _large_scans(url: str, statements: list[Statement]) -> list[str]:
     """Each sequential scan of a large table in the statements' plans, with its statement."""
-    engine = pg_engine(url)
-    found: list[str] = []
-    try:
-        with engine.connect() as conn:
-            counted = "SELECT relname, reltuples FROM pg_class WHERE relkind = 'r'"
-            rows = {name: int(n) for name, n in conn.exec_driver_sql(counted)}
-            raw: Any = conn.connection.dbapi_connection
-            with raw.cursor() as cursor:
-                for statement, parameters in statements:
-                    cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
-                    document = cursor.fetchone()[0]
-                    plan = (json.loads(document) if isinstance(document, str) else document)[0]
-                    found.extend(
-                        f"Seq Scan on {step['Relation Name']}\n    in "
-                        f"{' '.join(statement.split())[:400]}"
-                        for step in _walk(plan["Plan"])
-                        if step["Node Type"] == "Seq Scan"
-                        and step["Relation Name"] in LARGE_TABLES
-                        and rows.get(step["Relation Name"], 0) >= LARGE_ROWS
-                    )
-    finally:
-        engine.dispose()
-    return found
+    return described(
+        large_seq_scans(url, statements, large_rows=LARGE_ROWS, large_tables=LARGE_TABLES)
+    )
 
 
 @pytest.mark.parametrize("query", PLAN_QUERIES.values(), ids=PLAN_QUERIES.keys())
 def test_no_refresh_query_scans_a_large_table(
     bulk: EpisodesSource, bulk_url: str, query: BoardQuery
 ) -> None:
-    statements = _statements(bulk, lambda: bulk.snapshot(query, NOW))
+    statements = captured_selects(bulk, lambda: bulk.snapshot(query, NOW))
     assert len(statements) >= 5  # the capture saw the snapshot's queries
     assert _large_scans(bulk_url, statements) == []
 
 
 def test_the_detail_reads_by_key(bulk: EpisodesSource, bulk_url: str) -> None:
-    statements = _statements(bulk, lambda: bulk.card_detail("e39000", NOW))
+    statements = captured_selects(bulk, lambda: bulk.card_detail("e39000", NOW))
     assert len(statements) >= 5
     assert _large_scans(bulk_url, statements) == []
 
 
 def test_a_text_filter_is_the_one_scan(bulk: EpisodesSource, bulk_url: str) -> None:
-    statements = _statements(bulk, lambda: bulk.snapshot(BoardQuery(text="login"), NOW))
+    statements = captured_selects(bulk, lambda: bulk.snapshot(BoardQuery(text="login"), NOW))
     # The check sees a scan where there is one: a substring filter reads every episode.
     assert any("Seq Scan on episodes" in scan for scan in _large_scans(bulk_url, statements))

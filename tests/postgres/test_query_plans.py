@@ -11,20 +11,24 @@ change).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import event
 
 from ringmaster_tui.domain.snapshot import BoardQuery
 from ringmaster_tui.sources.base import Source
-from ringmaster_tui.sources.registry import create_source_database, open_source
+from ringmaster_tui.sources.registry import open_source
 from ringmaster_tui.sources.ringmaster.kind import RINGMASTER
 from tests.builders import NOW
 from tests.postgres.cluster import Cluster
 from tests.postgres.data import pg_engine
+from tests.postgres.plans import (
+    Statement,
+    captured_selects,
+    described,
+    generated_database,
+    large_seq_scans,
+)
 from tests.test_query_plans import LARGE_TABLES
 
 REFRESH_QUERIES = {
@@ -88,20 +92,8 @@ LARGE_ROWS = 20_000
 
 @pytest.fixture(scope="module")
 def url(pg_cluster: Cluster) -> str:
-    url = pg_cluster.url(pg_cluster.new_database("plans"), password="postgres")
-    create_source_database(url, RINGMASTER)
-    engine = pg_engine(url)
-    with engine.begin() as conn:
-        raw: Any = conn.connection.dbapi_connection
-        with raw.cursor() as cursor:
-            cursor.execute("SET LOCAL session_replication_role = replica")  # no FK checks
-            for statement in BULK_SQL.split(";"):
-                if statement.strip():
-                    cursor.execute(statement)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM ANALYZE")
-    engine.dispose()
-    return url
+    no_fk_checks = "session_replication_role = replica"
+    return generated_database(pg_cluster, "plans", RINGMASTER, BULK_SQL, no_fk_checks)
 
 
 @pytest.fixture
@@ -111,63 +103,15 @@ def source(url: str) -> Iterator[Source]:
     opened.close()
 
 
-def _statements(source: Source, run: Callable[[], object]) -> list[tuple[str, Any]]:
-    seen: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            seen.append((statement, parameters))
-
-    engine = source.engine.engine  # type: ignore[attr-defined]
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        run()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return seen
-
-
-def _walk(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _walk(child)
-
-
-def _seq_scans(url: str, statements: list[tuple[str, Any]]) -> list[str]:
-    engine = pg_engine(url)
-    found: list[str] = []
-    try:
-        with engine.connect() as conn:
-            rows = {
-                name: int(count)
-                for name, count in conn.exec_driver_sql(
-                    "SELECT relname, reltuples FROM pg_class WHERE relkind = 'r'"
-                )
-            }
-            raw: Any = conn.connection.dbapi_connection
-            with raw.cursor() as cursor:
-                for statement, parameters in statements:
-                    cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
-                    document = cursor.fetchone()[0]
-                    plan = (json.loads(document) if isinstance(document, str) else document)[0]
-                    for step in _walk(plan["Plan"]):
-                        if (
-                            step["Node Type"] == "Seq Scan"
-                            and step["Relation Name"] in LARGE_TABLES
-                            and rows.get(step["Relation Name"], 0) >= LARGE_ROWS
-                        ):
-                            found.append(
-                                f"Seq Scan on {step['Relation Name']}\n    in "
-                                f"{' '.join(statement.split())[:400]}"
-                            )
-    finally:
-        engine.dispose()
-    return found
+def _seq_scans(url: str, statements: list[Statement]) -> list[str]:
+    return described(
+        large_seq_scans(url, statements, large_rows=LARGE_ROWS, large_tables=LARGE_TABLES)
+    )
 
 
 @pytest.mark.parametrize("query", REFRESH_QUERIES.values(), ids=REFRESH_QUERIES.keys())
 def test_no_refresh_query_scans_a_large_table(source: Source, url: str, query: BoardQuery) -> None:
-    statements = _statements(source, lambda: source.snapshot(query, NOW))
+    statements = captured_selects(source, lambda: source.snapshot(query, NOW))
     assert len(statements) > 10  # the capture saw the snapshot's queries
     assert _seq_scans(url, statements) == []
 
@@ -185,11 +129,11 @@ def test_detail_queries_read_by_key(source: Source, url: str) -> None:
         assert source.error_detail(str(error), NOW) is not None
         assert source.decision_detail(str(decision), NOW) is not None
 
-    statements = _statements(source, open_all)
+    statements = captured_selects(source, open_all)
     assert len(statements) >= 8
     assert _seq_scans(url, statements) == []
 
 
 def test_a_text_filter_is_the_one_scan(source: Source, url: str) -> None:
-    statements = _statements(source, lambda: source.snapshot(BoardQuery(text="billing"), NOW))
+    statements = captured_selects(source, lambda: source.snapshot(BoardQuery(text="billing"), NOW))
     assert any("Seq Scan on cards" in scan for scan in _seq_scans(url, statements))

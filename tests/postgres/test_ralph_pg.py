@@ -6,12 +6,10 @@ well; and the refresh path reads indexes on tens of thousands of ANALYZEd rows."
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import shutil
 import sqlite3
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import closing
@@ -19,8 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy import event
 
 from ringmaster_tui.domain.snapshot import SHAPED_NOT_LISTED, BoardQuery
 from ringmaster_tui.sources.base import Source
@@ -29,10 +25,25 @@ from ringmaster_tui.sources.ralph.schema import schema_for
 from ringmaster_tui.sources.registry import create_source_database, open_source
 from tests.builders import NOW, ago
 from tests.postgres.cluster import Cluster
+from tests.postgres.compare import (
+    dumped,
+    fresh_copy,
+    other_connection,
+    source_database,
+    sources_on_both,
+    template_from_sqlite,
+)
 from tests.postgres.data import copy_sqlite_into, database_digest, pg_engine
+from tests.postgres.plans import (
+    Statement,
+    captured_selects,
+    described,
+    large_seq_scans,
+    vacuum_until_all_visible,
+)
+from tests.sources.plans import bench_generator
 from tests.sources.ralph.ralph_db import build_ralph_db
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.sources.ralph.test_query_plans import LARGE_TABLES
 
 
 def _edge_rows(path: Path) -> Path:
@@ -103,18 +114,12 @@ def ralph_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def ralph_template(pg_cluster: Cluster, ralph_file: Path) -> str:
-    name = pg_cluster.new_database("ralph_template")
-    url = pg_cluster.url(name, password="postgres")
-    create_source_database(url, RALPH)
-    copy_sqlite_into(ralph_file, url)
-    return name
+    return template_from_sqlite(pg_cluster, "ralph_template", RALPH, ralph_file)
 
 
 @pytest.fixture
 def ralph_pg(pg_cluster: Cluster, ralph_template: str) -> str:
-    return pg_cluster.url(
-        pg_cluster.new_database("ralph", template=ralph_template), password="postgres"
-    )
+    return fresh_copy(pg_cluster, "ralph", ralph_template)
 
 
 @pytest.fixture
@@ -126,15 +131,8 @@ def ralph_sqlite(ralph_file: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def both(ralph_sqlite: Path, ralph_pg: str) -> Iterator[tuple[Source, Source]]:
-    lite = open_source(ralph_sqlite, user="ann")
-    pg = open_source(ralph_pg, user="ann")
-    yield lite, pg
-    lite.close()
-    pg.close()
-
-
-def _dump(value: Any) -> Any:
-    return value.model_dump() if hasattr(value, "model_dump") else value
+    with sources_on_both(ralph_sqlite, ralph_pg) as pair:
+        yield pair
 
 
 def _queries(source: Source) -> list[BoardQuery]:
@@ -156,7 +154,7 @@ def _queries(source: Source) -> list[BoardQuery]:
 
 def _compare(lite: Source, pg: Source) -> None:
     for query in _queries(lite):
-        assert _dump(pg.snapshot(query, NOW)) == _dump(lite.snapshot(query, NOW)), query
+        assert dumped(pg.snapshot(query, NOW)) == dumped(lite.snapshot(query, NOW)), query
 
 
 def test_the_same_data_makes_the_same_snapshots(both: tuple[Source, Source]) -> None:
@@ -186,11 +184,11 @@ def test_the_same_stories_open_the_same_way(both: tuple[Source, Source]) -> None
     for card_id in cards:
         detail = lite.card_detail(card_id, NOW)
         assert detail is not None
-        assert _dump(pg.card_detail(card_id, NOW)) == _dump(detail), card_id
+        assert dumped(pg.card_detail(card_id, NOW)) == dumped(detail), card_id
         reviews.extend(i for section in detail.sections for i in section.review_ids)
     assert reviews
     for review in reviews:
-        assert _dump(pg.attempt_review(review)) == _dump(lite.attempt_review(review))
+        assert dumped(pg.attempt_review(review)) == dumped(lite.attempt_review(review))
 
 
 def test_a_database_sorting_by_language_reads_the_same(
@@ -234,15 +232,8 @@ def pg_source(ralph_pg: str) -> Iterator[Source]:
 
 @pytest.fixture
 def sql(ralph_pg: str) -> Iterator[Callable[..., list[Any]]]:
-    engine = pg_engine(ralph_pg)
-
-    def run(statement: str, **params: Any) -> list[Any]:
-        with engine.begin() as conn:
-            result = conn.execute(sa.text(statement), params)
-            return list(result.all()) if result.returns_rows else []
-
-    yield run
-    engine.dispose()
+    with other_connection(ralph_pg) as run:
+        yield run
 
 
 def _story(sql: Callable[..., list[Any]], story_id: str, feature: int) -> str:
@@ -378,7 +369,7 @@ def test_a_database_with_timestamp_columns_reads_and_writes_the_same(
         assert pg.kind == "ralph"
         _compare(lite, pg)
         for card_id in ("1", "2", "6"):
-            assert _dump(pg.card_detail(card_id, NOW)) == _dump(lite.card_detail(card_id, NOW))
+            assert dumped(pg.card_detail(card_id, NOW)) == dumped(lite.card_detail(card_id, NOW))
         assert pg.transition("2", "review", "approve", "testing").ok
         assert pg.act("loops", "pause", [("project:1", "running")]).ok
     finally:
@@ -398,15 +389,6 @@ def test_a_database_with_timestamp_columns_reads_and_writes_the_same(
 
 # --- query plans ---
 
-LARGE_TABLES = {
-    "stories",
-    "story_history",
-    "agent_executions",
-    "quality_gate_results",
-    "git_commits",
-    "progress_logs",
-    "system_logs",
-}
 # A sequential scan of a table this small is what the planner rightly prefers.
 LARGE_ROWS = 5_000
 LISTS = frozenset({"loops", "problems"})
@@ -424,44 +406,16 @@ REFRESH_QUERIES = {
 }
 
 
-def _generate() -> Callable[..., None]:
-    spec = importlib.util.spec_from_file_location("ralph_bench", ROOT / "bench" / "ralph_bench.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    generate: Callable[..., None] = module.generate
-    return generate
-
-
 @pytest.fixture(scope="module")
 def plans_url(pg_cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> str:
     """20,000 stories, 40,000 history rows and executions (bench/ralph_bench.py's data),
     copied to PostgreSQL and VACUUM ANALYZEd, as autovacuum keeps a server's tables."""
     path = tmp_path_factory.mktemp("ralph-plans") / "medium.db"
-    _generate()(path, stories=20_000, history=40_000, now=NOW)
-    url = pg_cluster.url(pg_cluster.new_database("ralph_plans"), password="postgres")
-    create_source_database(url, RALPH)
+    bench_generator("ralph_bench.py")(path, stories=20_000, history=40_000, now=NOW)
+    url = source_database(pg_cluster, "ralph_plans", RALPH)
     copied = copy_sqlite_into(path, url)
     assert copied["stories"] == 20_000 and copied["agent_executions"] == 40_000
-    engine = pg_engine(url)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM ANALYZE")
-        # VACUUM marks pages all-visible only once no open transaction could still miss
-        # the copy; autovacuum's later rounds do so on a server running for a while.
-        for _ in range(100):
-            conn.exec_driver_sql("VACUUM")
-            visible = conn.exec_driver_sql(
-                "SELECT relallvisible >= relpages FROM pg_class WHERE relname = 'stories'"
-            ).scalar()
-            if visible:
-                break
-            time.sleep(0.05)
-        holders = conn.exec_driver_sql(
-            "SELECT datname, state, backend_xmin, left(query, 80) FROM pg_stat_activity"
-            " WHERE backend_xmin IS NOT NULL AND pid <> pg_backend_pid()"
-        ).all()
-        assert visible, holders
-    engine.dispose()
+    vacuum_until_all_visible(url, {"stories"}, attempts=100)
     return url
 
 
@@ -472,65 +426,17 @@ def plans_source(plans_url: str) -> Iterator[Source]:
     opened.close()
 
 
-def _statements(source: Source, run: Callable[[], object]) -> list[tuple[str, Any]]:
-    seen: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            seen.append((statement, parameters))
-
-    engine = source.engine.engine  # type: ignore[attr-defined]
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        run()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return seen
-
-
-def _walk(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _walk(child)
-
-
-def _seq_scans(url: str, statements: list[tuple[str, Any]]) -> list[str]:
-    engine = pg_engine(url)
-    found: list[str] = []
-    try:
-        with engine.connect() as conn:
-            rows = {
-                name: int(count)
-                for name, count in conn.exec_driver_sql(
-                    "SELECT relname, reltuples FROM pg_class WHERE relkind = 'r'"
-                )
-            }
-            raw: Any = conn.connection.dbapi_connection
-            with raw.cursor() as cursor:
-                for statement, parameters in statements:
-                    cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
-                    document = cursor.fetchone()[0]
-                    plan = (json.loads(document) if isinstance(document, str) else document)[0]
-                    for step in _walk(plan["Plan"]):
-                        if (
-                            step["Node Type"] == "Seq Scan"
-                            and step["Relation Name"] in LARGE_TABLES
-                            and rows.get(step["Relation Name"], 0) >= LARGE_ROWS
-                        ):
-                            found.append(
-                                f"Seq Scan on {step['Relation Name']}\n    in "
-                                f"{' '.join(statement.split())[:400]}"
-                            )
-    finally:
-        engine.dispose()
-    return found
+def _seq_scans(url: str, statements: list[Statement]) -> list[str]:
+    return described(
+        large_seq_scans(url, statements, large_rows=LARGE_ROWS, large_tables=LARGE_TABLES)
+    )
 
 
 @pytest.mark.parametrize("query", REFRESH_QUERIES.values(), ids=REFRESH_QUERIES.keys())
 def test_no_refresh_query_scans_a_large_table(
     plans_source: Source, plans_url: str, query: BoardQuery
 ) -> None:
-    statements = _statements(plans_source, lambda: plans_source.snapshot(query, NOW))
+    statements = captured_selects(plans_source, lambda: plans_source.snapshot(query, NOW))
     assert len(statements) > 10  # the capture saw the snapshot's queries
     assert _seq_scans(plans_url, statements) == []
 
@@ -538,7 +444,7 @@ def test_no_refresh_query_scans_a_large_table(
 def test_a_story_detail_reads_by_key(plans_source: Source, plans_url: str) -> None:
     snapshot = plans_source.snapshot(BoardQuery(lists=frozenset()), NOW)
     card = next(c for lane in snapshot.lanes for c in lane.cards)
-    statements = _statements(plans_source, lambda: plans_source.card_detail(card.id, NOW))
+    statements = captured_selects(plans_source, lambda: plans_source.card_detail(card.id, NOW))
     assert len(statements) >= 8
     assert _seq_scans(plans_url, statements) == []
 
@@ -546,7 +452,7 @@ def test_a_story_detail_reads_by_key(plans_source: Source, plans_url: str) -> No
 def test_the_text_filter_is_the_one_scan(plans_source: Source, plans_url: str) -> None:
     """Words anywhere in a title: no index helps, on either engine; the check above would
     say so."""
-    statements = _statements(
+    statements = captured_selects(
         plans_source, lambda: plans_source.snapshot(BoardQuery(text="billing"), NOW)
     )
     assert any("Seq Scan on stories" in scan for scan in _seq_scans(plans_url, statements))

@@ -5,39 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from ringmaster_tui.domain.snapshot import SHAPED_NOT_LISTED, BoardQuery
 from ringmaster_tui.sources.base import Source
-from ringmaster_tui.sources.registry import open_source
 from tests.builders import NOW
+from tests.postgres.compare import dumped_rounded, sources_on_both
 
 
 @pytest.fixture
 def both(ringmaster_sqlite: Path, ringmaster_pg: str) -> Iterator[tuple[Source, Source]]:
-    lite = open_source(ringmaster_sqlite, user="ann")
-    pg = open_source(ringmaster_pg, user="ann")
-    yield lite, pg
-    lite.close()
-    pg.close()
-
-
-def _rounded(value: Any) -> Any:
-    """Floats to 10 significant digits: sums of the same costs taken in another row order
-    differ in their last bits (SQLite and PostgreSQL scan in their own orders)."""
-    if isinstance(value, float):
-        return float(f"{value:.10g}")
-    if isinstance(value, dict):
-        return {key: _rounded(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_rounded(item) for item in value]
-    return value
-
-
-def _dump(value: Any) -> Any:
-    return _rounded(value.model_dump() if hasattr(value, "model_dump") else value)
+    with sources_on_both(ringmaster_sqlite, ringmaster_pg) as pair:
+        yield pair
 
 
 def _queries(source: Source) -> list[BoardQuery]:
@@ -57,7 +37,9 @@ def _queries(source: Source) -> list[BoardQuery]:
 def test_the_same_data_makes_the_same_snapshots(both: tuple[Source, Source]) -> None:
     lite, pg = both
     for query in _queries(lite):
-        assert _dump(pg.snapshot(query, NOW)) == _dump(lite.snapshot(query, NOW)), query
+        assert dumped_rounded(pg.snapshot(query, NOW)) == dumped_rounded(
+            lite.snapshot(query, NOW)
+        ), query
 
 
 def test_the_same_cards_open_the_same_way(both: tuple[Source, Source]) -> None:
@@ -66,9 +48,11 @@ def test_the_same_cards_open_the_same_way(both: tuple[Source, Source]) -> None:
     cards = [card.id for lane in snapshot.lanes for card in lane.cards]
     assert len(cards) > 10
     for card_id in cards:
-        assert _dump(pg.card_detail(card_id, NOW)) == _dump(lite.card_detail(card_id, NOW))
+        assert dumped_rounded(pg.card_detail(card_id, NOW)) == dumped_rounded(
+            lite.card_detail(card_id, NOW)
+        )
 
 
 def test_the_same_metrics(both: tuple[Source, Source]) -> None:
     lite, pg = both
-    assert _dump(pg.metrics(None, NOW)) == _dump(lite.metrics(None, NOW))
+    assert dumped_rounded(pg.metrics(None, NOW)) == dumped_rounded(lite.metrics(None, NOW))

@@ -13,11 +13,9 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import threading
-import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -35,7 +33,18 @@ from ringmaster_tui.sources.tickets.source import TicketsSource
 from ringmaster_tui.sources.tickets.workflow import CLOSE, COMMENT, REOPEN, SEND_BACK
 from tests.builders import NOW, ago
 from tests.postgres.cluster import Cluster
-from tests.postgres.data import copy_sqlite_into, database_digest, pg_engine
+from tests.postgres.compare import dumped, fresh_copy, other_connection, template_from_sqlite
+from tests.postgres.data import database_digest, pg_engine
+from tests.postgres.plans import (
+    Statement,
+    captured_selects,
+    described,
+    fill_and_analyze,
+    large_seq_scans,
+    one_line,
+    table_sizes,
+    vacuum_until_all_visible,
+)
 from tests.sources.tickets.builders import ALPHA_PLAN, TicketsBuilder, build_standard_tickets
 
 VIEWS = frozenset({"loops", "problems", "events"})
@@ -81,28 +90,18 @@ def standard_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def tickets_template(pg_cluster: Cluster, standard_sqlite: Path) -> str:
-    name = pg_cluster.new_database("tk_template")
-    url = pg_cluster.url(name, password="postgres")
-    create_source_database(url, TICKETS)
-    copy_sqlite_into(standard_sqlite, url)
-    return name
+    return template_from_sqlite(pg_cluster, "tk_template", TICKETS, standard_sqlite)
 
 
 @pytest.fixture
 def tickets_url(pg_cluster: Cluster, tickets_template: str) -> str:
     """A fresh copy of the standard board (and its edge rows) on PostgreSQL."""
-    return pg_cluster.url(
-        pg_cluster.new_database("tk", template=tickets_template), password="postgres"
-    )
+    return fresh_copy(pg_cluster, "tk", tickets_template)
 
 
 @pytest.fixture(scope="module")
 def demo_template(pg_cluster: Cluster, demo_files: Callable[..., Path]) -> str:
-    name = pg_cluster.new_database("tk_demo")
-    url = pg_cluster.url(name, password="postgres")
-    create_source_database(url, TICKETS)
-    copy_sqlite_into(demo_files(TICKETS), url)
-    return name
+    return template_from_sqlite(pg_cluster, "tk_demo", TICKETS, demo_files(TICKETS))
 
 
 def _open(target: str | Path) -> TicketsSource:
@@ -125,15 +124,11 @@ def both(
         template = request.getfixturevalue("demo_template")
     path = tmp_path / "tickets.db"
     shutil.copyfile(sqlite_file, path)
-    url = pg_cluster.url(pg_cluster.new_database("tk", template=template), password="postgres")
+    url = fresh_copy(pg_cluster, "tk", template)
     lite, pg = _open(path), _open(url)
     yield lite, pg
     lite.close()
     pg.close()
-
-
-def _dump(value: Any) -> Any:
-    return value.model_dump() if hasattr(value, "model_dump") else value
 
 
 def _queries(source: TicketsSource) -> list[BoardQuery]:
@@ -161,7 +156,7 @@ def _queries(source: TicketsSource) -> list[BoardQuery]:
 def test_the_lanes_come_from_the_plans_alike(both: tuple[TicketsSource, TicketsSource]) -> None:
     lite, pg = both
     assert pg.stages == lite.stages
-    assert _dump(pg.workflow) == _dump(lite.workflow)
+    assert dumped(pg.workflow) == dumped(lite.workflow)
 
 
 def test_the_same_data_makes_the_same_snapshots(
@@ -171,7 +166,7 @@ def test_the_same_data_makes_the_same_snapshots(
     queries = _queries(lite)
     for query in queries:
         expected = lite.snapshot(query, NOW)
-        assert _dump(pg.snapshot(query, NOW)) == _dump(expected), query
+        assert dumped(pg.snapshot(query, NOW)) == dumped(expected), query
     # The comparisons compared something: cards, rows of every view, filters that found.
     full = lite.snapshot(queries[0], NOW)
     assert sum(lane.count for lane in full.lanes) >= 10
@@ -207,7 +202,7 @@ def test_every_ticket_opens_the_same_way(both: tuple[TicketsSource, TicketsSourc
     assert ids == _ticket_ids(pg)
     assert len(ids) >= 10
     for ticket_id in [*ids, "no-such-ticket"]:
-        assert _dump(pg.card_detail(ticket_id, NOW)) == _dump(lite.card_detail(ticket_id, NOW))
+        assert dumped(pg.card_detail(ticket_id, NOW)) == dumped(lite.card_detail(ticket_id, NOW))
         assert pg.move_targets(ticket_id, SEND_BACK) == lite.move_targets(ticket_id, SEND_BACK)
 
 
@@ -224,15 +219,8 @@ def pg_source(tickets_url: str) -> Iterator[TicketsSource]:
 @pytest.fixture
 def sql(tickets_url: str) -> Iterator[Callable[..., list[Any]]]:
     """Another connection: the orchestrator's, writing as it pleases."""
-    engine = pg_engine(tickets_url)
-
-    def run(statement: str, **params: Any) -> list[Any]:
-        with engine.begin() as conn:
-            result = conn.execute(sa.text(statement), params)
-            return list(result.all()) if result.returns_rows else []
-
-    yield run
-    engine.dispose()
+    with other_connection(tickets_url) as run:
+        yield run
 
 
 def _ticket(sql: Callable[..., list[Any]], ticket_id: str) -> tuple[Any, ...]:
@@ -471,34 +459,18 @@ REFRESH_QUERIES = {
 def plans_url(pg_cluster: Cluster) -> str:
     url = pg_cluster.url(pg_cluster.new_database("tk_plans"), password="postgres")
     create_source_database(url, TICKETS)
-    engine = pg_engine(url)
-    with engine.begin() as conn:
-        raw: Any = conn.connection.dbapi_connection
-        with raw.cursor() as cursor:
-            cursor.execute("SET LOCAL session_replication_role = replica")  # no FK checks
-            # The test server commits asynchronously; VACUUM marks a page all-visible (so
-            # index-only scans skip the table, as on a server in service) only once the
-            # commit that wrote its rows is flushed.
-            cursor.execute("SET LOCAL synchronous_commit = on")
-            for statement in BULK_SQL.split(";"):
-                if statement.strip():
-                    cursor.execute(statement)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.exec_driver_sql("VACUUM ANALYZE")
-        # As autovacuum would in time: vacuumed again until every page is marked
-        # all-visible (a first pass right after the bulk commit may not mark them).
-        for _ in range(50):
-            hidden = conn.exec_driver_sql(
-                "SELECT count(*) FROM pg_class WHERE relname = ANY(%(t)s) "
-                "AND relallvisible < relpages",
-                {"t": list(TICKET_TABLES)},
-            ).scalar_one()
-            if not hidden:
-                break
-            time.sleep(0.05)
-            conn.exec_driver_sql("VACUUM ANALYZE")
-        assert not hidden, "the generated tables were never all-visible"
-    engine.dispose()
+    fill_and_analyze(
+        url,
+        BULK_SQL,
+        "session_replication_role = replica",  # no FK checks
+        # The test server commits asynchronously; VACUUM marks a page all-visible (so
+        # index-only scans skip the table, as on a server in service) only once the
+        # commit that wrote its rows is flushed.
+        "synchronous_commit = on",
+    )
+    # As autovacuum would in time: vacuumed again until every page is marked
+    # all-visible (a first pass right after the bulk commit may not mark them).
+    vacuum_until_all_visible(url, TICKET_TABLES, attempts=50, analyze=True)
     return url
 
 
@@ -510,28 +482,6 @@ def plans_source(plans_url: str) -> Iterator[TicketsSource]:
     opened.close()
 
 
-def _statements(source: TicketsSource, run: Callable[[], object]) -> list[tuple[str, Any]]:
-    seen: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            seen.append((statement, parameters))
-
-    engine = source.engine.engine  # type: ignore[attr-defined]
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        run()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return seen
-
-
-def _walk(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _walk(child)
-
-
 def _counts_every_row(statement: str) -> bool:
     """A view's total (`count(*)` of a whole table, no condition): it reads every row on
     either engine, SQLite through a covering index, PostgreSQL's planner rightly by the
@@ -541,44 +491,20 @@ def _counts_every_row(statement: str) -> bool:
     )
 
 
-def _seq_scans(url: str, statements: list[tuple[str, Any]]) -> list[str]:
+def _seq_scans(url: str, statements: list[Statement]) -> list[str]:
     """Each Seq Scan of a large table in the statements' plans, with its statement; the
     views' totals left out."""
-    engine = pg_engine(url)
-    found: list[str] = []
-    try:
-        with engine.connect() as conn:
-            sizes = {
-                name: int(count)
-                for name, count in conn.exec_driver_sql(
-                    "SELECT relname, reltuples FROM pg_class WHERE relkind = 'r'"
-                )
-            }
-            assert all(sizes[table] >= LARGE_ROWS for table in TICKET_TABLES), sizes
-            raw: Any = conn.connection.dbapi_connection
-            with raw.cursor() as cursor:
-                for statement, parameters in statements:
-                    if _counts_every_row(" ".join(statement.split())):
-                        continue
-                    cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
-                    document = cursor.fetchone()[0]
-                    plan = (json.loads(document) if isinstance(document, str) else document)[0]
-                    for step in _walk(plan["Plan"]):
-                        table = step.get("Relation Name", "")
-                        if step["Node Type"] == "Seq Scan" and sizes.get(table, 0) >= LARGE_ROWS:
-                            found.append(
-                                f"Seq Scan on {table}\n    in {' '.join(statement.split())[:400]}"
-                            )
-    finally:
-        engine.dispose()
-    return found
+    sizes = table_sizes(url)
+    assert all(sizes[table] >= LARGE_ROWS for table in TICKET_TABLES), sizes
+    explained = [(s, p) for s, p in statements if not _counts_every_row(one_line(s))]
+    return described(large_seq_scans(url, explained, large_rows=LARGE_ROWS))
 
 
 @pytest.mark.parametrize("query", REFRESH_QUERIES.values(), ids=REFRESH_QUERIES.keys())
 def test_no_refresh_query_scans_a_large_table(
     plans_source: TicketsSource, plans_url: str, query: BoardQuery
 ) -> None:
-    statements = _statements(plans_source, lambda: plans_source.snapshot(query, PLAN_NOW))
+    statements = captured_selects(plans_source, lambda: plans_source.snapshot(query, PLAN_NOW))
     assert len(statements) >= 5  # the capture saw the snapshot's queries
     assert _seq_scans(plans_url, statements) == []
     totals = [s for s, _ in statements if _counts_every_row(" ".join(s.split()))]
@@ -591,13 +517,13 @@ def test_opening_and_detail_read_by_key(plans_source: TicketsSource, plans_url: 
             assert plans_source.card_detail(ticket_id, PLAN_NOW) is not None
             plans_source.move_targets(ticket_id, SEND_BACK)
 
-    statements = _statements(plans_source, open_some)
+    statements = captured_selects(plans_source, open_some)
     assert len(statements) >= 12
     assert _seq_scans(plans_url, statements) == []
 
 
 def test_a_text_filter_is_the_one_scan(plans_source: TicketsSource, plans_url: str) -> None:
-    statements = _statements(
+    statements = captured_selects(
         plans_source, lambda: plans_source.snapshot(BoardQuery(text="billing"), PLAN_NOW)
     )
     scans = _seq_scans(plans_url, statements)

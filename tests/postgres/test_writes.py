@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from ringmaster_tui.sources.base import Source
 from ringmaster_tui.sources.registry import open_source
 from tests.postgres.cluster import Cluster
+from tests.postgres.compare import other_connection
 from tests.postgres.data import pg_engine
 
 
@@ -28,15 +29,8 @@ def board(board_url: str) -> Iterator[Source]:
 
 @pytest.fixture
 def sql(board_url: str) -> Iterator[Callable[..., list[Any]]]:
-    engine = pg_engine(board_url)
-
-    def run(statement: str, **params: Any) -> list[Any]:
-        with engine.begin() as conn:
-            result = conn.execute(sa.text(statement), params)
-            return list(result.all()) if result.returns_rows else []
-
-    yield run
-    engine.dispose()
+    with other_connection(board_url) as run:
+        yield run
 
 
 def _card(sql: Callable[..., list[Any]], title: str) -> tuple[str, str]:

@@ -9,19 +9,17 @@ depend on the row counts, so a medium database shows what a big one would get.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from sqlalchemy import event
 
 from bench.coordination_bench import QUERIES, generate
 from ringmaster_tui.domain.snapshot import BoardQuery
-from ringmaster_tui.engines.text import register_text_functions
 from ringmaster_tui.sources.base import Source
 from ringmaster_tui.sources.registry import open_source
 from tests.builders import NOW
+from tests.sources.plans import Statement, sqlite_plan_steps, sqlite_selects, step_in
 
 # Tables that grow with a run. loops, wait_graph, file_locks and component_health hold
 # a row per loop, wait, lock or component: read whole (bounded by LIMIT), by design.
@@ -66,35 +64,15 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Source]:
     opened.close()
 
 
-def _statements(source: Source, run: Callable[[], object]) -> list[tuple[str, Any]]:
-    seen: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            seen.append((statement, parameters))
-
-    reader = source.engine.reader  # type: ignore[attr-defined]
-    event.listen(reader, "before_cursor_execute", record)
-    try:
-        run()
-    finally:
-        event.remove(reader, "before_cursor_execute", record)
-    return seen
-
-
-def _full_scans(source: Source, statements: list[tuple[str, Any]]) -> list[str]:
+def _full_scans(source: Source, statements: list[Statement]) -> list[str]:
     """Each plan step that reads a large table row by row (not by a covering index)."""
-    conn = sqlite3.connect(source.engine.path)  # type: ignore[attr-defined]
-    register_text_functions(conn)  # the filters' case folding, as the engine's connections
     found = []
-    for statement, parameters in statements:
-        for row in conn.execute(f"EXPLAIN QUERY PLAN {statement}", parameters):
-            words = row[3].split()
-            if words[0] != "SCAN" or words[1] not in LARGE_TABLES:
-                continue
-            if "COVERING INDEX" not in row[3]:
-                found.append(f"{row[3]}\n    in {' '.join(statement.split())[:400]}")
-    conn.close()
+    for step, statement in sqlite_plan_steps(source.engine.path, statements):  # type: ignore[attr-defined]
+        words = step.split()
+        if words[0] != "SCAN" or words[1] not in LARGE_TABLES:
+            continue
+        if "COVERING INDEX" not in step:
+            found.append(step_in(step, statement, 400))
     return found
 
 
@@ -103,7 +81,7 @@ ALL_QUERIES = {**QUERIES, **EXTRA_QUERIES}
 
 @pytest.mark.parametrize("query", ALL_QUERIES.values(), ids=ALL_QUERIES.keys())
 def test_no_refresh_query_scans_a_large_table(source: Source, query: BoardQuery) -> None:
-    statements = _statements(source, lambda: source.snapshot(query, NOW))
+    statements = sqlite_selects(source, lambda: source.snapshot(query, NOW))
     assert len(statements) > 8  # the capture saw the snapshot's queries
     assert _full_scans(source, statements) == []
 
@@ -113,7 +91,7 @@ def test_opening_a_test_or_a_decision_reads_indexes(source: Source) -> None:
         assert source.card_detail("T-000120", NOW) is not None
         assert source.decision_detail("d1", NOW) is not None
 
-    statements = _statements(source, open_both)
+    statements = sqlite_selects(source, open_both)
     assert len(statements) >= 6  # the test, its links, checkpoints, passes, usage; the decision
     assert _full_scans(source, statements) == []
 
@@ -128,7 +106,7 @@ def test_a_missing_index_would_be_caught(tmp_path: Path) -> None:
     source = open_source(path, user="tester")
     try:
         query = QUERIES["events view"]
-        statements = _statements(source, lambda: source.snapshot(query, NOW))
+        statements = sqlite_selects(source, lambda: source.snapshot(query, NOW))
         assert any("events" in scan for scan in _full_scans(source, statements))
     finally:
         source.close()

@@ -8,80 +8,50 @@ tickets (LIKE '%word%' has no index; see docs/tickets.md).
 
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
-from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import event
 
 from ringmaster_tui.domain.snapshot import BoardQuery
 from ringmaster_tui.engines.text import SQLITE_FOLD_CASE, register_text_functions
 from ringmaster_tui.sources.registry import open_source
 from ringmaster_tui.sources.tickets.source import TicketsSource
 from tests.builders import NOW
+from tests.sources.plans import (
+    Statement,
+    bench_generator,
+    sqlite_plan_steps,
+    sqlite_selects,
+    step_in,
+)
 
-ROOT = Path(__file__).resolve().parents[3]
 LARGE_TABLES = {"tickets", "comments", "events", "workers"}
 ALL_LISTS = frozenset({"loops", "problems", "events"})
-
-
-def _generate() -> Callable[..., None]:
-    spec = importlib.util.spec_from_file_location(
-        "tickets_bench", ROOT / "bench" / "tickets_bench.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    generate: Callable[..., None] = module.generate
-    return generate
 
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TicketsSource]:
     path = tmp_path_factory.mktemp("plans") / "medium.db"
-    _generate()(path, tickets=3000, comments=20_000)
+    bench_generator("tickets_bench.py")(path, tickets=3000, comments=20_000)
     opened = open_source(path, user="tester")
     assert isinstance(opened, TicketsSource)
     yield opened
     opened.close()
 
 
-def _statements(source: TicketsSource, run: Callable[[], object]) -> list[tuple[str, Any]]:
-    seen: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            seen.append((statement, parameters))
-
-    reader = source.engine.reader  # type: ignore[attr-defined]
-    event.listen(reader, "before_cursor_execute", record)
-    try:
-        run()
-    finally:
-        event.remove(reader, "before_cursor_execute", record)
-    return seen
-
-
-def _problems(source: TicketsSource, statements: list[tuple[str, Any]]) -> list[str]:
+def _problems(source: TicketsSource, statements: list[Statement]) -> list[str]:
     """Each plan step that reads a large table row by row, or sorts all it found, with its
     statement. An index walked in order to a LIMIT ("SCAN t USING INDEX" in a statement
     with LIMIT) reads only what it returns; without a LIMIT it would read every row."""
-    conn = sqlite3.connect(source.engine.path)  # type: ignore[attr-defined]
-    register_text_functions(conn)  # the filter's case folding, as the engine's connections
     found = []
-    for statement, parameters in statements:
+    for step, statement in sqlite_plan_steps(source.engine.path, statements):  # type: ignore[attr-defined]
         limited = " LIMIT " in statement
-        for row in conn.execute(f"EXPLAIN QUERY PLAN {statement}", parameters):
-            step = row[3]
-            words = step.split()
-            scan = words[0] == "SCAN" and words[1] in LARGE_TABLES
-            walked = "COVERING INDEX" in step or ("USING INDEX" in step and limited)
-            if (scan and not walked) or step == "USE TEMP B-TREE FOR ORDER BY":
-                found.append(f"{step}\n    in {' '.join(statement.split())[:300]}")
-    conn.close()
+        words = step.split()
+        scan = words[0] == "SCAN" and words[1] in LARGE_TABLES
+        walked = "COVERING INDEX" in step or ("USING INDEX" in step and limited)
+        if (scan and not walked) or step == "USE TEMP B-TREE FOR ORDER BY":
+            found.append(step_in(step, statement, 300))
     return found
 
 
@@ -94,13 +64,13 @@ REFRESH_QUERIES = {
 
 @pytest.mark.parametrize("query", REFRESH_QUERIES.values(), ids=REFRESH_QUERIES.keys())
 def test_no_refresh_query_scans_a_large_table(source: TicketsSource, query: BoardQuery) -> None:
-    statements = _statements(source, lambda: source.snapshot(query, NOW))
+    statements = sqlite_selects(source, lambda: source.snapshot(query, NOW))
     assert len(statements) >= 5
     assert _problems(source, statements) == []
 
 
 def test_the_lane_reads_use_the_board_index(source: TicketsSource) -> None:
-    statements = _statements(source, lambda: source.snapshot(BoardQuery(), NOW))
+    statements = sqlite_selects(source, lambda: source.snapshot(BoardQuery(), NOW))
     conn = sqlite3.connect(source.engine.path)  # type: ignore[attr-defined]
     plans = [
         row[3]
@@ -115,7 +85,7 @@ def test_detail_queries_read_by_key(source: TicketsSource) -> None:
     conn = sqlite3.connect(source.engine.path)  # type: ignore[attr-defined]
     ticket = conn.execute("SELECT ticket_id FROM comments LIMIT 1").fetchone()[0]
     conn.close()
-    statements = _statements(source, lambda: source.card_detail(ticket, NOW))
+    statements = sqlite_selects(source, lambda: source.card_detail(ticket, NOW))
     assert len(statements) >= 4
     assert _problems(source, statements) == []
 
@@ -124,7 +94,7 @@ def test_a_text_filter_is_the_one_scan(source: TicketsSource) -> None:
     """LIKE '%word%' has no index: the filtered board reads every ticket (docs/tickets.md
     says so), by a scan or along the open/closed index, with no key from the text;
     nothing else the snapshot reads is flagged."""
-    statements = _statements(source, lambda: source.snapshot(BoardQuery(text="billing"), NOW))
+    statements = sqlite_selects(source, lambda: source.snapshot(BoardQuery(text="billing"), NOW))
     filtered = [(s, p) for s, p in statements if f"{SQLITE_FOLD_CASE}(tickets.title)" in s]
     assert len(filtered) >= 2, "the filter reaches the lane counts and the cards"
     conn = sqlite3.connect(source.engine.path)  # type: ignore[attr-defined]
