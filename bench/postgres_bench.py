@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import multiprocessing as mp
+import shutil
 import statistics
 import sys
 import tempfile
@@ -213,6 +214,7 @@ def main() -> None:
                 )
     finally:
         cluster.stop()
+        shutil.rmtree(work, ignore_errors=True)  # the generated SQLite file: ~170 MB
 
 
 if __name__ == "__main__":
