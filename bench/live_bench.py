@@ -1,6 +1,6 @@
 """The live dashboard in a real terminal, against a database another process writes.
 
-    python bench/live_bench.py [--changes 300] [--burst 4000] [--keys 30]
+    python bench/live_bench.py [--changes 300] [--burst 4000] [--keys 30] [--postgres]
 
 The app runs in tmux (120x40); everything it draws is piped to a file that a thread
 reads as it grows. Prints:
@@ -10,6 +10,10 @@ reads as it grows. Prints:
 - the writer's throughput (--burst transactions of 2 KB) with the dashboard attached, as
   a ratio of its throughput without, and the largest -wal file seen meanwhile;
 - key-to-screen latency of `?` (help) while the simulator writes 50 changes a second.
+
+With --postgres, only the change-to-screen figures, twice in the same run: on the SQLite
+demo board and on the same rows copied into a throwaway PostgreSQL server
+(tests/postgres/cluster.py), the same writer pattern committing to each.
 """
 
 from __future__ import annotations
@@ -28,12 +32,16 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any, Protocol
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests/postgres for --postgres
 
 # Run as a script, bench/ is on the import path and terminal_driver.py is a neighbour.
-import terminal_driver
-from terminal_driver import SIZE, ScreenStream, app_in_tmux, percentile
+import terminal_driver  # noqa: E402
+from terminal_driver import SIZE, ScreenStream, app_in_tmux, percentile  # noqa: E402
 
-from ringmaster_tui.sources.ringmaster.sim.demo import create_demo_database
+from ringmaster_tui.sources.ringmaster.sim.demo import create_demo_database  # noqa: E402
 
 TMUX_SOCKET = "ringmaster-live-bench"
 SEEN_TIMEOUT = 2.0  # a change not on screen this long after its commit counts as missed
@@ -57,35 +65,81 @@ def connect(db: Path) -> sqlite3.Connection:
     return conn
 
 
-def measure_latency(db: Path, stream: ScreenStream, changes: int) -> tuple[list[float], int]:
+class Writer(Protocol):
+    """The second process's side: rows read, and one statement committed at a time."""
+
+    def rows(self, sql: str) -> list[Any]: ...
+
+    def commit(self, sql: str, params: dict[str, Any]) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class SqliteWriter:
+    def __init__(self, db: Path) -> None:
+        self.conn = connect(db)
+
+    def rows(self, sql: str) -> list[Any]:
+        return [row[0] for row in self.conn.execute(sql)]
+
+    def commit(self, sql: str, params: dict[str, Any]) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.execute(sql, params)
+        self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+class PostgresWriter:
+    def __init__(self, url: str) -> None:
+        from tests.postgres.data import pg_engine
+
+        self.engine = pg_engine(url)
+        self.conn = self.engine.connect()
+
+    def rows(self, sql: str) -> list[Any]:
+        with self.conn.begin():
+            return [row[0] for row in self.conn.exec_driver_sql(sql)]
+
+    def commit(self, sql: str, params: dict[str, Any]) -> None:
+        import sqlalchemy as sa
+
+        with self.conn.begin():
+            self.conn.execute(sa.text(sql), params)
+
+    def close(self) -> None:
+        self.conn.close()
+        self.engine.dispose()
+
+
+def measure_latency(writer: Writer, stream: ScreenStream, changes: int) -> tuple[list[float], int]:
     """Commit `changes` visible changes; each one's delay until it is drawn."""
     rng = random.Random(3)
-    conn = connect(db)
-    project = conn.execute("SELECT id FROM projects ORDER BY id LIMIT 1").fetchone()[0]
+    project = writer.rows("SELECT id FROM projects ORDER BY id LIMIT 1")[0]
     # Changes land in REVIEW and TESTING, away from the selection (the first DRAFT card):
     # a selected card stays in view, so titles arriving above it could scroll away.
-    movable = [row[0] for row in conn.execute("SELECT id FROM cards WHERE state != 'draft'")]
+    movable = writer.rows("SELECT id FROM cards WHERE state != 'draft' ORDER BY id")
     committed: dict[str, float] = {}
     for n in range(changes):
         marker = f"mk{n:04d}z"  # top of its lane: the highest priority so far
         stream.expect(marker)
-        conn.execute("BEGIN IMMEDIATE")
         if n % 2 == 0:
-            conn.execute(
+            writer.commit(
                 "INSERT INTO cards (id, project_id, title, task_prompt, state, priority) "
-                "VALUES (?, ?, ?, 'bench', 'code_review', ?)",
-                (f"bench-{n}", project, marker, 1000 + n),
+                "VALUES (:id, :project, :title, 'bench', 'code_review', :priority)",
+                {"id": f"bench-{n}", "project": project, "title": marker, "priority": 1000 + n},
             )
         else:
-            conn.execute(
-                "UPDATE cards SET title = ?, state = 'testing', priority = ? WHERE id = ?",
-                (marker, 1000 + n, movable[n % len(movable)]),
+            writer.commit(
+                "UPDATE cards SET title = :title, state = 'testing', priority = :priority "
+                "WHERE id = :id",
+                {"title": marker, "priority": 1000 + n, "id": movable[n % len(movable)]},
             )
-        conn.execute("COMMIT")
         committed[marker] = time.monotonic()
         time.sleep(rng.uniform(0.02, 0.08))
     time.sleep(SEEN_TIMEOUT)
-    conn.close()
+    writer.close()
     delays: list[float] = []
     missed = 0
     for marker, at in committed.items():
@@ -162,15 +216,70 @@ def measure_keys(db: Path, work: Path, presses: int) -> list[float]:
     return delays
 
 
+def report_latency(engine: str, changes: int, delays: list[float], missed: int) -> None:
+    if not delays:
+        print(f"{engine}: change-to-screen: none of {changes} changes was shown")
+        return
+    print(
+        f"{engine}: change-to-screen over {changes} changes: "
+        f"p50 {statistics.median(delays):.1f} ms, p95 {percentile(delays, 0.95):.1f} ms, "
+        f"max {max(delays):.1f} ms; never shown: {missed}"
+    )
+
+
+def compare_engines(changes: int) -> None:
+    """The same rows and the same writer on SQLite, then on a throwaway PostgreSQL server."""
+    from ringmaster_tui.sources.registry import create_source_database
+    from ringmaster_tui.sources.ringmaster.kind import RINGMASTER
+    from tests.postgres.cluster import start_cluster
+    from tests.postgres.data import copy_sqlite_into, pg_engine
+
+    cluster = start_cluster()
+    try:
+        with tempfile.TemporaryDirectory(prefix="ringmaster-live-bench-") as tmp:
+            work = Path(tmp)
+            db = work / "live.db"
+            create_demo_database(db, seed=11)
+            # The copy is made before SQLite's run changes anything: the same rows in both.
+            url = cluster.url(cluster.new_database("live"), password="postgres")
+            create_source_database(url, RINGMASTER)
+            copied = copy_sqlite_into(db, url)
+            engine = pg_engine(url)
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("VACUUM ANALYZE")
+            engine.dispose()
+            print(
+                f"database: demo board, {os.path.getsize(db) // 1024} KiB on SQLite, "
+                f"{sum(copied.values())} rows copied to PostgreSQL "
+                f"{cluster.bin.parent.name}; terminal {SIZE}"
+            )
+            with dashboard(db, work) as stream:
+                delays, missed = measure_latency(SqliteWriter(db), stream, changes)
+            report_latency("SQLite", changes, delays, missed)
+            with app_in_tmux(url, work, socket=TMUX_SOCKET) as pane:
+                delays, missed = measure_latency(PostgresWriter(url), pane.stream, changes)
+            report_latency("PostgreSQL", changes, delays, missed)
+    finally:
+        cluster.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--changes", type=int, default=300)
     parser.add_argument("--burst", type=int, default=4000)
     parser.add_argument("--rounds", type=int, default=3, help="bursts with and without")
     parser.add_argument("--keys", type=int, default=30)
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="change-to-screen on SQLite and on a throwaway PostgreSQL server, side by side",
+    )
     args = parser.parse_args()
     if shutil.which("tmux") is None:
         raise SystemExit("tmux is needed: apt-get install tmux")
+    if args.postgres:
+        compare_engines(args.changes)
+        return
 
     with tempfile.TemporaryDirectory(prefix="ringmaster-live-bench-") as tmp:
         work = Path(tmp)
@@ -179,12 +288,8 @@ def main() -> None:
         print(f"database: demo board, {os.path.getsize(db) // 1024} KiB; terminal {SIZE}")
 
         with dashboard(db, work) as stream:
-            delays, missed = measure_latency(db, stream, args.changes)
-        print(
-            f"change-to-screen over {args.changes} changes: "
-            f"p50 {statistics.median(delays):.1f} ms, p95 {percentile(delays, 0.95):.1f} ms, "
-            f"max {max(delays):.1f} ms; never shown: {missed}"
-        )
+            delays, missed = measure_latency(SqliteWriter(db), stream, args.changes)
+        report_latency("SQLite", args.changes, delays, missed)
 
         alone: list[float] = []
         attached: list[float] = []

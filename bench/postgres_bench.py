@@ -1,6 +1,6 @@
 """PostgreSQL against SQLite, same data, same run; and a writer with dashboards attached.
 
-    python bench/postgres_bench.py [--cards 100000] [--repeat 15] [--seconds 5]
+    python bench/postgres_bench.py [--cards 100000] [--repeat 15] [--seconds 5] [--rate 1000]
 
 Starts a throwaway PostgreSQL server (tests/postgres/cluster.py; Debian's binaries, as
 the `postgres` user when run as root). Prints:
@@ -9,9 +9,10 @@ the `postgres` user when run as root). Prints:
   database copied into PostgreSQL with COPY, then VACUUM ANALYZE), and their ratio;
 - a writer process's commits per second (one small UPDATE and one audit INSERT each, as
   an orchestrator moving a card) with 0, 1 and 10 loaders attached, as ratios of the
-  figure with none. A loader is a process doing what a dashboard's does: the change feed
-  (polling the server's snapshot) and, on each change, one snapshot read, paced as the
-  app paces its loads (live/pacing.py).
+  figure with none, twice: the writer aiming at --rate commits per second (paced, catching
+  up without pause when behind) and as fast as it can. A loader is a process doing what
+  a dashboard's does: the change feed (polling the server's snapshot) and, on each
+  change, one snapshot read, paced as the app paces its loads (live/pacing.py).
 Takes 2-4 minutes on the 2-core machine (most of it generating the data).
 """
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import multiprocessing as mp
+import shutil
 import statistics
 import sys
 import tempfile
@@ -98,8 +100,9 @@ def _loader(url: str, stop: Any, loads: Any, ready: Any) -> None:
         source.close()
 
 
-def _writer(url: str, seconds: float, result: Any) -> None:
-    """Commits as an orchestrator does, as fast as it can, for `seconds`."""
+def _writer(url: str, seconds: float, rate: float, result: Any) -> None:
+    """Commits as an orchestrator does for `seconds`: aiming at `rate` a second (0: as
+    fast as it can); when behind, it commits without pause until it has caught up."""
     engine = pg_engine(url)
     with engine.connect() as conn:
         ids = [
@@ -113,8 +116,11 @@ def _writer(url: str, seconds: float, result: Any) -> None:
     )
     count = 0
     with engine.connect() as conn:
-        deadline = time.perf_counter() + seconds
-        while time.perf_counter() < deadline:
+        started = time.perf_counter()
+        deadline = started + seconds
+        while (now := time.perf_counter()) < deadline:
+            if rate and (due := started + count / rate) > now:
+                time.sleep(due - now)
             card = ids[count % len(ids)]
             with conn.begin():
                 conn.execute(update, {"id": card})
@@ -124,7 +130,7 @@ def _writer(url: str, seconds: float, result: Any) -> None:
     result.value = count / seconds
 
 
-def _throughput(url: str, loaders: int, seconds: float) -> tuple[float, int]:
+def _throughput(url: str, loaders: int, seconds: float, rate: float) -> tuple[float, int]:
     ctx = mp.get_context("spawn")
     stop = ctx.Event()
     loads = ctx.Value("i", 0)
@@ -138,7 +144,7 @@ def _throughput(url: str, loaders: int, seconds: float) -> tuple[float, int]:
     with loads.get_lock():
         loads.value = 0
     result = ctx.Value("d", 0.0)
-    writer = ctx.Process(target=_writer, args=(url, seconds, result))
+    writer = ctx.Process(target=_writer, args=(url, seconds, rate, result))
     writer.start()
     writer.join()
     stop.set()
@@ -152,6 +158,7 @@ def main() -> None:
     parser.add_argument("--cards", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--rate", type=float, default=1000.0, help="the paced writer's aim")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="pg-bench-"))
@@ -195,16 +202,19 @@ def main() -> None:
             f"ratio PostgreSQL/SQLite {ratio:.2f}"
         )
 
-        alone, _ = _throughput(url, 0, args.seconds)
-        print(f"writer alone: {alone:,.0f} commits/s")
-        for loaders in (1, 10):
-            rate, loads = _throughput(url, loaders, args.seconds)
-            print(
-                f"writer with {loaders} loader(s): {rate:,.0f} commits/s, ratio {rate / alone:.2f} "
-                f"({loads / args.seconds:.1f} loads/s in all)"
-            )
+        for aim in (args.rate, 0.0):
+            label = f"aiming at {aim:,.0f}/s" if aim else "as fast as it can"
+            alone, _ = _throughput(url, 0, args.seconds, aim)
+            print(f"writer {label}, alone: {alone:,.0f} commits/s")
+            for loaders in (1, 10):
+                rate, loads = _throughput(url, loaders, args.seconds, aim)
+                print(
+                    f"writer {label}, {loaders} loader(s): {rate:,.0f} commits/s, "
+                    f"ratio {rate / alone:.2f} ({loads / args.seconds:.1f} loads/s in all)"
+                )
     finally:
         cluster.stop()
+        shutil.rmtree(work, ignore_errors=True)  # the generated SQLite file: ~170 MB
 
 
 if __name__ == "__main__":

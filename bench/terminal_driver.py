@@ -119,7 +119,7 @@ def send_keys(socket: str, *keys: str) -> None:
 
 @contextmanager
 def app_in_tmux(
-    db: Path,
+    db: Path | str,
     work: Path,
     *,
     socket: str,
@@ -128,7 +128,7 @@ def app_in_tmux(
     plain: bool = False,
     command: Sequence[str] | None = None,
 ) -> Iterator[Pane]:
-    """The app on `db` in a tmux pane, its output followed.
+    """The app on `db` (a file or a URL) in a tmux pane, its output followed.
 
     Yields once every text of `ready` has been drawn and `settle` seconds more have
     passed (the first load and the change feed's first check). `command`: another
