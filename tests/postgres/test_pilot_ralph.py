@@ -188,10 +188,22 @@ async def test_the_board_draws_its_lanes_and_counts(ralph: RalphDb) -> None:
 
 async def test_every_view_draws(ralph: RalphDb) -> None:
     async with ralph.app().run_test(size=SIZE) as pilot:
+        app = await loaded(pilot)
         await open_table(pilot, "2", "loops")
         loops = await screen_text(pilot)
-        await open_table(pilot, "3", "problems")
+        problems_view = await open_table(pilot, "3", "problems")
         problems = await screen_text(pilot)
+        select_row(problems_view, "run:3")  # the failed run opens its story
+        await pilot.press("enter")
+        await until(
+            pilot,
+            lambda: isinstance(app.screen, CardDetailScreen) and app.screen.detail is not None,
+        )
+        assert isinstance(app.screen, CardDetailScreen)
+        detail = app.screen.detail
+        assert isinstance(detail, SectionedDetail) and detail.title == "Receipt email"
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.dashboard)
         await pilot.press("1")
         await settle(pilot)
         board_text = await screen_text(pilot)
@@ -200,17 +212,27 @@ async def test_every_view_draws(ralph: RalphDb) -> None:
     assert "developer on US-003 Checkout form" in loops
     assert "Worker 2 lost its lease" in problems and "gate failed" in problems
     assert "\x1b]2;" not in problems  # the escape sequence in an error message is defused
-    assert "Payment intent endpoint" in board_text
+    assert "Payment intent" in board_text and "Sync queue" in board_text
 
 
-async def test_a_approves_a_story_in_review(ralph: RalphDb, notes: Notes) -> None:
+async def test_a_approves_a_story_in_review_and_retries_a_failed_one(
+    ralph: RalphDb, notes: Notes
+) -> None:
     pk = ralph.story_pk("US-002", 1)
+    failed = ralph.story_pk("US-004", 1)
     async with ralph.app().run_test(size=SIZE, message_hook=notes.hook) as pilot:
         app = await press_on(pilot, pk, "a")
         assert ralph.status_of(pk) == "testing"
         assert ralph.last_history() == (int(pk), "approve", USER, None)
         assert "review → testing" in notes.last
         await until(pilot, lambda: "Payment intent endpoint" in lane_titles(app, "TESTING"))
+
+        await press_on(pilot, failed, "a")
+        assert ralph.status_of(failed) == "pending"
+        story, action, agent, _ = ralph.last_history()
+        assert (story, agent) == (int(failed), USER) and action != "approve"
+        assert "failed → pending" in notes.last
+        await until(pilot, lambda: "Receipt email" in lane_titles(app, "PENDING"))
 
 
 async def test_r_sends_a_story_back_with_the_note_typed(ralph: RalphDb) -> None:
@@ -226,15 +248,6 @@ async def test_r_sends_a_story_back_with_the_note_typed(ralph: RalphDb) -> None:
     assert ralph.status_of(pk) == "rework"
     assert ralph.last_history() == (int(pk), "send_back", USER, "Filters ignore case")
     assert ralph.history_count() == before + 1
-
-
-async def test_a_retries_a_failed_story(ralph: RalphDb) -> None:
-    pk = ralph.story_pk("US-004", 1)
-    async with ralph.app().run_test(size=SIZE) as pilot:
-        await press_on(pilot, pk, "a")
-    assert ralph.status_of(pk) == "pending"
-    _, action, agent, _ = ralph.last_history()
-    assert agent == USER and action != "approve"
 
 
 async def test_a_story_moved_meanwhile_is_not_written(ralph: RalphDb, notes: Notes) -> None:
@@ -255,10 +268,22 @@ async def test_a_story_moved_meanwhile_is_not_written(ralph: RalphDb, notes: Not
         await until(pilot, lambda: "Payment intent endpoint" in lane_titles(app, "DONE"))
 
 
-async def test_loops_pauses_and_resumes_a_project_after_confirmation(ralph: RalphDb) -> None:
-    async with ralph.app().run_test(size=SIZE) as pilot:
-        app = pilot.app
+async def test_loops_pauses_and_resumes_a_project_after_confirmation(
+    ralph: RalphDb, notes: Notes
+) -> None:
+    logs = ralph.one("SELECT count(*) FROM system_logs")
+    async with ralph.app().run_test(size=SIZE, message_hook=notes.hook) as pilot:
+        app = await loaded(pilot)
         view = await open_table(pilot, "2", "loops")
+        # Pausing a project already paused is refused without asking or writing.
+        select_row(view, "project:2")
+        await pilot.press("P")
+        await settle(pilot)
+        assert app.screen is app.dashboard
+        assert ralph.one("SELECT status FROM projects WHERE id = 2") == ("paused",)
+        assert ralph.one("SELECT count(*) FROM system_logs") == logs
+        assert "applies to running rows" in notes.last
+
         select_row(view, "project:1")
         await pilot.press("P")
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
@@ -282,20 +307,6 @@ async def test_loops_pauses_and_resumes_a_project_after_confirmation(ralph: Ralp
         await settle(pilot)
 
     assert ralph.one("SELECT status FROM projects WHERE id = 1") == ("running",)
-
-
-async def test_pause_on_a_paused_project_is_refused_without_writing(
-    ralph: RalphDb, notes: Notes
-) -> None:
-    logs = ralph.one("SELECT count(*) FROM system_logs")
-    async with ralph.app().run_test(size=SIZE, message_hook=notes.hook) as pilot:
-        view = await open_table(pilot, "2", "loops")
-        select_row(view, "project:2")
-        await pilot.press("P")
-        await settle(pilot)
-    assert ralph.one("SELECT status FROM projects WHERE id = 2") == ("paused",)
-    assert ralph.one("SELECT count(*) FROM system_logs") == logs
-    assert "applies to running rows" in notes.last
 
 
 async def test_the_picker_limits_the_board_to_a_feature(ralph: RalphDb) -> None:
@@ -330,21 +341,6 @@ async def test_enter_opens_the_story_detail(ralph: RalphDb) -> None:
         text = await screen_text(pilot)
     for heading in ("Acceptance criteria (2)", "Dependencies (1, 0 not done)", "History"):
         assert heading in text, heading
-
-
-async def test_problems_opens_the_failed_story(ralph: RalphDb) -> None:
-    async with ralph.app().run_test(size=SIZE) as pilot:
-        app = pilot.app
-        view = await open_table(pilot, "3", "problems")
-        select_row(view, "run:3")
-        await pilot.press("enter")
-        await until(
-            pilot,
-            lambda: isinstance(app.screen, CardDetailScreen) and app.screen.detail is not None,
-        )
-        assert isinstance(app.screen, CardDetailScreen)
-        detail = app.screen.detail
-        assert isinstance(detail, SectionedDetail) and detail.title == "Receipt email"
 
 
 # Another process commits one status change, with the engine's own driver, and exits.
