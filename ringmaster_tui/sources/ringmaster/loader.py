@@ -15,7 +15,7 @@ from typing import Any, TypeAlias
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Row
 
-from ringmaster_tui.domain.rules import deadline_of, running_too_long
+from ringmaster_tui.domain.rules import running_too_long
 from ringmaster_tui.domain.snapshot import (
     AlertView,
     AttemptView,
@@ -43,6 +43,7 @@ from ringmaster_tui.domain.values import to_moment
 from ringmaster_tui.engines.present import null_missing, present_schema
 from ringmaster_tui.engines.sql import json_text_array, row_order, values_present
 from ringmaster_tui.engines.text import contains_folded
+from ringmaster_tui.sources.attention_rows import alert_view, decision_view
 from ringmaster_tui.sources.ringmaster import models as m
 from ringmaster_tui.sources.ringmaster import workflow as sm
 
@@ -914,7 +915,7 @@ class SnapshotReader:
             return ()
         by_project, by_text = bool(self.query.project_id), bool(self.query.decision_text)
         pending = [
-            _decision_view(r)
+            decision_view(r, card_id=r.card_id, card_title=r.card_title)
             for r in self._execute(
                 _decisions_statement("pending", by_project, by_text), self.params
             )
@@ -925,7 +926,7 @@ class SnapshotReader:
             return tuple(pending)
         # One indexed query per settled status, merged newest first.
         settled = [
-            _decision_view(r)
+            decision_view(r, card_id=r.card_id, card_title=r.card_title)
             for status in SETTLED_DECISION_STATUSES
             for r in self._execute(_decisions_statement(status, by_project, by_text), self.params)
         ]
@@ -944,7 +945,7 @@ class SnapshotReader:
             for severity in (*SEVERITY_ORDER, None):
                 statement = _alerts_statement(ack, severity, by_project, by_text)
                 rows = self._execute(statement, {**self.params, "remaining": limit - len(found)})
-                found += (_alert_view(r) for r in rows)
+                found += (alert_view(r, card_id=r.card_id, card_title=r.card_title) for r in rows)
                 if len(found) >= limit:
                     return tuple(found)
         return tuple(found)
@@ -1047,7 +1048,9 @@ class SnapshotReader:
         if row is None:
             return None
         return DecisionDetail(
-            decision=_decision_view(row), context=row.context, comment=row.comment
+            decision=decision_view(row, card_id=row.card_id, card_title=row.card_title),
+            context=row.context,
+            comment=row.comment,
         )
 
     def totals(self, counts: dict[str, int]) -> Totals:
@@ -1317,39 +1320,4 @@ def _error_view(r: AnyRow) -> ErrorView:
         message=r.message or "",
         resolved=bool(r.resolved),
         created_at=r.created_at,
-    )
-
-
-def _decision_view(r: AnyRow) -> DecisionView:
-    return DecisionView(
-        id=r.id,
-        decision_type=r.decision_type,
-        summary=r.summary or "",
-        options_json=r.options,
-        default_option=r.default_option,
-        timeout_minutes=r.timeout_minutes,
-        status=r.status or "",
-        requested_at=r.requested_at,
-        requested_by=r.requested_by,
-        deadline=deadline_of(to_moment(r.requested_at), r.timeout_minutes),
-        decided_at=r.decided_at,
-        decided_by=r.decided_by,
-        choice=r.choice,
-        card_id=r.card_id,
-        card_title=r.card_title,
-    )
-
-
-def _alert_view(r: AnyRow) -> AlertView:
-    return AlertView(
-        id=r.id,
-        severity=r.severity,
-        alert_type=r.alert_type,
-        source=r.source,
-        message=r.message or "",
-        acknowledged=bool(r.acknowledged),
-        acknowledged_by=r.acknowledged_by,
-        created_at=r.created_at,
-        card_id=r.card_id,
-        card_title=r.card_title,
     )

@@ -10,9 +10,9 @@ import sqlalchemy as sa
 
 from ringmaster_tui.domain.snapshot import AlertView
 from ringmaster_tui.engines.sql import descending
+from ringmaster_tui.sources.attention_rows import alert_view
 from ringmaster_tui.sources.coordination.read.common import (
     CELL_CHARS,
-    AnyRow,
     Reading,
     cut_text,
     like_pattern,
@@ -53,21 +53,6 @@ def alerts_statement(severity: str | None, by_text: bool) -> sa.Select[Any]:
         .where(*filters)
         .order_by(descending(alerts.c.created_at), descending(alerts.c.id))
         .limit(sa.bindparam("remaining", type_=sa.Integer))
-    )
-
-
-def alert_view(r: AnyRow) -> AlertView:
-    return AlertView(
-        id=r.id,
-        severity=r.severity,
-        alert_type=r.alert_type,
-        source=r.source,
-        message=r.message or "",
-        acknowledged=bool(r.acknowledged),
-        acknowledged_by=r.acknowledged_by,
-        created_at=r.created_at,
-        card_id=None,
-        card_title=None,
     )
 
 

@@ -8,14 +8,12 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from ringmaster_tui.domain.rules import deadline_of
 from ringmaster_tui.domain.snapshot import DecisionDetail, DecisionView
-from ringmaster_tui.domain.values import to_moment
 from ringmaster_tui.engines.sql import ascending, descending
+from ringmaster_tui.sources.attention_rows import decision_view
 from ringmaster_tui.sources.coordination.read.common import (
     CELL_CHARS,
     DETAIL_CHARS,
-    AnyRow,
     Reading,
     cut_text,
     like_pattern,
@@ -60,26 +58,6 @@ def decisions_statement(status: str, by_text: bool) -> sa.Select[Any]:
         .where(*filters)
         .order_by(order(decisions.c.requested_at), order(decisions.c.id))
         .limit(sa.bindparam("list_limit", type_=sa.Integer))
-    )
-
-
-def decision_view(r: AnyRow) -> DecisionView:
-    return DecisionView(
-        id=r.id,
-        decision_type=r.decision_type,
-        summary=r.summary or "",
-        options_json=r.options,
-        default_option=r.default_option,
-        timeout_minutes=r.timeout_minutes,
-        status=r.status or "",
-        requested_at=r.requested_at,
-        requested_by=r.requested_by,
-        deadline=deadline_of(to_moment(r.requested_at), r.timeout_minutes),
-        decided_at=r.decided_at,
-        decided_by=r.decided_by,
-        choice=r.choice,
-        card_id=None,
-        card_title=None,
     )
 
 
