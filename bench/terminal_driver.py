@@ -6,13 +6,14 @@ that a thread reads as it grows, noting when awaited texts first appear.
 
 from __future__ import annotations
 
+import codecs
 import re
 import shlex
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,29 @@ from pathlib import Path
 SIZE = (120, 40)
 # Escape sequences between the pieces of one line of text (styles, cursor moves).
 _ESCAPES = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
+# Where the app moves the cursor to draw: every changed region starts with one.
+_CURSOR_TO = re.compile(r"\x1b\[(\d+);(\d+)H")
+# A piece not yet ended by a cursor move is kept at most this long for the next read.
+_LONGEST_PIECE = 1 << 16
+
+
+@dataclass(frozen=True)
+class Piece:
+    """What the app drew from one cursor position up to the next cursor move: a line,
+    or the part of one that changed, with its escape sequences."""
+
+    row: int
+    column: int
+    raw: str
+
+    @property
+    def plain(self) -> str:
+        return _ESCAPES.sub("", self.raw)
+
+
+PieceWatch = Callable[[float, Piece], None]
+"""Called on the stream's thread with each piece drawn and when it was read. A piece
+split between two reads is passed again, longer, once the rest has come."""
 
 
 class ScreenStream:
@@ -29,9 +53,10 @@ class ScreenStream:
     drawn in several styles (a bold lane name, then its count) is found as one.
     """
 
-    def __init__(self, path: Path, *, plain: bool = False) -> None:
+    def __init__(self, path: Path, *, plain: bool = False, watch: PieceWatch | None = None) -> None:
         self._path = path
         self._plain = plain
+        self._watch = watch
         self._lock = threading.Lock()
         self._wanted: dict[str, float | None] = {}
         self._stop = threading.Event()
@@ -63,6 +88,8 @@ class ScreenStream:
         while not self._path.exists():
             time.sleep(0.01)
         tail = ""
+        piece = ""  # the last piece seen, which the next read may continue
+        decoder = codecs.getincrementaldecoder("utf-8")("replace")  # a character may be split
         with self._path.open("rb") as stream:
             while not self._stop.is_set():
                 data = stream.read()
@@ -70,14 +97,31 @@ class ScreenStream:
                     time.sleep(0.001)
                     continue
                 now = time.monotonic()
+                text = decoder.decode(data)
                 # Keep a little of the previous read: a text may straddle two reads.
-                window = tail + data.decode("utf-8", "replace")
+                window = tail + text
                 tail = window[-64:]
                 plain = _ESCAPES.sub("", window) if self._plain else ""
                 with self._lock:
-                    for text, when in self._wanted.items():
-                        if when is None and (text in window or text in plain):
-                            self._wanted[text] = now
+                    for wanted, when in self._wanted.items():
+                        if when is None and (wanted in window or wanted in plain):
+                            self._wanted[wanted] = now
+                if self._watch is not None:
+                    if _CURSOR_TO.match(text):
+                        piece = ""  # the last piece had ended: it is not passed again
+                    piece = self._pass_pieces(now, piece + text)[-_LONGEST_PIECE:]
+
+    def _pass_pieces(self, now: float, drawn: str) -> str:
+        """Every piece of `drawn` to the watch; the last one, which may go on, returned."""
+        assert self._watch is not None
+        moves = list(_CURSOR_TO.finditer(drawn))
+        if not moves:
+            return drawn
+        ends = [move.start() for move in moves[1:]] + [len(drawn)]
+        for move, end in zip(moves, ends, strict=True):
+            row, column = int(move.group(1)), int(move.group(2))
+            self._watch(now, Piece(row, column, drawn[move.end() : end]))
+        return drawn[moves[-1].start() :]
 
 
 @dataclass
@@ -127,12 +171,14 @@ def app_in_tmux(
     settle: float = 1.0,
     plain: bool = False,
     command: Sequence[str] | None = None,
+    watch: PieceWatch | None = None,
 ) -> Iterator[Pane]:
     """The app on `db` (a file or a URL) in a tmux pane, its output followed.
 
     Yields once every text of `ready` has been drawn and `settle` seconds more have
     passed (the first load and the change feed's first check). `command`: another
-    program to run in its place (a floor to compare with).
+    program to run in its place (a floor to compare with). `watch`: given every piece
+    the app draws (see Piece), from its first frame on.
     """
     stream_file = work / f"screen-{time.monotonic_ns()}.log"
     argv = command or [sys.executable, "-m", "ringmaster_tui", str(db)]
@@ -148,7 +194,7 @@ def app_in_tmux(
             break
         time.sleep(0.5 * (attempt + 1))
     subprocess.run([*tmux, "pipe-pane", "-t", "bench", f"cat >> {stream_file}"], check=True)
-    stream = ScreenStream(stream_file, plain=plain)
+    stream = ScreenStream(stream_file, plain=plain, watch=watch)
     stream.start()
     for text in ready:
         stream.expect(text)
