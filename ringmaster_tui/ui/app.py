@@ -172,6 +172,9 @@ class RingmasterApp(PasteGuardApp[int]):
         """A loaded snapshot kept back while keys are pressed (the newest of them)."""
         self._held_since: float | None = None
         """When the first snapshot still held began to be held."""
+        self._asked: BoardQuery | None = None
+        """A query the user changed (a filter typed, a project picked) and has not seen
+        answered yet: its load does not wait for the keys to pause, nor is it held."""
         self.snapshot: Snapshot | None = None
         """The latest snapshot shown; None until the first load ends."""
         self.undo_stack = UndoStack()
@@ -292,7 +295,8 @@ class RingmasterApp(PasteGuardApp[int]):
         previous = self.snapshot
         unchanged_loads = 0  # in a row: commits that changed nothing shown
         while True:
-            self._wait_for_quiet_input()
+            if self.board_query != self._asked:  # what a key asked for is not kept waiting
+                self._wait_for_quiet_input()
             self._reload_gate.begin()  # this load covers every change requested so far
             started = time.monotonic()
             if previous is None:
@@ -320,8 +324,8 @@ class RingmasterApp(PasteGuardApp[int]):
         does is painted before the refresh's work. True when held."""
         now = time.monotonic()
         wait = self._input_at + INPUT_QUIET_SECONDS - now
-        if self.snapshot is None or wait <= 0:
-            return False
+        if self.snapshot is None or wait <= 0 or snapshot.query == self._asked:
+            return False  # nothing to wait for, or it is what the key does (a filter)
         if self._held_since is None:
             self._held_since = now
         elif now - self._held_since >= INPUT_WAIT_MAX:
@@ -342,6 +346,8 @@ class RingmasterApp(PasteGuardApp[int]):
         if self._hold_for_input(message.snapshot):
             return
         self._held, self._held_since = None, None  # this one is newer than any held
+        if message.snapshot.query == self._asked:
+            self._asked = None
         log_unavailable(self.snapshot, message.snapshot)
         first = self.snapshot is None
         self.snapshot = message.snapshot
@@ -405,7 +411,7 @@ class RingmasterApp(PasteGuardApp[int]):
     def _change_query(self, **changes: object) -> None:
         if "text" in changes or "project_id" in changes:
             changes["lane_depths"] = ()  # other cards: lanes start from their top again
-        self.board_query = self.board_query.model_copy(update=changes)
+        self.board_query = self._asked = self.board_query.model_copy(update=changes)
         self.request_reload()
 
     def _read_size(self, field: str, size: int) -> None:

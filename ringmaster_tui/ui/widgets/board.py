@@ -114,7 +114,8 @@ class BoardView(DashboardView):
         """Select `row` of a lane; every other lane loses its highlight."""
         self._current_lane = lane_name
         for name, column in self.columns.items():
-            column.set_class(name == lane_name, "-current")
+            # On the header alone: a class on the lane would restyle its list and cards.
+            column.header.set_class(name == lane_name, "-current")
             if name != lane_name:
                 column.cards_list.highlighted = None
         cards_list = self.columns[lane_name].cards_list
@@ -144,7 +145,7 @@ class BoardView(DashboardView):
                 return
         self._current_lane = None
         for column in self.columns.values():
-            column.remove_class("-current")
+            column.header.remove_class("-current")
         self._show_strip()
 
     def _lanes_have_focus(self) -> bool:

@@ -53,7 +53,9 @@ class LaneStrip(Static):
         text = self.render_entries(self._entries, self.content_region.width)
         if text != self._shown:
             self._shown = text
-            self.update(text)
+            # One line, full width: its size never changes. A layout of the screen at
+            # each new selection or count cost a lane move about 20 ms of its frame.
+            self.update(text, layout=False)
 
     def render_entries(self, entries: Sequence[StripEntry], width: int) -> Text:
         """Every entry on one line: full names if they fit, else a narrower gap, else

@@ -1,0 +1,108 @@
+"""Keys first: what a key asks for reaches the screen without waiting behind refreshes.
+
+Counted in steps, not time: which loads waited for the keys to pause, which snapshots
+were held back, and what the screen did between a key and its first frame.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from textual._compositor import Compositor
+from textual.message import Message
+
+from ringmaster_tui.ui.messages import FilterChanged, SnapshotLoaded
+from ringmaster_tui.ui.screens.dashboard import DashboardScreen
+from tests.ui.helpers import board, loaded, selected_title, settle, until
+from tests.ui.snap_apps import make_app
+
+pytestmark = pytest.mark.anyio
+
+# Far enough ahead that a key "just pressed" stays just pressed for the whole test.
+KEY_AHEAD_SECONDS = 30.0
+
+
+async def test_a_filter_is_read_without_waiting_for_the_keys_to_pause(
+    board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(board_db)
+    waited_for: list[str] = []
+    """The filter of each load that first waited for the keys to pause."""
+    wait = app._wait_for_quiet_input
+
+    def waiting() -> None:
+        waited_for.append(app.board_query.text)
+        wait()
+
+    monkeypatch.setattr(app, "_wait_for_quiet_input", waiting)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash", *"criteria")
+        await settle(pilot)
+        assert app.snapshot is not None and app.snapshot.query.text == "criteria"
+        assert "criteria" not in waited_for, "the load the filter asked for waited"
+
+        app.request_reload()  # a commit's refresh right after the keys still waits
+        await settle(pilot)
+    assert waited_for[-1] == "criteria"
+
+
+async def test_the_snapshot_a_filter_asked_for_is_not_held_behind_keys(board_db: Path) -> None:
+    shown: list[str] = []
+    """The filter of each SnapshotLoaded: a snapshot held back is posted again later."""
+
+    def hook(message: Message) -> None:
+        if isinstance(message, SnapshotLoaded):
+            shown.append(message.snapshot.query.text)
+
+    app = make_app(board_db)
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        await loaded(pilot)
+        app._input_at = time.monotonic() + KEY_AHEAD_SECONDS  # a key pressed just now
+        app.post_message(FilterChanged("criteria"))  # what typing it into the field sends
+        await until(
+            pilot, lambda: app.snapshot is not None and app.snapshot.query.text == "criteria"
+        )
+        assert selected_title(app) == "Plan with criteria"
+        refresh = app.snapshot.model_copy()  # the same question again: a commit's refresh
+        assert app._hold_for_input(refresh), "a refresh right after a key waits for the keys"
+    assert shown.count("criteria") == 1, "shown when it came, not held and posted again"
+
+
+async def test_a_lane_move_draws_its_first_frame_without_a_layout_or_a_full_repaint(
+    board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The strip and the two lanes change; nothing changes size, nothing else changes."""
+    steps: list[str] = []
+    full, partial = Compositor.render_full_update, Compositor.render_partial_update
+
+    def render_full(compositor: Compositor, simplify: bool = False) -> object:
+        steps.append("full repaint")
+        return full(compositor, simplify=simplify)
+
+    def render_partial(compositor: Compositor) -> object:
+        steps.append("partial repaint")
+        return partial(compositor)
+
+    layout = DashboardScreen._refresh_layout
+
+    def refresh_layout(screen: DashboardScreen, *args: object, **kwargs: object) -> None:
+        steps.append("layout")
+        layout(screen, *args, **kwargs)  # type: ignore[arg-type]
+
+    app = make_app(board_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await settle(pilot)
+        before = board(app)._current_lane
+        monkeypatch.setattr(Compositor, "render_full_update", render_full)
+        monkeypatch.setattr(Compositor, "render_partial_update", render_partial)
+        monkeypatch.setattr(DashboardScreen, "_refresh_layout", refresh_layout)
+        await pilot.press("l")
+        await until(pilot, lambda: board(app)._current_lane != before and steps)
+        columns = board(app).columns
+        assert columns[board(app)._current_lane or ""].header.has_class("-current")
+        assert not columns[before or ""].header.has_class("-current")
+    assert steps[0] == "partial repaint", steps
