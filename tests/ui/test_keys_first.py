@@ -66,6 +66,7 @@ async def test_the_snapshot_a_filter_asked_for_is_not_held_behind_keys(board_db:
             pilot, lambda: app.snapshot is not None and app.snapshot.query.text == "criteria"
         )
         assert selected_title(app) == "Plan with criteria"
+        assert app.snapshot is not None
         refresh = app.snapshot.model_copy()  # the same question again: a commit's refresh
         assert app._hold_for_input(refresh), "a refresh right after a key waits for the keys"
     assert shown.count("criteria") == 1, "shown when it came, not held and posted again"
