@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -175,6 +176,8 @@ class RingmasterApp(PasteGuardApp[int]):
         self._asked: BoardQuery | None = None
         """A query the user changed (a filter typed, a project picked) and has not seen
         answered yet: its load does not wait for the keys to pause, nor is it held."""
+        self._query_asked = threading.Event()
+        """Set when the user changes the query: the loader's pauses end at once."""
         self.snapshot: Snapshot | None = None
         """The latest snapshot shown; None until the first load ends."""
         self.undo_stack = UndoStack()
@@ -266,14 +269,26 @@ class RingmasterApp(PasteGuardApp[int]):
             self._input_at = time.monotonic()
         await super().on_event(event)
 
-    def _wait_for_quiet_input(self) -> None:
-        """On the loader's thread: let keys pressed just now be handled first."""
+    def _wait_for_quiet_input(self, read: BoardQuery | None = None) -> None:
+        """On the loader's thread: let keys pressed just now be handled first, unless one
+        of them asked for something other than `read`, the query of the last load."""
         deadline = time.monotonic() + INPUT_WAIT_MAX
-        while (now := time.monotonic()) < deadline:
+        while not self._asked_unread(read) and (now := time.monotonic()) < deadline:
             quiet_at = self._input_at + INPUT_QUIET_SECONDS
             if now >= quiet_at:
                 return
-            time.sleep(min(quiet_at, deadline) - now)
+            self._pause_unless_asked(min(quiet_at, deadline) - now, read)
+
+    def _asked_unread(self, read: BoardQuery | None) -> bool:
+        """The user asked for a query (a filter typed) that no load has read yet."""
+        asked = self._asked
+        return asked is not None and asked == self.board_query and asked != read
+
+    def _pause_unless_asked(self, seconds: float, read: BoardQuery | None) -> None:
+        """On the loader's thread: sleep, unless or until the user asks for a new query."""
+        self._query_asked.clear()
+        if not self._asked_unread(read):  # asked just before the clear: no sleep
+            self._query_asked.wait(seconds)
 
     def _read_notifier_baseline(self) -> None:
         """On the loader's thread, before the first snapshot: what the notifier reads now is
@@ -294,15 +309,16 @@ class RingmasterApp(PasteGuardApp[int]):
         wal_seen = self.source.backlog_bytes()
         previous = self.snapshot
         unchanged_loads = 0  # in a row: commits that changed nothing shown
+        read: BoardQuery | None = None  # what the last load read
         while True:
-            if self.board_query != self._asked:  # what a key asked for is not kept waiting
-                self._wait_for_quiet_input()
+            self._wait_for_quiet_input(read)  # what a key asked for does not wait
             self._reload_gate.begin()  # this load covers every change requested so far
             started = time.monotonic()
             if previous is None:
                 self._read_notifier_baseline()
+            read = self.board_query
             try:
-                snapshot = self.source.snapshot(self.board_query, self.clock())
+                snapshot = self.source.snapshot(read, self.clock())
             except Exception as exc:  # a locked, replaced or vanished file: say so, keep going
                 log.exception("loading a snapshot failed")
                 self.post_message(LoadFailed(_first_line(exc)))
@@ -315,7 +331,8 @@ class RingmasterApp(PasteGuardApp[int]):
                 return  # a lone change, or the end of a stream
             wal = self.source.backlog_bytes()
             load_seconds = time.monotonic() - started
-            time.sleep(pause_between_loads(load_seconds, unchanged_loads, wal - wal_seen))
+            pause = pause_between_loads(load_seconds, unchanged_loads, wal - wal_seen)
+            self._pause_unless_asked(pause, read)
             wal_seen = max(wal, wal_seen)
 
     def _hold_for_input(self, snapshot: Snapshot) -> bool:
@@ -413,6 +430,7 @@ class RingmasterApp(PasteGuardApp[int]):
             changes["lane_depths"] = ()  # other cards: lanes start from their top again
         self.board_query = self._asked = self.board_query.model_copy(update=changes)
         self.request_reload()
+        self._query_asked.set()  # a loader pausing reads it at once
 
     def _read_size(self, field: str, size: int) -> None:
         """Set how many of something the loads read (`field` of the query): more than now

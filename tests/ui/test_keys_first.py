@@ -6,13 +6,16 @@ were held back, and what the screen did between a key and its first frame.
 
 from __future__ import annotations
 
+import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 from textual._compositor import Compositor
 from textual.message import Message
 
+from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
 from ringmaster_tui.ui.messages import FilterChanged, SnapshotLoaded
 from ringmaster_tui.ui.screens.dashboard import DashboardScreen
 from tests.ui.helpers import board, loaded, selected_title, settle, until
@@ -22,31 +25,73 @@ pytestmark = pytest.mark.anyio
 
 # Far enough ahead that a key "just pressed" stays just pressed for the whole test.
 KEY_AHEAD_SECONDS = 30.0
+# A pause between two loads far longer than the test waits for anything.
+PAUSE_SECONDS = 40.0
 
 
 async def test_a_filter_is_read_without_waiting_for_the_keys_to_pause(
     board_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = make_app(board_db)
-    waited_for: list[str] = []
-    """The filter of each load that first waited for the keys to pause."""
-    wait = app._wait_for_quiet_input
+    steps: list[tuple[str, str]] = []
+    """("read", filter) for each load; ("wait", filter shown by then) for each time the
+    loader slept: waiting for the keys to pause, or between two loads."""
+    snapshot, wait = app.source.snapshot, app._query_asked.wait
 
-    def waiting() -> None:
-        waited_for.append(app.board_query.text)
-        wait()
+    def reading(query: BoardQuery, now: datetime) -> Snapshot:
+        steps.append(("read", query.text))
+        return snapshot(query, now)
 
-    monkeypatch.setattr(app, "_wait_for_quiet_input", waiting)
+    def waiting(timeout: float | None = None) -> bool:
+        steps.append(("wait", app.board_query.text))
+        return wait(timeout)
+
+    monkeypatch.setattr(app.source, "snapshot", reading)
+    monkeypatch.setattr(app._query_asked, "wait", waiting)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
-        await pilot.press("slash", *"criteria")
         await settle(pilot)
-        assert app.snapshot is not None and app.snapshot.query.text == "criteria"
-        assert "criteria" not in waited_for, "the load the filter asked for waited"
+        app._input_at = time.monotonic() + KEY_AHEAD_SECONDS  # a key pressed just now
+        app.post_message(FilterChanged("criteria"))  # what typing it into the field sends
+        await until(pilot, lambda: ("read", "criteria") in steps)
+        assert ("wait", "criteria") not in steps, "the load the filter asked for waited"
 
-        app.request_reload()  # a commit's refresh right after the keys still waits
+        await until(
+            pilot, lambda: app.snapshot is not None and app.snapshot.query.text == "criteria"
+        )
+        app.request_reload()  # a commit's refresh, the key still just pressed: it waits
+        await until(pilot, lambda: steps.count(("read", "criteria")) == 2)
+    assert ("wait", "criteria") in steps
+
+
+async def test_a_filter_typed_while_the_loader_pauses_between_loads_is_read_at_once(
+    board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under a stream of commits the loader pauses between loads (live/pacing.py); a
+    filter typed meanwhile ends the pause rather than waiting for it to run out."""
+    app = make_app(board_db)
+    reads: list[str] = []
+    commit_during_next_read = threading.Event()
+    snapshot = app.source.snapshot
+
+    def reading(query: BoardQuery, now: datetime) -> Snapshot:
+        reads.append(query.text)
+        if commit_during_next_read.is_set():
+            commit_during_next_read.clear()
+            app.request_reload()  # what the change feed does when a commit lands
+        return snapshot(query, now)
+
+    monkeypatch.setattr(app.source, "snapshot", reading)
+    monkeypatch.setattr("ringmaster_tui.ui.app.pause_between_loads", lambda *_: PAUSE_SECONDS)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
         await settle(pilot)
-    assert waited_for[-1] == "criteria"
+        commit_during_next_read.set()
+        app.request_reload()
+        await until(pilot, lambda: not commit_during_next_read.is_set())  # now it pauses
+        app.post_message(FilterChanged("criteria"))
+        await until(pilot, lambda: "criteria" in reads, timeout=PAUSE_SECONDS / 2)
+        await until(pilot, lambda: selected_title(app) == "Plan with criteria")
 
 
 async def test_the_snapshot_a_filter_asked_for_is_not_held_behind_keys(board_db: Path) -> None:
