@@ -18,6 +18,27 @@ from ringmaster_tui.ui.widgets.dashboard_view import DashboardView
 from ringmaster_tui.ui.widgets.totals_bar import TotalsBar
 
 
+class SteadyFooter(Footer):
+    """A Footer that is rebuilt only when the keys it shows change.
+
+    Textual rebuilds the footer (its keys unmounted, new ones mounted, the screen laid
+    out) whenever the focus moves; a lane move moves it between lanes with the same keys.
+    """
+
+    _shown: tuple[object, ...] | None = None
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        shown = tuple(
+            (binding.key, binding.description, binding.show, enabled, tooltip)
+            for _, binding, enabled, tooltip in screen.active_bindings.values()
+        )
+        if screen.app.app_focus and self.is_attached and screen is self.screen:  # rebuilds
+            if shown == self._shown:
+                return
+            self._shown = shown
+        super().bindings_changed(screen)
+
+
 class DashboardScreen(Screen[None]):
     HELP_GROUP: ClassVar[str] = "Dashboard"
     # Screen repaints all of itself when the focus moves, as each lane move does. The
@@ -48,7 +69,7 @@ class DashboardScreen(Screen[None]):
         yield self.totals_bar
         with ContentSwitcher(initial="board", id="views"):
             yield from self.views.values()
-        yield Footer()
+        yield SteadyFooter()
 
     @property
     def board(self) -> BoardView:
