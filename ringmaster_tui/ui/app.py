@@ -231,6 +231,8 @@ class RingmasterApp(PasteGuardApp[int]):
             self._show_snapshot(SnapshotLoaded(snapshot))
 
     def on_ready(self) -> None:
+        if self._tune_gc:
+            gc.enable()  # paused for the start (cli.py); settle_heap tunes it
         self._notifier = dashboard_notifier(
             self.source,
             self.settings,
@@ -846,6 +848,7 @@ def settle_heap() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
+    gc.enable()
 
 
 def _read_for(

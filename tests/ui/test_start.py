@@ -1,9 +1,12 @@
-"""The first snapshot read while the app starts (live/early_read.py): the first paint has
-the board's cards, a commit made after that read still reaches the screen, and a read
-that failed or was made for another query leaves the app to read as it always does."""
+"""How the dashboard starts. The first snapshot is read while the app starts
+(live/early_read.py): the first paint has the board's cards, a commit made after that
+read still reaches the screen, and a read that failed or was made for another query
+leaves the app to read as it always does. The garbage collector, paused while the
+command imports (cli.py), runs again once the first screen is up."""
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from ringmaster_tui.cli import main
 from ringmaster_tui.config import Settings
 from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
 from ringmaster_tui.live.early_read import EarlyRead, first_board_query, start_early_read
@@ -131,3 +135,27 @@ def test_no_early_read_when_notifications_are_asked_for(board_db: Path) -> None:
         assert start_early_read(source, notified, lambda: NOW) is None
     finally:
         source.close()
+
+
+async def test_the_collector_runs_again_once_the_first_screen_is_up(board_db: Path) -> None:
+    source = open_source(board_db, user="tester")
+    app = RingmasterApp(
+        source, _settings(board_db), clock=lambda: NOW, animate=False, live=False, tune_gc=True
+    )
+    gc.disable()  # as cli.main leaves it for the dashboard
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0  # settle_heap ran: what exists now is kept
+    finally:
+        gc.enable()
+        gc.unfreeze()  # the test process makes many apps; theirs must be collected
+        source.close()
+
+
+def test_commands_run_with_the_collector_on(board_db: Path) -> None:
+    for argv in (["status", str(board_db)], ["status", str(board_db / "missing")]):
+        gc.enable()
+        main(argv)
+        assert gc.isenabled()
