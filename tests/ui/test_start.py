@@ -146,7 +146,7 @@ async def test_the_collector_runs_again_once_the_first_screen_is_up(board_db: Pa
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await loaded(pilot)
-            assert gc.isenabled()
+            await until(pilot, gc.isenabled)  # a moment after the first paint
             assert gc.get_freeze_count() > 0  # settle_heap ran: what exists now is kept
     finally:
         gc.enable()
