@@ -13,9 +13,8 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ringmaster_tui.notify.choices import DEFAULT_SEVERITY, SEVERITIES
+from ringmaster_tui.notify.choices import DEFAULT_SEVERITY, DEFAULT_TIMEOUT, SEVERITIES
 from ringmaster_tui.notify.choices import STYLES as TERMINAL_STYLES
-from ringmaster_tui.notify.command import DEFAULT_TIMEOUT
 from ringmaster_tui.sources.names import KIND_NAMES
 from ringmaster_tui.sources.retention_policy import RetentionPolicy
 
