@@ -212,7 +212,7 @@ def measure_postgresql(big: Path, runs: int) -> dict[str, float]:
     from ringmaster_tui.sources.episodes.kind import EPISODES
     from ringmaster_tui.sources.registry import create_source_database
     from tests.postgres.cluster import start_cluster
-    from tests.postgres.data import copy_sqlite_into, pg_engine
+    from tests.postgres.data import copy_sqlite_into, vacuum_until_all_visible
 
     cluster = start_cluster()
     try:
@@ -220,10 +220,7 @@ def measure_postgresql(big: Path, runs: int) -> dict[str, float]:
         create_source_database(url, EPISODES)
         started = time.perf_counter()
         copy_sqlite_into(big, url)
-        engine = pg_engine(url)
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE")
-        engine.dispose()
+        vacuum_until_all_visible(url)  # as autovacuum keeps a server's tables
         print(f"copied into PostgreSQL and analyzed in {time.perf_counter() - started:.1f} s")
         return measure(url, runs, DOMAINS[3])
     finally:

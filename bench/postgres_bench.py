@@ -6,7 +6,9 @@ Starts a throwaway PostgreSQL server (tests/postgres/cluster.py; Debian's binari
 the `postgres` user when run as root). Prints:
 - a snapshot's time (median and p95 of --repeat, after a warm-up) on --cards Ringmaster
   cards, on SQLite and on PostgreSQL, the same rows in both (bench/generate.py's SQLite
-  database copied into PostgreSQL with COPY, then VACUUM ANALYZE), and their ratio;
+  database copied into PostgreSQL with COPY), and their ratio: PostgreSQL as filled
+  (analyzed, no page all-visible yet) and vacuumed until every page is all-visible (as
+  autovacuum keeps a server's tables), SQLite before and after;
 - a writer process's commits per second (one small UPDATE and one audit INSERT each, as
   an orchestrator moving a card) with 0, 1 and 10 loaders attached, as ratios of the
   figure with none, twice: the writer aiming at --rate commits per second (paced, catching
@@ -42,7 +44,7 @@ from ringmaster_tui.live.pacing import pause_between_loads  # noqa: E402
 from ringmaster_tui.sources.registry import create_source_database, open_source  # noqa: E402
 from ringmaster_tui.sources.ringmaster.kind import RINGMASTER  # noqa: E402
 from tests.postgres.cluster import start_cluster  # noqa: E402
-from tests.postgres.data import copy_sqlite_into, pg_engine  # noqa: E402
+from tests.postgres.data import copy_sqlite_into, pg_engine, vacuum_until_all_visible  # noqa: E402
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
 
@@ -73,6 +75,10 @@ def _timings(target: str | Path, repeat: int) -> list[float]:
 def _p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+
+
+def _figures(values: list[float]) -> str:
+    return f"{statistics.median(values) * 1000:.1f} ms, p95 {_p95(values) * 1000:.1f} ms"
 
 
 def _loader(url: str, stop: Any, loads: Any, ready: Any) -> None:
@@ -184,7 +190,7 @@ def main() -> None:
         copied = copy_sqlite_into(path, url)
         engine = pg_engine(url)
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE")
+            conn.exec_driver_sql("ANALYZE")
         engine.dispose()
         print(
             f"copied {sum(copied.values()):,} rows to PostgreSQL "
@@ -192,14 +198,18 @@ def main() -> None:
         )
 
         lite = _timings(path, args.repeat)
+        fresh = _timings(url, args.repeat)  # no page all-visible yet: as filled
+        vacuum_until_all_visible(url)  # as autovacuum keeps a server's tables
         pg = _timings(url, args.repeat)
-        ratio = statistics.median(pg) / statistics.median(lite)
+        lite_again = _timings(path, args.repeat)  # the machine's drift, if any
+        print(f"snapshot, {args.cards:,} cards, median and p95 of {args.repeat}:")
+        print(f"  SQLite {_figures(lite)}; again after PostgreSQL's runs {_figures(lite_again)}")
+        print(f"  PostgreSQL, vacuumed (every page all-visible): {_figures(pg)}")
+        print(f"  PostgreSQL, as filled (analyzed, not yet vacuumed): {_figures(fresh)}")
+        baseline = statistics.median(lite + lite_again)
         print(
-            f"snapshot, {args.cards:,} cards: SQLite median "
-            f"{statistics.median(lite) * 1000:.1f} ms "
-            f"p95 {_p95(lite) * 1000:.1f} ms; PostgreSQL median "
-            f"{statistics.median(pg) * 1000:.1f} ms p95 {_p95(pg) * 1000:.1f} ms; "
-            f"ratio PostgreSQL/SQLite {ratio:.2f}"
+            f"  ratio PostgreSQL/SQLite: {statistics.median(pg) / baseline:.2f} vacuumed, "
+            f"{statistics.median(fresh) / baseline:.2f} as filled"
         )
 
         for aim in (args.rate, 0.0):

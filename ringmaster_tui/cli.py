@@ -8,13 +8,13 @@ mistyped flag answer at once, and the rest is imported once it is known what to 
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from ringmaster_tui.notify.choices import DEFAULT_SEVERITY, SEVERITIES
+from ringmaster_tui.notify.choices import DEFAULT_SEVERITY, DEFAULT_TIMEOUT, SEVERITIES
 from ringmaster_tui.notify.choices import STYLES as TERMINAL_STYLES
-from ringmaster_tui.notify.command import DEFAULT_TIMEOUT
 from ringmaster_tui.sources.names import KIND_NAMES
 from ringmaster_tui.sources.retention_policy import RetentionPolicy
 
@@ -240,6 +240,11 @@ COMMANDS: dict[str, str] = {
 }
 
 
+# The commands that open the dashboard (they run with the collector paused until its
+# first screen is painted).
+DASHBOARD_COMMANDS = frozenset({"cmd_open", "cmd_demo"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args and args[0] in COMMANDS:
@@ -249,9 +254,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         parsed = _open_parser().parse_args(args)
         function = "cmd_open"
     try:
-        # Imported once the arguments are good: all of the engines and the sources.
+        # Imported once the arguments are good: all of the engines and the sources. The
+        # garbage collector waits meanwhile: imports make many objects and no garbage,
+        # and its passes over them took a tenth of the start. The dashboard lets it run
+        # again once its first screen is up (ui/app.py, settle_heap).
+        gc.disable()
         from ringmaster_tui import commands
 
+        if function not in DASHBOARD_COMMANDS:
+            gc.enable()
         run: Callable[[argparse.Namespace], int] = getattr(commands, function)
         return run(parsed)
     except KeyboardInterrupt:
@@ -264,3 +275,5 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"{PROG}: {line}", file=sys.stderr)
         return EXIT_FAILED
+    finally:
+        gc.enable()  # however the command ended

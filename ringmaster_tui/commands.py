@@ -7,6 +7,7 @@ Every failure a user can cause ends in one line on stderr and a non-zero exit.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import logging
 import shutil
@@ -25,6 +26,7 @@ from ringmaster_tui.config import Settings, SettingsError, data_dir, settings_fr
 from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
 from ringmaster_tui.domain.workflow import HIDDEN_LANE
 from ringmaster_tui.engines import OpenError, change_notices
+from ringmaster_tui.live.early_read import start_early_read
 from ringmaster_tui.logs import LogFileError, setup_logging
 from ringmaster_tui.notify.choices import STYLES as TERMINAL_STYLES
 from ringmaster_tui.notify.command import BadCommand, NotifyCommand
@@ -116,12 +118,14 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def _run_dashboard(source: Source, settings: Settings, *, quit_after: float | None) -> int:
+    log.info("dashboard on %s as %s", source.label, settings.user)
+    # The first snapshot is read while Textual loads and lays out the screen.
+    early = start_early_read(source, settings, functools.partial(datetime.now, UTC))
     # Imported here: `status`, `simulate` and the others start without loading Textual.
     from ringmaster_tui.ui.app import run_app
 
-    log.info("dashboard on %s as %s", source.label, settings.user)
     try:
-        return run_app(source, settings, quit_after=quit_after)
+        return run_app(source, settings, quit_after=quit_after, early_read=early)
     finally:
         source.close()
         log.info("dashboard closed")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from ringmaster_tui.sources.ringmaster.models import Base
+from ringmaster_tui.sources.ringmaster.models import METADATA
 from ringmaster_tui.sources.ringmaster.schema import schema_sql
 
 SEED_TABLES = {
@@ -71,7 +71,7 @@ def _from_schema_sql(path: Path) -> Path:
 
 def _from_models(path: Path) -> Path:
     engine = sa.create_engine(f"sqlite:///{path}")
-    Base.metadata.create_all(engine)
+    METADATA.create_all(engine)
     engine.dispose()
     return path
 

@@ -20,7 +20,7 @@ class Frozen(BaseModel):
     are shown, and whoever sums them says so (see ui/formatting.py, money_spent).
     """
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     _NUMBER_FIELDS: ClassVar[dict[str, tuple[type, bool]]] = {}
     """Each numeric field: its type, and whether it may be None; filled per class."""
 

@@ -12,3 +12,6 @@ DEFAULT_SEVERITY = "critical"
 Style = Literal["osc9", "osc777"]
 """Which terminal notification: OSC 9 (iTerm2, WezTerm, ...) or OSC 777 (urxvt, foot)."""
 STYLES: tuple[Style, ...] = ("osc9", "osc777")
+
+# How long the notify command may run before it is killed, in seconds.
+DEFAULT_TIMEOUT = 10.0

@@ -14,8 +14,9 @@ import threading
 from dataclasses import dataclass, field
 from typing import IO
 
+from ringmaster_tui.notify.choices import DEFAULT_TIMEOUT
+
 # Long enough for a webhook over a slow link; short enough that a hung one is noticed.
-DEFAULT_TIMEOUT = 10.0
 # After the kill, how long to wait for the process to be reaped.
 REAP_SECONDS = 5.0
 # How much of the command's stderr a failure report quotes.

@@ -33,6 +33,7 @@ from textual.worker import get_current_worker
 from ringmaster_tui.config import Settings
 from ringmaster_tui.domain.outcome import Outcome
 from ringmaster_tui.domain.snapshot import SHAPED_NOT_LISTED, BoardQuery, CardSummary, Snapshot
+from ringmaster_tui.live.early_read import EarlyRead, first_board_query
 from ringmaster_tui.live.gate import RefreshGate
 from ringmaster_tui.live.pacing import pause_between_loads, pause_between_metrics_reads
 from ringmaster_tui.notify.dashboard import dashboard_notifier
@@ -107,10 +108,12 @@ STYLE_FILES = (
 # How long an outcome stays on screen; refusals longer, they need reading.
 OK_SECONDS = 4.0
 REFUSED_SECONDS = 8.0
-# Cards a lane reads before the lanes have been measured (then: what one shows, twice).
-FIRST_PER_LANE = 30
-# Rows a list view reads before it has been measured (then: what it shows, twice).
-FIRST_LIST_LIMIT = 60
+# The collector's first full pass, once the dashboard is up (settle_heap), waits this long
+# after the first paint: its pause would otherwise delay the footer, drawn a moment later.
+SETTLE_HEAP_AFTER = 1.0
+# The first paint waits this long at most for the early read (live/early_read.py): a
+# slow database shows the empty board first, as when there is no early read.
+EARLY_READ_WAIT = 0.5
 # The deepest a lane or a list is read as the user scrolls down it; a filter finds the rest.
 MAX_READ_DEPTH = 1000
 # A load that failed (a lock, a replaced file) is tried again this often: what cleared
@@ -153,18 +156,17 @@ class RingmasterApp(PasteGuardApp[int]):
         live: bool = True,
         quit_after: float | None = None,
         tune_gc: bool = False,
+        early_read: EarlyRead | None = None,
     ) -> None:
         super().__init__()
         break_paint_cycles()  # painted lines freed as they are replaced (ui/textual_cycles)
         self.source = source
         self.settings = settings
         self.clock = clock
-        # The board is shown first: none of the views' lists is read until one is shown.
-        self.board_query = BoardQuery(
-            per_lane=settings.per_lane or FIRST_PER_LANE,
-            list_limit=FIRST_LIST_LIMIT,
-            lists=frozenset(),
-        )
+        self.board_query = first_board_query(settings)
+        self._early_read = early_read
+        """The first snapshot, read while the screen was being made (None: read in
+        on_ready, as every later one)."""
         self._list_depth = 0
         """How deep the user has scrolled a list view; lists are read at least this far."""
         self._input_at = 0.0
@@ -204,6 +206,7 @@ class RingmasterApp(PasteGuardApp[int]):
             source.workflow,
             read_only=not source.writable,
             group_title=source.capabilities.group_title,
+            on_mounted=self._show_early_read,
         )
         """The main screen (header of totals, views, footer); always at the bottom."""
         self.sub_title = source.label
@@ -229,7 +232,16 @@ class RingmasterApp(PasteGuardApp[int]):
     def get_default_screen(self) -> Screen[None]:
         return self.dashboard
 
+    def _show_early_read(self) -> None:
+        """Once the dashboard's widgets are mounted, before its first paint."""
+        early, self._early_read = self._early_read, None
+        snapshot = early.take(self.board_query, EARLY_READ_WAIT) if early else None
+        if snapshot is not None:  # painted with the first frame
+            self._show_snapshot(SnapshotLoaded(snapshot))
+
     def on_ready(self) -> None:
+        if self._tune_gc:  # the collector is paused for the start (cli.py)
+            self.set_timer(SETTLE_HEAP_AFTER, settle_heap)
         self._notifier = dashboard_notifier(
             self.source,
             self.settings,
@@ -366,7 +378,6 @@ class RingmasterApp(PasteGuardApp[int]):
         if message.snapshot.query == self._asked:
             self._asked = None
         log_unavailable(self.snapshot, message.snapshot)
-        first = self.snapshot is None
         self.snapshot = message.snapshot
         if self._load_error:
             self._load_error = ""
@@ -379,8 +390,6 @@ class RingmasterApp(PasteGuardApp[int]):
             self._load_decision(self.screen.decision.id, self.screen)
         if isinstance(self.screen, CardDetailScreen):  # keep an open card live too
             self._load_detail(self.screen.card.id, self.screen)
-        if first and self._tune_gc:
-            self.call_after_refresh(settle_heap)
         self._refresh_metrics()
 
     @on(LoadFailed)
@@ -859,10 +868,12 @@ def settle_heap() -> None:
     """Once the dashboard is up: what exists now (modules, widgets, styles) lives as long
     as the app, so the garbage collector stops scanning it. Its full collections took
     100-160 ms each (the screen stood still, a key waited); now they look at recent
-    objects alone. The change-to-screen p95 went from about 195 to 75 ms."""
+    objects alone. The change-to-screen p95 went from about 195 to 75 ms. It also turns
+    the collector back on, paused for the start."""
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
+    gc.enable()
 
 
 def _read_for(
@@ -902,8 +913,16 @@ def log_unavailable(before: Snapshot | None, after: Snapshot) -> None:
         log.info("this database lacks: %s", ", ".join(after.unavailable))
 
 
-def run_app(source: Source, settings: Settings, *, quit_after: float | None = None) -> int:
+def run_app(
+    source: Source,
+    settings: Settings,
+    *,
+    quit_after: float | None = None,
+    early_read: EarlyRead | None = None,
+) -> int:
     """Run the dashboard until the user quits (or `quit_after` seconds); the exit code."""
-    app = RingmasterApp(source, settings, quit_after=quit_after, tune_gc=True)
+    app = RingmasterApp(
+        source, settings, quit_after=quit_after, tune_gc=True, early_read=early_read
+    )
     app.run()
     return app.return_code or 0

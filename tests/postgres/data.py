@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import time
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +18,42 @@ from ringmaster_tui.engines.postgres.connect import parse_url
 
 def pg_engine(url: str) -> sa.Engine:
     return sa.create_engine(parse_url(url), poolclass=sa.pool.NullPool)
+
+
+def vacuum_until_all_visible(
+    url: str, tables: Collection[str] | None = None, *, attempts: int = 100
+) -> None:
+    """VACUUM ANALYZE until every page of `tables` (every table by default) is marked
+    all-visible, so index-only scans skip the tables as on a server in service.
+
+    VACUUM marks a page only once no transaction could still miss its rows, and (the test
+    server commits asynchronously) once the commit that wrote them is flushed: a first
+    pass right after a bulk load marks none. Autovacuum's later rounds do it on a server
+    running for a while. Fails naming the transactions that held it back."""
+    engine = pg_engine(url)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("VACUUM ANALYZE")
+            for _ in range(attempts):
+                hidden = conn.exec_driver_sql(
+                    "SELECT count(*) FROM pg_class WHERE relkind = 'r' "
+                    "AND relnamespace = current_schema()::regnamespace "
+                    "AND (%(t)s::text[] IS NULL OR relname = ANY(%(t)s)) "
+                    "AND relallvisible < relpages",
+                    {"t": None if tables is None else list(tables)},
+                ).scalar_one()
+                if not hidden:
+                    return
+                time.sleep(0.05)
+                conn.exec_driver_sql("VACUUM ANALYZE")
+            holders = conn.exec_driver_sql(
+                "SELECT datname, state, backend_xmin, left(query, 80) FROM pg_stat_activity"
+                " WHERE backend_xmin IS NOT NULL AND pid <> pg_backend_pid()"
+            ).all()
+            named = "every table" if tables is None else sorted(tables)
+            raise AssertionError(f"{named} never all-visible; held by {holders}")
+    finally:
+        engine.dispose()
 
 
 def copy_sqlite_into(sqlite_path: Path, url: str) -> dict[str, int]:

@@ -6,14 +6,16 @@ tables. Which tables are large, and from how many rows, is each source's own, pa
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
+from ringmaster_tui.domain.snapshot import BoardQuery
 from ringmaster_tui.sources.base import Source, SourceKind
+from ringmaster_tui.sources.registry import open_source
+from tests.builders import NOW
 from tests.postgres.cluster import Cluster
 from tests.postgres.compare import source_database
-from tests.postgres.data import pg_engine
+from tests.postgres.data import pg_engine, vacuum_until_all_visible
 from tests.sources.plans import Statement, selects_run_on
 
 TABLE_SIZES = "SELECT relname, reltuples FROM pg_class WHERE relkind = 'r'"
@@ -58,53 +60,22 @@ def generated_database(
 
 def fill_and_analyze(url: str, bulk_sql: str, *settings: str) -> None:
     """Run the `;`-separated bulk statements in one transaction after the SET LOCAL
-    `settings`, then VACUUM ANALYZE."""
+    `settings`, then vacuum (analyzed) until every table is all-visible."""
     engine = pg_engine(url)
     try:
         with engine.begin() as conn:
             raw: Any = conn.connection.dbapi_connection
             with raw.cursor() as cursor:
-                for setting in settings:
+                # Flushed at commit (the test server commits asynchronously), so that
+                # the first VACUUM can already mark the pages all-visible.
+                for setting in ("synchronous_commit = on", *settings):
                     cursor.execute(f"SET LOCAL {setting}")
                 for statement in bulk_sql.split(";"):
                     if statement.strip():
                         cursor.execute(statement)
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE")
     finally:
         engine.dispose()
-
-
-def vacuum_until_all_visible(
-    url: str, tables: Collection[str], *, attempts: int, analyze: bool = False
-) -> None:
-    """VACUUM ANALYZE, then VACUUM (ANALYZE too if asked) until every page of the tables
-    is marked all-visible, so index-only scans skip the tables as on a server in service.
-    VACUUM marks them only
-    once no open transaction could still miss the rows; autovacuum's later rounds do so on
-    a server running for a while. Fails naming the transactions that held it back."""
-    again = "VACUUM ANALYZE" if analyze else "VACUUM"
-    engine = pg_engine(url)
-    try:
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("VACUUM ANALYZE")
-            for _ in range(attempts):
-                hidden = conn.exec_driver_sql(
-                    "SELECT count(*) FROM pg_class WHERE relname = ANY(%(t)s) "
-                    "AND relallvisible < relpages",
-                    {"t": list(tables)},
-                ).scalar_one()
-                if not hidden:
-                    return
-                time.sleep(0.05)
-                conn.exec_driver_sql(again)
-            holders = conn.exec_driver_sql(
-                "SELECT datname, state, backend_xmin, left(query, 80) FROM pg_stat_activity"
-                " WHERE backend_xmin IS NOT NULL AND pid <> pg_backend_pid()"
-            ).all()
-            raise AssertionError(f"{sorted(tables)} were never all-visible; held by {holders}")
-    finally:
-        engine.dispose()
+    vacuum_until_all_visible(url)
 
 
 def large_seq_scans(
@@ -148,3 +119,33 @@ def large_seq_scans(
 def described(scans: Iterable[tuple[str, str]]) -> list[str]:
     """The scans as messages a failing assertion shows: the table, then the statement."""
     return [f"Seq Scan on {table}\n    in {statement[:400]}" for table, statement in scans]
+
+
+def lane_counts_and_counting(url: str, table: str) -> tuple[dict[str, int], str]:
+    """The board's count per lane, and the text of the statements that counted `table`'s
+    rows for it."""
+    source = open_source(url, user="tester")
+    try:
+        statements = captured_selects(source, lambda: source.snapshot(BoardQuery(), NOW))
+        snapshot = source.snapshot(BoardQuery(), NOW)
+    finally:
+        source.close()
+    counting = [s for s, _ in statements if "count(" in s and f"FROM {table}" in s]
+    return {lane.name: lane.count for lane in snapshot.lanes}, " ".join(counting)
+
+
+def rewrite_every_row(url: str, table: str, column: str) -> None:
+    """Every row of `table` written again (`column` set to itself) and the table analyzed:
+    its pages are then no longer all-visible, as after a busy spell before autovacuum."""
+    engine = pg_engine(url)
+    try:
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql(f"UPDATE {table} SET {column} = {column}")
+            conn.exec_driver_sql(f"ANALYZE {table}")
+            visible, pages = conn.exec_driver_sql(
+                "SELECT relallvisible, relpages FROM pg_class WHERE relname = %(t)s",
+                {"t": table},
+            ).one()
+    finally:
+        engine.dispose()
+    assert visible * 2 <= pages, (visible, pages)

@@ -45,7 +45,9 @@ from tests.postgres.plans import (
     captured_selects,
     described,
     generated_database,
+    lane_counts_and_counting,
     large_seq_scans,
+    rewrite_every_row,
 )
 from tests.sources.episodes.builders import EpisodeBuilder, ago, build_standard_store
 from tests.sources.episodes.test_query_plans import LARGE_TABLES
@@ -418,3 +420,18 @@ def test_a_text_filter_is_the_one_scan(bulk: EpisodesSource, bulk_url: str) -> N
     statements = captured_selects(bulk, lambda: bulk.snapshot(BoardQuery(text="login"), NOW))
     # The check sees a scan where there is one: a substring filter reads every episode.
     assert any("Seq Scan on episodes" in scan for scan in _large_scans(bulk_url, statements))
+
+
+def test_episodes_not_yet_vacuumed_are_counted_in_one_pass(pg_cluster: Cluster) -> None:
+    """As for Ringmaster's cards: per-status index ranges on a vacuumed table, one GROUP BY
+    pass once the table is mostly rewritten; the same counts either way."""
+    url = generated_database(pg_cluster, "ep_counts", EPISODES, BULK_SQL)
+    vacuumed, counted_vacuumed = lane_counts_and_counting(url, "episodes")
+    assert "present_statuses" in counted_vacuumed
+
+    rewrite_every_row(url, "episodes", "success_rate")
+    rewritten, counted_rewritten = lane_counts_and_counting(url, "episodes")
+    assert "GROUP BY episodes.status" in counted_rewritten
+    assert "present_statuses" not in counted_rewritten
+    assert rewritten == vacuumed
+    assert sum(vacuumed.values()) > 1_000

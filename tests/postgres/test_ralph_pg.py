@@ -33,13 +33,17 @@ from tests.postgres.compare import (
     sources_on_both,
     template_from_sqlite,
 )
-from tests.postgres.data import copy_sqlite_into, database_digest, pg_engine
+from tests.postgres.data import (
+    copy_sqlite_into,
+    database_digest,
+    pg_engine,
+    vacuum_until_all_visible,
+)
 from tests.postgres.plans import (
     Statement,
     captured_selects,
     described,
     large_seq_scans,
-    vacuum_until_all_visible,
 )
 from tests.sources.plans import bench_generator
 from tests.sources.ralph.ralph_db import build_ralph_db

@@ -43,7 +43,6 @@ from tests.postgres.plans import (
     large_seq_scans,
     one_line,
     table_sizes,
-    vacuum_until_all_visible,
 )
 from tests.sources.tickets.builders import ALPHA_PLAN, TicketsBuilder, build_standard_tickets
 
@@ -463,14 +462,7 @@ def plans_url(pg_cluster: Cluster) -> str:
         url,
         BULK_SQL,
         "session_replication_role = replica",  # no FK checks
-        # The test server commits asynchronously; VACUUM marks a page all-visible (so
-        # index-only scans skip the table, as on a server in service) only once the
-        # commit that wrote its rows is flushed.
-        "synchronous_commit = on",
     )
-    # As autovacuum would in time: vacuumed again until every page is marked
-    # all-visible (a first pass right after the bulk commit may not mark them).
-    vacuum_until_all_visible(url, TICKET_TABLES, attempts=50, analyze=True)
     return url
 
 

@@ -41,7 +41,12 @@ from ringmaster_tui.domain.snapshot import (
 )
 from ringmaster_tui.domain.values import to_moment
 from ringmaster_tui.engines.present import null_missing, present_schema
-from ringmaster_tui.engines.sql import json_text_array, row_order, values_present
+from ringmaster_tui.engines.sql import (
+    index_counts_read_the_table,
+    json_text_array,
+    row_order,
+    values_present,
+)
 from ringmaster_tui.engines.text import contains_folded
 from ringmaster_tui.sources.attention_rows import alert_view, decision_view
 from ringmaster_tui.sources.ringmaster import models as m
@@ -220,6 +225,18 @@ def _counts_by_state_statement(by_project: bool, with_archived: bool) -> sa.Sele
     if not with_archived:
         shown.append(present.c.value != sm.ARCHIVED)
     return sa.select(present.c.value, counted).where(*shown)
+
+
+@functools.lru_cache(maxsize=4)
+def _counts_in_one_pass_statement(by_project: bool, with_archived: bool) -> sa.Select[Any]:
+    """Each state's number of cards in one pass over the table, for when the index alone
+    cannot count (`index_counts_read_the_table`)."""
+    shown = [cards.c.state.is_not(None) if with_archived else cards.c.state != sm.ARCHIVED]
+    return (
+        sa.select(cards.c.state, sa.func.count())
+        .where(*shown, *_by_project(by_project))
+        .group_by(cards.c.state)
+    )
 
 
 # --- cached statements of the refresh path ---
@@ -720,9 +737,12 @@ class SnapshotReader:
                 .group_by(cards.c.state)
             )
         else:
-            statement = _counts_by_state_statement(
-                bool(self.query.project_id), self.query.show_archived
+            counts_by_state = (
+                _counts_in_one_pass_statement
+                if index_counts_read_the_table(self.conn, "cards")
+                else _counts_by_state_statement
             )
+            statement = counts_by_state(bool(self.query.project_id), self.query.show_archived)
             rows = self._execute(statement, {"project_id": self.query.project_id})
         return {str(state): int(count) for state, count in rows if count}
 

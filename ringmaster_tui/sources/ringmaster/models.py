@@ -1,6 +1,6 @@
-"""SQLAlchemy models mirroring schema.sql (Ringmaster's tables plus decisions and alerts).
+"""SQLAlchemy Core tables mirroring schema.sql (Ringmaster's, plus decisions and alerts).
 
-schema.sql is the source of truth for `init`; these models are what queries are written
+schema.sql is the source of truth for `init`; these tables are what queries are written
 against. tests/test_schema_models.py proves the two agree.
 """
 
@@ -10,16 +10,17 @@ from sqlalchemy import (
     DDL,
     REAL,
     CheckConstraint,
+    Column,
     ForeignKey,
     Index,
     Integer,
     MetaData,
+    Table,
     Text,
     UniqueConstraint,
     event,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from ringmaster_tui.sources.ringmaster.workflow import STATES
 
@@ -33,100 +34,95 @@ def _quoted(values: tuple[str, ...]) -> str:
     return ", ".join(f"'{v}'" for v in values)
 
 
-class Base(DeclarativeBase):
-    metadata = MetaData()
+METADATA = MetaData()
 
 
-def _id() -> Mapped[str]:
+def _id(name: str) -> Column[str]:
     # SQLite lets a TEXT PRIMARY KEY hold NULL unless NOT NULL is written; schema.sql
     # does not write it, so neither do we.
-    return mapped_column(Text, primary_key=True, nullable=True, server_default=_RANDOM_ID)
+    return Column(name, Text, primary_key=True, nullable=True, server_default=_RANDOM_ID)
 
 
-def _created_at() -> Mapped[str]:
-    return mapped_column(Text, nullable=False, server_default=_NOW)
+def _created_at(name: str) -> Column[str]:
+    return Column(name, Text, nullable=False, server_default=_NOW)
 
 
-def _card_fk(ondelete: str = "CASCADE", nullable: bool = False) -> Mapped[str]:
-    return mapped_column(Text, ForeignKey("cards.id", ondelete=ondelete), nullable=nullable)
+def _card_fk(name: str, ondelete: str = "CASCADE", nullable: bool = False) -> Column[str]:
+    return Column(name, Text, ForeignKey("cards.id", ondelete=ondelete), nullable=nullable)
 
 
-def _attempt_fk() -> Mapped[str | None]:
-    return mapped_column(Text, ForeignKey("attempts.id", ondelete="SET NULL"))
+def _attempt_fk(name: str) -> Column[str]:
+    return Column(name, Text, ForeignKey("attempts.id", ondelete="SET NULL"))
 
 
-class Project(Base):
-    __tablename__ = "projects"
+projects = Table(
+    "projects",
+    METADATA,
+    _id("id"),
+    Column("name", Text, nullable=False),
+    Column("description", Text),
+    Column("repository_url", Text, nullable=False),
+    Column("repository_path", Text),
+    Column("tech_stack", Text, server_default=_EMPTY_JSON_ARRAY),
+    Column("coding_conventions", Text),
+    _created_at("created_at"),
+    _created_at("updated_at"),
+    Index("idx_projects_name", "name"),
+)
 
-    id: Mapped[str] = _id()
-    name: Mapped[str] = mapped_column(Text, nullable=False)
-    description: Mapped[str | None] = mapped_column(Text)
-    repository_url: Mapped[str] = mapped_column(Text, nullable=False)
-    repository_path: Mapped[str | None] = mapped_column(Text)
-    tech_stack: Mapped[str | None] = mapped_column(Text, server_default=_EMPTY_JSON_ARRAY)
-    coding_conventions: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[str] = _created_at()
-    updated_at: Mapped[str] = _created_at()
 
-    __table_args__ = (Index("idx_projects_name", "name"),)
-
-
-class Card(Base):
-    __tablename__ = "cards"
-
-    id: Mapped[str] = _id()
-    project_id: Mapped[str] = mapped_column(
-        Text, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False
-    )
-    title: Mapped[str] = mapped_column(Text, nullable=False)
-    description: Mapped[str | None] = mapped_column(Text)
-    task_prompt: Mapped[str] = mapped_column(Text, nullable=False)
-    state: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'draft'"))
-    previous_state: Mapped[str | None] = mapped_column(Text)
-    state_changed_at: Mapped[str | None] = mapped_column(Text)
-    loop_iteration: Mapped[int | None] = mapped_column(Integer, server_default=_ZERO)
-    total_time_spent_ms: Mapped[int | None] = mapped_column(Integer, server_default=_ZERO)
-    total_cost_usd: Mapped[float | None] = mapped_column(REAL, server_default=text("0.0"))
-    error_count: Mapped[int | None] = mapped_column(Integer, server_default=_ZERO)
-    max_retries: Mapped[int | None] = mapped_column(Integer, server_default=text("5"))
-    worktree_path: Mapped[str | None] = mapped_column(Text)
-    branch_name: Mapped[str | None] = mapped_column(Text)
-    pull_request_url: Mapped[str | None] = mapped_column(Text)
-    deployment_namespace: Mapped[str | None] = mapped_column(Text)
-    deployment_name: Mapped[str | None] = mapped_column(Text)
-    argocd_app_name: Mapped[str | None] = mapped_column(Text)
-    labels: Mapped[str | None] = mapped_column(Text, server_default=_EMPTY_JSON_ARRAY)
-    priority: Mapped[int | None] = mapped_column(Integer, server_default=_ZERO)
-    deadline: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[str] = _created_at()
-    updated_at: Mapped[str] = _created_at()
-
-    __table_args__ = (
-        CheckConstraint(f"state IN ({_quoted(STATES)})"),
-        Index("idx_cards_project", "project_id"),
-        Index("idx_cards_state", "state"),
-        Index("idx_cards_updated", text("updated_at DESC")),
-        Index("idx_cards_priority", text("priority DESC")),
-        Index(
-            "idx_cards_state_priority_updated",
-            "state",
-            text("priority DESC"),
-            text("updated_at DESC"),
-        ),
-        Index(
-            "idx_cards_project_state_priority_updated",
-            "project_id",
-            "state",
-            text("priority DESC"),
-            text("updated_at DESC"),
-        ),
-        Index("idx_cards_project_state_cost", "project_id", "state", "total_cost_usd"),
-    )
+cards = Table(
+    "cards",
+    METADATA,
+    _id("id"),
+    Column("project_id", Text, ForeignKey("projects.id", ondelete="CASCADE"), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("description", Text),
+    Column("task_prompt", Text, nullable=False),
+    Column("state", Text, nullable=False, server_default=text("'draft'")),
+    Column("previous_state", Text),
+    Column("state_changed_at", Text),
+    Column("loop_iteration", Integer, server_default=_ZERO),
+    Column("total_time_spent_ms", Integer, server_default=_ZERO),
+    Column("total_cost_usd", REAL, server_default=text("0.0")),
+    Column("error_count", Integer, server_default=_ZERO),
+    Column("max_retries", Integer, server_default=text("5")),
+    Column("worktree_path", Text),
+    Column("branch_name", Text),
+    Column("pull_request_url", Text),
+    Column("deployment_namespace", Text),
+    Column("deployment_name", Text),
+    Column("argocd_app_name", Text),
+    Column("labels", Text, server_default=_EMPTY_JSON_ARRAY),
+    Column("priority", Integer, server_default=_ZERO),
+    Column("deadline", Text),
+    _created_at("created_at"),
+    _created_at("updated_at"),
+    CheckConstraint(f"state IN ({_quoted(STATES)})"),
+    Index("idx_cards_project", "project_id"),
+    Index("idx_cards_state", "state"),
+    Index("idx_cards_updated", text("updated_at DESC")),
+    Index("idx_cards_priority", text("priority DESC")),
+    Index(
+        "idx_cards_state_priority_updated",
+        "state",
+        text("priority DESC"),
+        text("updated_at DESC"),
+    ),
+    Index(
+        "idx_cards_project_state_priority_updated",
+        "project_id",
+        "state",
+        text("priority DESC"),
+        text("updated_at DESC"),
+    ),
+    Index("idx_cards_project_state_cost", "project_id", "state", "total_cost_usd"),
+)
 
 
 # Seed 000's trigger, created with the table when the models build a database.
 event.listen(
-    Card.__table__,
+    cards,
     "after_create",
     DDL(  # type: ignore[no-untyped-call]
         "CREATE TRIGGER cards_updated_at AFTER UPDATE ON cards BEGIN "
@@ -152,255 +148,233 @@ CARD_TEXT_INDEX_DDL: tuple[str, ...] = (
     "VALUES (NEW.rowid, NEW.title, NEW.description); END",
 )
 for _statement in CARD_TEXT_INDEX_DDL:
-    event.listen(Card.__table__, "after_create", DDL(_statement))  # type: ignore[no-untyped-call]
+    event.listen(cards, "after_create", DDL(_statement))  # type: ignore[no-untyped-call]
 
 
-class AcceptanceCriterion(Base):
-    __tablename__ = "acceptance_criteria"
-
-    id: Mapped[str] = _id()
-    card_id: Mapped[str] = _card_fk()
-    description: Mapped[str] = mapped_column(Text, nullable=False)
-    met: Mapped[int | None] = mapped_column(Integer, server_default=_ZERO)
-    met_at: Mapped[str | None] = mapped_column(Text)
-    order_index: Mapped[int] = mapped_column(Integer, nullable=False, server_default=_ZERO)
-    created_at: Mapped[str] = _created_at()
-
-    __table_args__ = (Index("idx_acceptance_criteria_card", "card_id"),)
-
-
-class CardDependency(Base):
-    __tablename__ = "card_dependencies"
-
-    id: Mapped[str] = _id()
-    card_id: Mapped[str] = _card_fk()
-    depends_on_card_id: Mapped[str] = _card_fk()
-    dependency_type: Mapped[str | None] = mapped_column(Text, server_default=text("'blocks'"))
-    created_at: Mapped[str] = _created_at()
-
-    __table_args__ = (
-        CheckConstraint("dependency_type IN ('blocks', 'relates_to', 'duplicates')"),
-        CheckConstraint("card_id != depends_on_card_id"),
-        UniqueConstraint("card_id", "depends_on_card_id"),
-        Index("idx_card_deps_card", "card_id"),
-        Index("idx_card_deps_depends_on", "depends_on_card_id"),
-    )
+acceptance_criteria = Table(
+    "acceptance_criteria",
+    METADATA,
+    _id("id"),
+    _card_fk("card_id"),
+    Column("description", Text, nullable=False),
+    Column("met", Integer, server_default=_ZERO),
+    Column("met_at", Text),
+    Column("order_index", Integer, nullable=False, server_default=_ZERO),
+    _created_at("created_at"),
+    Index("idx_acceptance_criteria_card", "card_id"),
+)
 
 
-class Attempt(Base):
-    __tablename__ = "attempts"
-
-    id: Mapped[str] = _id()
-    card_id: Mapped[str] = _card_fk()
-    attempt_number: Mapped[int] = mapped_column(Integer, nullable=False)
-    agent_type: Mapped[str] = mapped_column(
-        Text, nullable=False, server_default=text("'claude-opus-4'")
-    )
-    status: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'running'"))
-    started_at: Mapped[str] = _created_at()
-    completed_at: Mapped[str | None] = mapped_column(Text)
-    duration_ms: Mapped[int | None] = mapped_column(Integer)
-    tokens_used: Mapped[int | None] = mapped_column(Integer)
-    cost_usd: Mapped[float | None] = mapped_column(REAL)
-    output: Mapped[str | None] = mapped_column(Text)
-    error_message: Mapped[str | None] = mapped_column(Text)
-    commit_sha: Mapped[str | None] = mapped_column(Text)
-    diff_stats: Mapped[str | None] = mapped_column(Text)
-
-    __table_args__ = (
-        CheckConstraint("status IN ('running', 'completed', 'failed', 'cancelled')"),
-        UniqueConstraint("card_id", "attempt_number"),
-        Index("idx_attempts_card", "card_id"),
-        Index("idx_attempts_status", "status"),
-        Index("idx_attempts_started", text("started_at DESC")),
-        Index("idx_attempts_card_started", "card_id", text("started_at DESC")),
-        Index("idx_attempts_started_cost", "started_at", "cost_usd"),
-    )
+card_dependencies = Table(
+    "card_dependencies",
+    METADATA,
+    _id("id"),
+    _card_fk("card_id"),
+    _card_fk("depends_on_card_id"),
+    Column("dependency_type", Text, server_default=text("'blocks'")),
+    _created_at("created_at"),
+    CheckConstraint("dependency_type IN ('blocks', 'relates_to', 'duplicates')"),
+    CheckConstraint("card_id != depends_on_card_id"),
+    UniqueConstraint("card_id", "depends_on_card_id"),
+    Index("idx_card_deps_card", "card_id"),
+    Index("idx_card_deps_depends_on", "depends_on_card_id"),
+)
 
 
-class Error(Base):
-    __tablename__ = "errors"
-
-    id: Mapped[str] = _id()
-    card_id: Mapped[str] = _card_fk()
-    attempt_id: Mapped[str | None] = _attempt_fk()
-    error_type: Mapped[str] = mapped_column(Text, nullable=False)
-    message: Mapped[str] = mapped_column(Text, nullable=False)
-    stack_trace: Mapped[str | None] = mapped_column(Text)
-    context: Mapped[str | None] = mapped_column(Text)
-    category: Mapped[str | None] = mapped_column(Text)
-    severity: Mapped[str | None] = mapped_column(Text, server_default=text("'error'"))
-    resolved: Mapped[int | None] = mapped_column(Integer, server_default=_ZERO)
-    resolved_at: Mapped[str | None] = mapped_column(Text)
-    resolution_attempt_id: Mapped[str | None] = _attempt_fk()
-    created_at: Mapped[str] = _created_at()
-
-    __table_args__ = (
-        CheckConstraint("category IN ('build', 'test', 'deploy', 'runtime', 'other')"),
-        CheckConstraint("severity IN ('error', 'warning', 'info')"),
-        Index("idx_errors_card", "card_id"),
-        Index("idx_errors_resolved", "resolved"),
-        Index("idx_errors_category", "category"),
-        Index("idx_errors_resolved_created", "resolved", text("created_at DESC")),
-        Index("idx_errors_card_resolved", "card_id", "resolved"),
-    )
-
-
-class LoopSnapshot(Base):
-    __tablename__ = "loop_snapshots"
-
-    id: Mapped[str] = _id()
-    card_id: Mapped[str] = _card_fk()
-    iteration: Mapped[int] = mapped_column(Integer, nullable=False)
-    state: Mapped[str] = mapped_column(Text, nullable=False)
-    checkpoint_commit: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[str] = _created_at()
-
-    __table_args__ = (
-        Index("idx_loop_snapshots_card", "card_id"),
-        Index("idx_loop_snapshots_iteration", "card_id", "iteration"),
-    )
+attempts = Table(
+    "attempts",
+    METADATA,
+    _id("id"),
+    _card_fk("card_id"),
+    Column("attempt_number", Integer, nullable=False),
+    Column("agent_type", Text, nullable=False, server_default=text("'claude-opus-4'")),
+    Column("status", Text, nullable=False, server_default=text("'running'")),
+    _created_at("started_at"),
+    Column("completed_at", Text),
+    Column("duration_ms", Integer),
+    Column("tokens_used", Integer),
+    Column("cost_usd", REAL),
+    Column("output", Text),
+    Column("error_message", Text),
+    Column("commit_sha", Text),
+    Column("diff_stats", Text),
+    CheckConstraint("status IN ('running', 'completed', 'failed', 'cancelled')"),
+    UniqueConstraint("card_id", "attempt_number"),
+    Index("idx_attempts_card", "card_id"),
+    Index("idx_attempts_status", "status"),
+    Index("idx_attempts_started", text("started_at DESC")),
+    Index("idx_attempts_card_started", "card_id", text("started_at DESC")),
+    Index("idx_attempts_started_cost", "started_at", "cost_usd"),
+)
 
 
-class Deployment(Base):
-    __tablename__ = "deployments"
-
-    id: Mapped[str] = _id()
-    card_id: Mapped[str] = _card_fk()
-    build_id: Mapped[str | None] = mapped_column(Text)
-    image_tag: Mapped[str | None] = mapped_column(Text)
-    image_digest: Mapped[str | None] = mapped_column(Text)
-    workflow_run_id: Mapped[int | None] = mapped_column(Integer)
-    workflow_status: Mapped[str | None] = mapped_column(Text)
-    workflow_conclusion: Mapped[str | None] = mapped_column(Text)
-    argocd_app_name: Mapped[str | None] = mapped_column(Text)
-    argocd_sync_status: Mapped[str | None] = mapped_column(Text)
-    argocd_health_status: Mapped[str | None] = mapped_column(Text)
-    argocd_revision: Mapped[int | None] = mapped_column(Integer)
-    namespace: Mapped[str | None] = mapped_column(Text)
-    deployment_name: Mapped[str | None] = mapped_column(Text)
-    replicas_desired: Mapped[int | None] = mapped_column(Integer)
-    replicas_ready: Mapped[int | None] = mapped_column(Integer)
-    build_started_at: Mapped[str | None] = mapped_column(Text)
-    build_completed_at: Mapped[str | None] = mapped_column(Text)
-    deploy_started_at: Mapped[str | None] = mapped_column(Text)
-    deploy_completed_at: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[str] = _created_at()
-    updated_at: Mapped[str] = _created_at()
-
-    __table_args__ = (
-        Index("idx_deployments_card", "card_id"),
-        Index("idx_deployments_workflow", "workflow_run_id"),
-    )
+errors = Table(
+    "errors",
+    METADATA,
+    _id("id"),
+    _card_fk("card_id"),
+    _attempt_fk("attempt_id"),
+    Column("error_type", Text, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("stack_trace", Text),
+    Column("context", Text),
+    Column("category", Text),
+    Column("severity", Text, server_default=text("'error'")),
+    Column("resolved", Integer, server_default=_ZERO),
+    Column("resolved_at", Text),
+    _attempt_fk("resolution_attempt_id"),
+    _created_at("created_at"),
+    CheckConstraint("category IN ('build', 'test', 'deploy', 'runtime', 'other')"),
+    CheckConstraint("severity IN ('error', 'warning', 'info')"),
+    Index("idx_errors_card", "card_id"),
+    Index("idx_errors_resolved", "resolved"),
+    Index("idx_errors_category", "category"),
+    Index("idx_errors_resolved_created", "resolved", text("created_at DESC")),
+    Index("idx_errors_card_resolved", "card_id", "resolved"),
+)
 
 
-class StateTransition(Base):
-    __tablename__ = "state_transitions"
-
-    id: Mapped[str] = _id()
-    card_id: Mapped[str] = _card_fk()
-    from_state: Mapped[str] = mapped_column(Text, nullable=False)
-    to_state: Mapped[str] = mapped_column(Text, nullable=False)
-    trigger: Mapped[str] = mapped_column(Text, nullable=False)
-    metadata_json: Mapped[str | None] = mapped_column("metadata", Text)
-    created_at: Mapped[str] = _created_at()
-
-    __table_args__ = (
-        Index("idx_state_trans_card", "card_id"),
-        Index("idx_state_trans_created", text("created_at DESC")),
-        Index("idx_state_trans_card_created", "card_id", text("created_at DESC")),
-    )
+loop_snapshots = Table(
+    "loop_snapshots",
+    METADATA,
+    _id("id"),
+    _card_fk("card_id"),
+    Column("iteration", Integer, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("checkpoint_commit", Text),
+    _created_at("created_at"),
+    Index("idx_loop_snapshots_card", "card_id"),
+    Index("idx_loop_snapshots_iteration", "card_id", "iteration"),
+)
 
 
-class PromptMetric(Base):
-    __tablename__ = "prompt_metrics"
-
-    id: Mapped[str] = _id()
-    card_id: Mapped[str] = _card_fk()
-    attempt_id: Mapped[str | None] = _attempt_fk()
-    layer_name: Mapped[str] = mapped_column(Text, nullable=False)
-    tokens_added: Mapped[int] = mapped_column(Integer, nullable=False)
-    processing_time_ms: Mapped[int] = mapped_column(Integer, nullable=False)
-    content_hash: Mapped[str | None] = mapped_column(Text)
-    cache_hit: Mapped[int | None] = mapped_column(Integer, server_default=_ZERO)
-    created_at: Mapped[str] = _created_at()
-
-    __table_args__ = (
-        Index("idx_prompt_metrics_card", "card_id"),
-        Index("idx_prompt_metrics_layer", "layer_name"),
-        Index("idx_prompt_metrics_created", "created_at"),
-    )
-
-
-class WebsocketSubscription(Base):
-    __tablename__ = "websocket_subscriptions"
-
-    id: Mapped[str] = _id()
-    connection_id: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
-    user_id: Mapped[str | None] = mapped_column(Text)
-    card_ids: Mapped[str | None] = mapped_column(Text, server_default=_EMPTY_JSON_ARRAY)
-    project_ids: Mapped[str | None] = mapped_column(Text, server_default=_EMPTY_JSON_ARRAY)
-    connected_at: Mapped[str] = _created_at()
-    last_heartbeat: Mapped[str] = _created_at()
-
-    __table_args__ = (
-        Index("idx_ws_subs_connection", "connection_id"),
-        Index("idx_ws_subs_heartbeat", "last_heartbeat"),
-    )
+deployments = Table(
+    "deployments",
+    METADATA,
+    _id("id"),
+    _card_fk("card_id"),
+    Column("build_id", Text),
+    Column("image_tag", Text),
+    Column("image_digest", Text),
+    Column("workflow_run_id", Integer),
+    Column("workflow_status", Text),
+    Column("workflow_conclusion", Text),
+    Column("argocd_app_name", Text),
+    Column("argocd_sync_status", Text),
+    Column("argocd_health_status", Text),
+    Column("argocd_revision", Integer),
+    Column("namespace", Text),
+    Column("deployment_name", Text),
+    Column("replicas_desired", Integer),
+    Column("replicas_ready", Integer),
+    Column("build_started_at", Text),
+    Column("build_completed_at", Text),
+    Column("deploy_started_at", Text),
+    Column("deploy_completed_at", Text),
+    _created_at("created_at"),
+    _created_at("updated_at"),
+    Index("idx_deployments_card", "card_id"),
+    Index("idx_deployments_workflow", "workflow_run_id"),
+)
 
 
-class Decision(Base):
-    __tablename__ = "decisions"
-
-    id: Mapped[str] = _id()
-    decision_type: Mapped[str] = mapped_column(Text, nullable=False)
-    summary: Mapped[str] = mapped_column(Text, nullable=False)
-    options: Mapped[str | None] = mapped_column(Text, server_default=_EMPTY_JSON_ARRAY)
-    default_option: Mapped[str | None] = mapped_column(Text)
-    context: Mapped[str | None] = mapped_column(Text)
-    timeout_minutes: Mapped[int | None] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'pending'"))
-    requested_at: Mapped[str] = _created_at()
-    requested_by: Mapped[str | None] = mapped_column(Text)
-    decided_at: Mapped[str | None] = mapped_column(Text)
-    decided_by: Mapped[str | None] = mapped_column(Text)
-    choice: Mapped[str | None] = mapped_column(Text)
-    comment: Mapped[str | None] = mapped_column(Text)
-    card_id: Mapped[str | None] = _card_fk(ondelete="SET NULL", nullable=True)
-
-    __table_args__ = (
-        CheckConstraint("status IN ('pending', 'decided', 'auto_resolved', 'expired')"),
-        Index("idx_decisions_status_requested", "status", "requested_at"),
-        Index("idx_decisions_card", "card_id"),
-    )
+state_transitions = Table(
+    "state_transitions",
+    METADATA,
+    _id("id"),
+    _card_fk("card_id"),
+    Column("from_state", Text, nullable=False),
+    Column("to_state", Text, nullable=False),
+    Column("trigger", Text, nullable=False),
+    Column("metadata", Text),
+    _created_at("created_at"),
+    Index("idx_state_trans_card", "card_id"),
+    Index("idx_state_trans_created", text("created_at DESC")),
+    Index("idx_state_trans_card_created", "card_id", text("created_at DESC")),
+)
 
 
-class Alert(Base):
-    __tablename__ = "alerts"
+prompt_metrics = Table(
+    "prompt_metrics",
+    METADATA,
+    _id("id"),
+    _card_fk("card_id"),
+    _attempt_fk("attempt_id"),
+    Column("layer_name", Text, nullable=False),
+    Column("tokens_added", Integer, nullable=False),
+    Column("processing_time_ms", Integer, nullable=False),
+    Column("content_hash", Text),
+    Column("cache_hit", Integer, server_default=_ZERO),
+    _created_at("created_at"),
+    Index("idx_prompt_metrics_card", "card_id"),
+    Index("idx_prompt_metrics_layer", "layer_name"),
+    Index("idx_prompt_metrics_created", "created_at"),
+)
 
-    id: Mapped[str] = _id()
-    severity: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'info'"))
-    alert_type: Mapped[str] = mapped_column(Text, nullable=False)
-    source: Mapped[str | None] = mapped_column(Text)
-    message: Mapped[str] = mapped_column(Text, nullable=False)
-    context: Mapped[str | None] = mapped_column(Text)
-    acknowledged: Mapped[int | None] = mapped_column(Integer, server_default=_ZERO)
-    acknowledged_by: Mapped[str | None] = mapped_column(Text)
-    acknowledged_at: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[str] = _created_at()
-    card_id: Mapped[str | None] = _card_fk(ondelete="SET NULL", nullable=True)
 
-    __table_args__ = (
-        CheckConstraint("severity IN ('info', 'warning', 'error', 'critical')"),
-        Index(
-            "idx_alerts_ack_severity_created",
-            "acknowledged",
-            "severity",
-            text("created_at DESC"),
-        ),
-        Index("idx_alerts_card", "card_id"),
-    )
+websocket_subscriptions = Table(
+    "websocket_subscriptions",
+    METADATA,
+    _id("id"),
+    Column("connection_id", Text, nullable=False, unique=True),
+    Column("user_id", Text),
+    Column("card_ids", Text, server_default=_EMPTY_JSON_ARRAY),
+    Column("project_ids", Text, server_default=_EMPTY_JSON_ARRAY),
+    _created_at("connected_at"),
+    _created_at("last_heartbeat"),
+    Index("idx_ws_subs_connection", "connection_id"),
+    Index("idx_ws_subs_heartbeat", "last_heartbeat"),
+)
+
+
+decisions = Table(
+    "decisions",
+    METADATA,
+    _id("id"),
+    Column("decision_type", Text, nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("options", Text, server_default=_EMPTY_JSON_ARRAY),
+    Column("default_option", Text),
+    Column("context", Text),
+    Column("timeout_minutes", Integer),
+    Column("status", Text, nullable=False, server_default=text("'pending'")),
+    _created_at("requested_at"),
+    Column("requested_by", Text),
+    Column("decided_at", Text),
+    Column("decided_by", Text),
+    Column("choice", Text),
+    Column("comment", Text),
+    _card_fk("card_id", ondelete="SET NULL", nullable=True),
+    CheckConstraint("status IN ('pending', 'decided', 'auto_resolved', 'expired')"),
+    Index("idx_decisions_status_requested", "status", "requested_at"),
+    Index("idx_decisions_card", "card_id"),
+)
+
+
+alerts = Table(
+    "alerts",
+    METADATA,
+    _id("id"),
+    Column("severity", Text, nullable=False, server_default=text("'info'")),
+    Column("alert_type", Text, nullable=False),
+    Column("source", Text),
+    Column("message", Text, nullable=False),
+    Column("context", Text),
+    Column("acknowledged", Integer, server_default=_ZERO),
+    Column("acknowledged_by", Text),
+    Column("acknowledged_at", Text),
+    _created_at("created_at"),
+    _card_fk("card_id", ondelete="SET NULL", nullable=True),
+    CheckConstraint("severity IN ('info', 'warning', 'error', 'critical')"),
+    Index(
+        "idx_alerts_ack_severity_created",
+        "acknowledged",
+        "severity",
+        text("created_at DESC"),
+    ),
+    Index("idx_alerts_card", "card_id"),
+)
 
 
 # The tables as Core objects, typed as such, for the loader's and the actions' queries.
-TABLES = Base.metadata.tables
+TABLES = METADATA.tables

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -53,8 +54,10 @@ class DashboardScreen(Screen[None]):
         *,
         read_only: bool,
         group_title: str | None = "project",
+        on_mounted: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(id="dashboard")
+        self._on_mounted = on_mounted
         self.totals_bar = TotalsBar(read_only=read_only, group_title=group_title)
         self.specs = {spec.view_id: spec for spec in specs}
         """The views the source offers, by id."""
@@ -70,6 +73,10 @@ class DashboardScreen(Screen[None]):
         with ContentSwitcher(initial="board", id="views"):
             yield from self.views.values()
         yield SteadyFooter()
+
+    def on_mount(self) -> None:
+        if self._on_mounted is not None:
+            self._on_mounted()
 
     @property
     def board(self) -> BoardView:

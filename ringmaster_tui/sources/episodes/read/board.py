@@ -15,7 +15,7 @@ from ringmaster_tui.domain.snapshot import BoardQuery, CardSummary, LaneView, Pr
 from ringmaster_tui.domain.values import to_moment
 from ringmaster_tui.domain.views import Fact, FactKind, number_fact, text_fact
 from ringmaster_tui.domain.workflow import Tone
-from ringmaster_tui.engines.sql import values_present
+from ringmaster_tui.engines.sql import index_counts_read_the_table, values_present
 from ringmaster_tui.sources.episodes.read.context import (
     CONTEXT_CHARS,
     ReadContext,
@@ -48,14 +48,16 @@ def _scope(query: BoardQuery) -> list[sa.ColumnElement[bool]]:
 
 def status_counts(ctx: ReadContext, query: BoardQuery) -> dict[str, int]:
     if query.text.strip():  # the text decides which are read: group the matches
-        statement = (
-            sa.select(episodes.c.status, sa.func.count())
-            .where(*_scope(query))
-            .group_by(episodes.c.status)
-        )
+        statement = _counts_in_one_pass(_scope(query))
+    elif index_counts_read_the_table(ctx.conn, "episodes"):
+        statement = _counts_in_one_pass([episodes.c.status.is_not(None), *_scope(query)])
     else:
         statement = _counts_by_status(query)
     return {str(status): int(n) for status, n in ctx.rows(statement) if n}
+
+
+def _counts_in_one_pass(where: list[sa.ColumnElement[bool]]) -> sa.Select[Any]:
+    return sa.select(episodes.c.status, sa.func.count()).where(*where).group_by(episodes.c.status)
 
 
 def _counts_by_status(query: BoardQuery) -> sa.Select[Any]:

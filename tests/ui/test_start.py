@@ -1,0 +1,161 @@
+"""How the dashboard starts. The first snapshot is read while the app starts
+(live/early_read.py): the first paint has the board's cards, a commit made after that
+read still reaches the screen, and a read that failed or was made for another query
+leaves the app to read as it always does. The garbage collector, paused while the
+command imports (cli.py), runs again once the first screen is up."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ringmaster_tui.cli import main
+from ringmaster_tui.config import Settings
+from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
+from ringmaster_tui.live.early_read import EarlyRead, first_board_query, start_early_read
+from ringmaster_tui.sources.base import Source
+from ringmaster_tui.sources.registry import open_source
+from ringmaster_tui.ui.app import RingmasterApp
+from tests.builders import NOW
+from tests.ui.helpers import Notes, loaded, screen_text, until
+
+pytestmark = pytest.mark.anyio
+
+# A second process adds one draft card, in one commit.
+ADD_CARD = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=10)
+conn.execute("BEGIN IMMEDIATE")
+conn.execute(
+    "INSERT INTO cards (id, project_id, title, task_prompt, state) "
+    "VALUES ('late-card', 'project-alpha', 'Written after the early read', 'x', 'draft')"
+)
+conn.execute("COMMIT")
+"""
+
+
+class ReadyWatchingApp(RingmasterApp):
+    """The app, noting the snapshot it shows when it is ready: after its first paint and
+    before its own first read."""
+
+    shown_when_ready: Snapshot | None = None
+
+    def on_ready(self) -> None:  # Textual runs the app's own on_ready after this one
+        self.shown_when_ready = self.snapshot
+
+
+def _settings(db: Path, **values: Any) -> Settings:
+    return Settings(db=str(db), user="tester", bell=False, **values)
+
+
+def _app(source: Source, settings: Settings, early: EarlyRead | None) -> ReadyWatchingApp:
+    return ReadyWatchingApp(
+        source, settings, clock=lambda: NOW, animate=False, live=True, early_read=early
+    )
+
+
+def _titles(snapshot: Snapshot | None) -> set[str]:
+    assert snapshot is not None
+    return {card.title for lane in snapshot.lanes for card in lane.cards}
+
+
+async def test_the_first_paint_has_the_cards_and_a_later_commit_follows(board_db: Path) -> None:
+    source = open_source(board_db, user="tester")
+    settings = _settings(board_db)
+    early = start_early_read(source, settings, lambda: NOW)
+    assert early is not None and early.finished(20.0)
+    subprocess.run([sys.executable, "-c", ADD_CARD, str(board_db)], check=True)
+
+    app = _app(source, settings, early)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            first = app.shown_when_ready
+            assert first is not None, "the board was painted empty first"
+            assert first.query == first_board_query(settings)
+            assert "Write the plan" in _titles(first)
+            assert "Written after the early read" not in _titles(first)
+            # The app's own first read, once its change feed runs, has the later commit.
+            await until(pilot, lambda: "Written after the early read" in _titles(app.snapshot))
+            await loaded(pilot)
+            assert "Written after" in await screen_text(pilot)
+    finally:
+        source.close()
+
+
+async def test_a_read_for_another_query_is_not_shown(board_db: Path) -> None:
+    source = open_source(board_db, user="tester")
+    settings = _settings(board_db)
+    early = EarlyRead(source, BoardQuery(text="plan"), lambda: NOW)
+    assert early.finished(20.0)
+    app = _app(source, settings, early)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            assert app.shown_when_ready is None
+            await loaded(pilot)
+            assert app.snapshot is not None
+            assert app.snapshot.query.text == ""
+    finally:
+        source.close()
+
+
+async def test_a_failed_read_leaves_the_app_to_say_what_is_wrong(
+    board_db: Path, notes: Notes
+) -> None:
+    source = open_source(board_db, user="tester")
+    settings = _settings(board_db)
+    for leftover in board_db.parent.glob(board_db.name + "-*"):
+        leftover.unlink()
+    board_db.write_bytes(b"this is not a database" * 100)
+    early = EarlyRead(source, first_board_query(settings), lambda: NOW)
+    assert early.finished(20.0)
+    assert early.take(first_board_query(settings), 0.0) is None
+    app = _app(source, settings, early)
+    try:
+        async with app.run_test(size=(120, 40), message_hook=notes.hook) as pilot:
+            await until(pilot, lambda: "Could not read the database" in notes.last)
+            assert app.snapshot is None
+    finally:
+        source.close()
+
+
+def test_no_early_read_when_notifications_are_asked_for(board_db: Path) -> None:
+    """The notifier's first read comes before the first snapshot, in the app."""
+    source = open_source(board_db, user="tester")
+    try:
+        assert (
+            start_early_read(source, _settings(board_db, notify_terminal="osc9"), lambda: NOW)
+            is None
+        )
+        notified = _settings(board_db, notify_command="true")
+        assert start_early_read(source, notified, lambda: NOW) is None
+    finally:
+        source.close()
+
+
+async def test_the_collector_runs_again_once_the_first_screen_is_up(board_db: Path) -> None:
+    source = open_source(board_db, user="tester")
+    app = RingmasterApp(
+        source, _settings(board_db), clock=lambda: NOW, animate=False, live=False, tune_gc=True
+    )
+    gc.disable()  # as cli.main leaves it for the dashboard
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            await until(pilot, gc.isenabled)  # a moment after the first paint
+            assert gc.get_freeze_count() > 0  # settle_heap ran: what exists now is kept
+    finally:
+        gc.enable()
+        gc.unfreeze()  # the test process makes many apps; theirs must be collected
+        source.close()
+
+
+def test_commands_run_with_the_collector_on(board_db: Path) -> None:
+    for argv in (["status", str(board_db)], ["status", str(board_db / "missing")]):
+        gc.enable()
+        main(argv)
+        assert gc.isenabled()
