@@ -18,7 +18,7 @@ import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -29,7 +29,6 @@ from ringmaster_tui.engines import OpenError, change_notices
 from ringmaster_tui.live.early_read import start_early_read
 from ringmaster_tui.logs import LogFileError, setup_logging
 from ringmaster_tui.notify.choices import STYLES as TERMINAL_STYLES
-from ringmaster_tui.notify.command import BadCommand, NotifyCommand
 from ringmaster_tui.sources.base import NoRetention, SimulationRequest, Source
 from ringmaster_tui.sources.registry import (
     KINDS,
@@ -39,6 +38,9 @@ from ringmaster_tui.sources.registry import (
     open_source,
 )
 from ringmaster_tui.sources.retention_policy import RetentionPolicy
+
+if TYPE_CHECKING:
+    from ringmaster_tui.notify.command import NotifyCommand
 
 EXIT_FAILED = 1
 
@@ -65,6 +67,8 @@ def _notify_command(settings: Settings) -> NotifyCommand | None:
     """The command, parsed before anything starts: a typo is one line, not a surprise."""
     if settings.notify_command is None:
         return None
+    from ringmaster_tui.notify.command import BadCommand, NotifyCommand
+
     try:
         return NotifyCommand.parse(settings.notify_command, settings.notify_timeout)
     except BadCommand as exc:

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import PurePath
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events, on, work
@@ -36,8 +36,6 @@ from ringmaster_tui.domain.snapshot import SHAPED_NOT_LISTED, BoardQuery, CardSu
 from ringmaster_tui.live.early_read import EarlyRead, first_board_query
 from ringmaster_tui.live.gate import RefreshGate
 from ringmaster_tui.live.pacing import pause_between_loads, pause_between_metrics_reads
-from ringmaster_tui.notify.dashboard import dashboard_notifier
-from ringmaster_tui.notify.notifier import Notifier
 from ringmaster_tui.resources import resource_path
 from ringmaster_tui.sources.base import Source
 from ringmaster_tui.ui.arrivals import ArrivalWatch, announcements
@@ -78,7 +76,6 @@ from ringmaster_tui.ui.messages import (
 )
 from ringmaster_tui.ui.paste_routing import PasteGuardApp
 from ringmaster_tui.ui.safe_text import make_visible, safe_text
-from ringmaster_tui.ui.screens.card_detail import CardDetailScreen
 from ringmaster_tui.ui.screens.confirm import ConfirmScreen
 from ringmaster_tui.ui.screens.dashboard import DashboardScreen
 from ringmaster_tui.ui.screens.decision_dialog import DecisionScreen
@@ -90,6 +87,10 @@ from ringmaster_tui.ui.screens.prompt import PromptScreen
 from ringmaster_tui.ui.textual_cycles import break_paint_cycles
 from ringmaster_tui.ui.views import ViewSpec, view_specs
 from ringmaster_tui.ui.widgets.metrics_view import MetricsLoaded, MetricsView
+
+if TYPE_CHECKING:
+    from ringmaster_tui.notify.notifier import Notifier
+    from ringmaster_tui.ui.screens.card_detail import CardDetailScreen
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +198,8 @@ class RingmasterApp(PasteGuardApp[int]):
         """What the change feed last said is wrong with the files (None: nothing)."""
         self._arrivals = ArrivalWatch()
         """Which pending decisions and critical alerts were seen, to announce new ones."""
+        self._card_screen: CardDetailScreen | None = None
+        """The card detail last opened; kept live while it is the screen on top."""
         self._notifier: Notifier | None = None
         """--notify-command and --notify-terminal (notify/), made once the app is ready."""
         specs = view_specs(source.capabilities)
@@ -242,6 +245,9 @@ class RingmasterApp(PasteGuardApp[int]):
     def on_ready(self) -> None:
         if self._tune_gc:  # the collector is paused for the start (cli.py)
             self.set_timer(SETTLE_HEAP_AFTER, settle_heap)
+        # Imported here, after the first paint: the notifications wait for it anyway.
+        from ringmaster_tui.notify.dashboard import dashboard_notifier
+
         self._notifier = dashboard_notifier(
             self.source,
             self.settings,
@@ -388,8 +394,9 @@ class RingmasterApp(PasteGuardApp[int]):
             self._notifier.request()  # it reads on a thread of its own
         if isinstance(self.screen, DecisionScreen):  # it tells when settled meanwhile
             self._load_decision(self.screen.decision.id, self.screen)
-        if isinstance(self.screen, CardDetailScreen):  # keep an open card live too
-            self._load_detail(self.screen.card.id, self.screen)
+        card_screen = self._card_screen
+        if card_screen is not None and self.screen is card_screen:  # keep it live too
+            self._load_detail(card_screen.card.id, card_screen)
         self._refresh_metrics()
 
     @on(LoadFailed)
@@ -479,7 +486,10 @@ class RingmasterApp(PasteGuardApp[int]):
 
     @on(OpenCard)
     def _open_card(self, message: OpenCard) -> None:
-        screen = CardDetailScreen(message.card, self.clock)
+        # Imported when first opened: the first screen does without it.
+        from ringmaster_tui.ui.screens.card_detail import CardDetailScreen
+
+        screen = self._card_screen = CardDetailScreen(message.card, self.clock)
         self.push_screen(screen)
         self._load_detail(message.card.id, screen)
 

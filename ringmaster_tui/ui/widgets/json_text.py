@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 from rich.console import RenderableType
-from rich.syntax import Syntax
 from rich.text import Text
 
 from ringmaster_tui.domain.values import JsonText
@@ -22,6 +21,9 @@ def json_renderable(data: JsonText | None, *, none: str = "none") -> RenderableT
         shown = Text(f"{NOT_JSON_NOTE}\n", style="italic dim", end="")
         shown.append_text(safe_text(data.broken, newlines="keep", style="not italic not dim"))
         return shown
+    # Imported when first shown: Rich's highlighter is not on the first screen.
+    from rich.syntax import Syntax
+
     text = json.dumps(data.value, indent=2, ensure_ascii=False)
     return Syntax(
         make_visible(text, newlines="keep"),
