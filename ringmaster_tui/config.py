@@ -71,6 +71,11 @@ class Settings(BaseModel):
     """Local clones by repository name (`--repo NAME=PATH`, the file's [repos] table), for
     schemas that record repository URLs: `backend`, or `PROJECT/backend` for one project."""
 
+    @property
+    def notifies(self) -> bool:
+        """Whether any notification (a command, the terminal's) is asked for."""
+        return self.notify_command is not None or self.notify_terminal is not None
+
 
 def settings_file() -> Path:
     base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")

@@ -39,7 +39,7 @@ def start_early_read(
     """The early read of the dashboard's first snapshot, started now; None when
     notifications are asked for: their first read must come before the first snapshot
     (what is on the first screen is not news), and the app makes it once it runs."""
-    if settings.notify_command or settings.notify_terminal:
+    if settings.notifies:
         return None
     return EarlyRead(source, first_board_query(settings), clock)
 

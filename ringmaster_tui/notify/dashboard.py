@@ -31,7 +31,7 @@ def dashboard_notifier(
     write_terminal: Write,
 ) -> Notifier | None:
     """None when no notification was asked for, or none can be given (reported)."""
-    if not settings.notify_command and not settings.notify_terminal:
+    if not settings.notifies:
         return None
     style = settings.notify_terminal
 

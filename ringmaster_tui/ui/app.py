@@ -245,16 +245,17 @@ class RingmasterApp(PasteGuardApp[int]):
     def on_ready(self) -> None:
         if self._tune_gc:  # the collector is paused for the start (cli.py)
             self.set_timer(SETTLE_HEAP_AFTER, settle_heap)
-        # Imported here, after the first paint: the notifications wait for it anyway.
-        from ringmaster_tui.notify.dashboard import dashboard_notifier
+        if self.settings.notifies:
+            # Imported only for them, after the first paint.
+            from ringmaster_tui.notify.dashboard import dashboard_notifier
 
-        self._notifier = dashboard_notifier(
-            self.source,
-            self.settings,
-            self.clock,
-            report=lambda problem: self.post_message(NotifierProblem(problem)),
-            write_terminal=lambda sequences: self.post_message(TerminalNotifications(sequences)),
-        )
+            self._notifier = dashboard_notifier(
+                self.source,
+                self.settings,
+                self.clock,
+                report=lambda problem: self.post_message(NotifierProblem(problem)),
+                write_terminal=lambda lines: self.post_message(TerminalNotifications(lines)),
+            )
         # Ready: the dashboard is laid out, so the first snapshot has widgets to fill.
         self.request_reload()
         if self._feed is not None:
