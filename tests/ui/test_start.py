@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets._footer import FooterKey
 
 from ringmaster_tui.cli import main
 from ringmaster_tui.config import Settings
@@ -44,9 +45,11 @@ class ReadyWatchingApp(RingmasterApp):
     before its own first read."""
 
     shown_when_ready: Snapshot | None = None
+    footer_keys_when_ready: tuple[str, ...] = ()
 
     def on_ready(self) -> None:  # Textual runs the app's own on_ready after this one
         self.shown_when_ready = self.snapshot
+        self.footer_keys_when_ready = tuple(key.key for key in self.screen.query(FooterKey))
 
 
 def _settings(db: Path, **values: Any) -> Settings:
@@ -79,6 +82,8 @@ async def test_the_first_paint_has_the_cards_and_a_later_commit_follows(board_db
             assert first.query == first_board_query(settings)
             assert "Write the plan" in _titles(first)
             assert "Written after the early read" not in _titles(first)
+            # The footer's keys, the focused lane's among them, are in that first frame.
+            assert {"a", "question_mark"} <= set(app.footer_keys_when_ready)
             # The app's own first read, once its change feed runs, has the later commit.
             await until(pilot, lambda: "Written after the early read" in _titles(app.snapshot))
             await loaded(pilot)

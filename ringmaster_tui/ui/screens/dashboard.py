@@ -36,7 +36,11 @@ class SteadyFooter(Footer):
         if screen.app.app_focus and self.is_attached and screen is self.screen:  # rebuilds
             if shown == self._shown:
                 return
-            self._shown = shown
+            first, self._shown = self._shown is None, shown
+            if first:  # at once, not after a refresh: the keys are in the first frame
+                self._bindings_ready = True
+                self.call_next(self.recompose)
+                return
         super().bindings_changed(screen)
 
 
