@@ -262,6 +262,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from ringmaster_tui import commands
 
         if function not in DASHBOARD_COMMANDS:
+            if argv is None:  # this process's own command: what was imported stays
+                gc.freeze()  # and its first pass would scan every import (30 ms)
             gc.enable()
         run: Callable[[argparse.Namespace], int] = getattr(commands, function)
         return run(parsed)

@@ -28,10 +28,19 @@ __all__ = [
     "create_database",
     "engine_kind",
     "open_engine",
+    "postgres_ddl",
 ]
 
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
+
+
+def postgres_ddl(sqlite_ddl: str) -> str:
+    """A source's SQLite DDL written for PostgreSQL (engines/postgres/ddl.py), imported
+    only when asked: SQLite's commands do without it."""
+    from ringmaster_tui.engines.postgres.ddl import sqlite_to_postgres
+
+    return sqlite_to_postgres(sqlite_ddl)
 
 
 def engine_kind(target: str | Path) -> str:

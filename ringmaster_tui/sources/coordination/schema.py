@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 
-from ringmaster_tui.engines import POSTGRESQL
-from ringmaster_tui.engines.postgres.ddl import sqlite_to_postgres
+from ringmaster_tui.engines import POSTGRESQL, postgres_ddl
 
 SCHEMA_SQL = """
 PRAGMA foreign_keys = ON;
@@ -230,7 +229,7 @@ def schema_sql(engine_kind: str = "sqlite") -> str:
     """The schema script for an engine: as written for SQLite, translated for PostgreSQL
     (text timestamps and JSON stay text, integers stay integers)."""
     if engine_kind == POSTGRESQL:
-        return nulls_first_indexes(sqlite_to_postgres(SCHEMA_SQL))
+        return nulls_first_indexes(postgres_ddl(SCHEMA_SQL))
     return SCHEMA_SQL
 
 

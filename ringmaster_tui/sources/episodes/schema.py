@@ -22,8 +22,7 @@ from functools import cache
 
 import sqlalchemy as sa
 
-from ringmaster_tui.engines import POSTGRESQL, SQLITE
-from ringmaster_tui.engines.postgres.ddl import sqlite_to_postgres
+from ringmaster_tui.engines import POSTGRESQL, SQLITE, postgres_ddl
 
 EPISODES_DDL = """\
 PRAGMA journal_mode = WAL;
@@ -176,5 +175,5 @@ embeddings = sa.Table(
 def schema_sql(engine_kind: str = SQLITE) -> str:
     """The schema script for an engine: as written for SQLite, translated for PostgreSQL."""
     if engine_kind == POSTGRESQL:
-        return sqlite_to_postgres(EPISODES_DDL)
+        return postgres_ddl(EPISODES_DDL)
     return EPISODES_DDL

@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from ringmaster_tui.engines import POSTGRESQL
-from ringmaster_tui.engines.postgres.ddl import sqlite_to_postgres
+from ringmaster_tui.engines import POSTGRESQL, postgres_ddl
 
 SEED_TABLES: tuple[str, ...] = (
     "users",
@@ -215,7 +214,7 @@ PG_INDEX_COLUMNS: dict[str, str] = {
 
 
 def _postgres_schema() -> str:
-    script = sqlite_to_postgres(schema_sql())
+    script = postgres_ddl(schema_sql())
     for name, columns in PG_INDEX_COLUMNS.items():
         head = re.search(rf"CREATE INDEX {name} ON \w+ \([^)]*\)", script)
         if head is None:

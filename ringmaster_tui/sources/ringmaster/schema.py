@@ -6,9 +6,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from ringmaster_tui.engines import POSTGRESQL, create_database
+from ringmaster_tui.engines import POSTGRESQL, create_database, postgres_ddl
 from ringmaster_tui.engines.base import Engine
-from ringmaster_tui.engines.postgres.ddl import sqlite_to_postgres
 from ringmaster_tui.resources import resource_path
 
 
@@ -21,7 +20,7 @@ def schema_sql() -> str:
 def schema_for(engine_kind: str) -> str:
     """schema.sql for an engine: as it is for SQLite, translated for PostgreSQL."""
     if engine_kind == POSTGRESQL:
-        return sqlite_to_postgres(schema_sql())
+        return postgres_ddl(schema_sql())
     return schema_sql()
 
 

@@ -11,8 +11,7 @@ from functools import cache
 
 import sqlalchemy as sa
 
-from ringmaster_tui.engines import POSTGRESQL
-from ringmaster_tui.engines.postgres.ddl import sqlite_to_postgres
+from ringmaster_tui.engines import POSTGRESQL, postgres_ddl
 
 SEED_DDL = """\
 CREATE TABLE IF NOT EXISTS projects (
@@ -132,7 +131,7 @@ def schema_for(engine_kind: str) -> str:
     """The schema script for an engine: SQLite's as it is, translated for PostgreSQL
     (timestamps and the JSON plans stay text, `processed` becomes a boolean)."""
     if engine_kind == POSTGRESQL:
-        return sqlite_to_postgres(tickets_ddl())
+        return postgres_ddl(tickets_ddl())
     return tickets_ddl()
 
 
