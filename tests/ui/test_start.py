@@ -164,3 +164,19 @@ def test_commands_run_with_the_collector_on(board_db: Path) -> None:
         gc.enable()
         main(argv)
         assert gc.isenabled()
+
+
+def test_a_command_of_its_own_process_freezes_its_imports(board_db: Path) -> None:
+    """Run as the process's command (argv from sys.argv): the collector runs again, and
+    its passes skip what the imports made."""
+    code = (
+        "import gc, sys\n"
+        "from ringmaster_tui.cli import main\n"
+        "sys.argv = ['ringmaster-tui', 'status', sys.argv[1]]\n"
+        "main()\n"
+        "print(gc.isenabled(), gc.get_freeze_count() > 10_000, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(board_db)], capture_output=True, text=True, check=True
+    )
+    assert done.stderr.strip().splitlines()[-1] == "True True"
