@@ -7,7 +7,6 @@ Every failure a user can cause ends in one line on stderr and a non-zero exit.
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import logging
 import shutil
@@ -24,6 +23,7 @@ import sqlalchemy as sa
 
 from ringmaster_tui.config import Settings, SettingsError, data_dir, settings_from_environment
 from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
+from ringmaster_tui.domain.timefmt import utc_now
 from ringmaster_tui.domain.workflow import HIDDEN_LANE
 from ringmaster_tui.engines import OpenError, change_notices
 from ringmaster_tui.live.early_read import start_early_read
@@ -124,7 +124,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 def _run_dashboard(source: Source, settings: Settings, *, quit_after: float | None) -> int:
     log.info("dashboard on %s as %s", source.label, settings.user)
     # The first snapshot is read while Textual loads and lays out the screen.
-    early = start_early_read(source, settings, functools.partial(datetime.now, UTC))
+    early = start_early_read(source, settings, utc_now)
     # Imported here: `status`, `simulate` and the others start without loading Textual.
     from ringmaster_tui.ui.app import run_app
 

@@ -14,6 +14,11 @@ from datetime import UTC, datetime
 _EPOCH = re.compile(r"\d{9,11}(\.\d+)?")
 
 
+def utc_now() -> datetime:
+    """Now, in UTC: the clock every reader and writer takes by default (tests inject one)."""
+    return datetime.now(UTC)
+
+
 def parse_timestamp(value: str | None) -> datetime | None:
     """A timezone-aware UTC datetime, or None when the text is not a timestamp."""
     if not value:

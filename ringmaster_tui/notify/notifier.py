@@ -7,8 +7,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
+from ringmaster_tui.domain.timefmt import utc_now
 from ringmaster_tui.notify.choices import DEFAULT_SEVERITY
 from ringmaster_tui.notify.command import NotifyCommand
 from ringmaster_tui.notify.delivery import Deliverer, Report
@@ -20,10 +21,6 @@ log = logging.getLogger(__name__)
 
 OnNew = Callable[[list[Event], bool], None]
 """Told the new events of a read, and whether it was the first read (all is "new")."""
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class NoNotifiedViews(Exception):

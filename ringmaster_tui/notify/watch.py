@@ -11,9 +11,10 @@ from collections.abc import Callable
 from types import FrameType
 from typing import TextIO
 
+from ringmaster_tui.domain.timefmt import utc_now
 from ringmaster_tui.notify.command import NotifyCommand
 from ringmaster_tui.notify.events import Event, severity_rank
-from ringmaster_tui.notify.notifier import Notifier, utc_now
+from ringmaster_tui.notify.notifier import Notifier
 from ringmaster_tui.notify.state import NotifiedState
 from ringmaster_tui.sources.base import Source
 from ringmaster_tui.ui.safe_text import make_visible

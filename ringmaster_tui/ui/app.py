@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from pathlib import PurePath
 from typing import TYPE_CHECKING, ClassVar
@@ -33,6 +33,7 @@ from textual.worker import get_current_worker
 from ringmaster_tui.config import Settings
 from ringmaster_tui.domain.outcome import Outcome
 from ringmaster_tui.domain.snapshot import SHAPED_NOT_LISTED, BoardQuery, CardSummary, Snapshot
+from ringmaster_tui.domain.timefmt import utc_now
 from ringmaster_tui.live.early_read import EarlyRead, first_board_query
 from ringmaster_tui.live.gate import RefreshGate
 from ringmaster_tui.live.pacing import pause_between_loads, pause_between_metrics_reads
@@ -125,10 +126,6 @@ LOAD_RETRY_SECONDS = 1.0
 # handled meanwhile reaches the screen that much later.
 INPUT_QUIET_SECONDS = 0.06
 INPUT_WAIT_MAX = 0.25
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 # PasteGuardApp: a paste is text in a field, never keys (ui/paste_routing.py).

@@ -4,13 +4,14 @@ actions for the two moves, on any engine."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from ringmaster_tui.domain.capabilities import Capabilities, Toggle, ViewOffer
 from ringmaster_tui.domain.outcome import Outcome
 from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
+from ringmaster_tui.domain.timefmt import utc_now
 from ringmaster_tui.domain.views import RowAction, SectionedDetail
 from ringmaster_tui.engines.base import Engine
 from ringmaster_tui.sources.common import EngineSource
@@ -62,10 +63,6 @@ CAPABILITIES = Capabilities(
     ),
     group_title="domain",
 )
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class EpisodesSource(EngineSource):

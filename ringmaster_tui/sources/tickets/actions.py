@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ringmaster_tui.domain.outcome import Outcome
+from ringmaster_tui.domain.timefmt import utc_now
 from ringmaster_tui.engines.base import Engine
 from ringmaster_tui.sources.tickets.filters import AnyRow, stored_time
 from ringmaster_tui.sources.tickets.plan import Position, parse_plan, position, stage_before
@@ -28,10 +29,6 @@ log = logging.getLogger(__name__)
 HUMAN = "human"
 """The worker_type of a comment a person wrote from the dashboard."""
 TITLE_CHARS = 80
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def earlier_stages(plan_text: str | None, at: Position) -> tuple[str, ...]:

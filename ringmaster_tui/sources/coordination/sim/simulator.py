@@ -24,6 +24,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ringmaster_tui.domain.timefmt import utc_now
 from ringmaster_tui.engines import open_engine
 from ringmaster_tui.engines.base import Engine
 from ringmaster_tui.sources.coordination import workflow as wf
@@ -56,10 +57,6 @@ CHANGE_WEIGHTS: dict[str, float] = {
     "expire": 1,
     "alert": 0.6,
 }
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass

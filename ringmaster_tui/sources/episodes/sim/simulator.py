@@ -15,14 +15,14 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-from ringmaster_tui.domain.timefmt import sqlite_timestamp
+from ringmaster_tui.domain.timefmt import sqlite_timestamp, utc_now
 from ringmaster_tui.domain.values import to_moment
 from ringmaster_tui.engines import open_engine
 from ringmaster_tui.sources.episodes.schema import embeddings, episodes, patterns, steps
@@ -42,10 +42,6 @@ MAX_LIVE = 8
 # An episode finishes only after this many steps.
 MIN_STEPS = 3
 STEP_SUCCESS = 0.8
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)

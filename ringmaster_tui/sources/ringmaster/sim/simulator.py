@@ -23,7 +23,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -107,10 +107,6 @@ class SimulationReport:
             if f.name not in ("changes", "idle", "log") and getattr(self, f.name)
         ]
         return f"{self.changes} changes: " + (", ".join(counted) or "nothing written")
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 # What is left of a run's duration when its steps' intervals, added up in floating

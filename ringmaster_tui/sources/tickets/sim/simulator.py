@@ -16,13 +16,14 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from ringmaster_tui.domain.timefmt import utc_now
 from ringmaster_tui.engines import Engine, open_engine
 from ringmaster_tui.sources.tickets.filters import stored_time
 from ringmaster_tui.sources.tickets.plan import PLANNED, position
@@ -61,10 +62,6 @@ class SimulationReport:
             f"{n} {kind.replace('_', ' ')}" for kind, n in sorted(self.counts.items()) if n
         )
         return f"{self.changes} changes: {counted or 'nothing written'}"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def run_simulation(
