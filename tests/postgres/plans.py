@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
-from ringmaster_tui.domain.snapshot import BoardQuery
+from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
 from ringmaster_tui.sources.base import Source, SourceKind
 from ringmaster_tui.sources.registry import open_source
 from tests.builders import NOW
@@ -125,11 +125,16 @@ def lane_counts_and_counting(url: str, table: str) -> tuple[dict[str, int], str]
     """The board's count per lane, and the text of the statements that counted `table`'s
     rows for it."""
     source = open_source(url, user="tester")
+    snapshots: list[Snapshot] = []
+
+    def read() -> None:
+        snapshots.append(source.snapshot(BoardQuery(), NOW))
+
     try:
-        statements = captured_selects(source, lambda: source.snapshot(BoardQuery(), NOW))
-        snapshot = source.snapshot(BoardQuery(), NOW)
+        statements = captured_selects(source, read)  # the one read, its statements seen
     finally:
         source.close()
+    (snapshot,) = snapshots
     counting = [s for s, _ in statements if "count(" in s and f"FROM {table}" in s]
     return {lane.name: lane.count for lane in snapshot.lanes}, " ".join(counting)
 
