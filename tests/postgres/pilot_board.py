@@ -24,16 +24,12 @@ USER = "ann"
 
 
 @dataclass
-class Board:
-    """Where the board lives (a path or a URL) and a connection pool of its own, standing
-    for another client of the same database."""
+class EngineDb:
+    """Where a database lives (a path or a URL) and a connection pool of its own, standing
+    for another client of the same database; the app on it."""
 
     target: str
     engine: sa.Engine
-
-    @property
-    def is_postgres(self) -> bool:
-        return "://" in self.target
 
     def app(self, *, live: bool = False) -> RingmasterApp:
         source = open_source(self.target, user=USER)
@@ -52,6 +48,14 @@ class Board:
         """A change committed by another client on its own connection."""
         with self.engine.begin() as conn:
             conn.execute(sa.text(sql), params)
+
+
+class Board(EngineDb):
+    """The standard board, on either engine."""
+
+    @property
+    def is_postgres(self) -> bool:
+        return "://" in self.target
 
     def id_of(self, table: str, column: str, value: str) -> str:
         return str(self.one(f"SELECT id FROM {table} WHERE {column} = :v", v=value)[0])

@@ -13,7 +13,6 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,20 +21,18 @@ import sqlalchemy as sa
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
-from ringmaster_tui.config import Settings
 from ringmaster_tui.domain.views import SectionedDetail
 from ringmaster_tui.sources.ralph.kind import RALPH
-from ringmaster_tui.sources.registry import create_source_database, open_source
+from ringmaster_tui.sources.registry import create_source_database
 from ringmaster_tui.ui.app import RingmasterApp
 from ringmaster_tui.ui.screens.card_detail import CardDetailScreen
 from ringmaster_tui.ui.screens.confirm import ConfirmScreen
 from ringmaster_tui.ui.screens.project_picker import ProjectPickerScreen
 from ringmaster_tui.ui.screens.prompt import PromptScreen
 from ringmaster_tui.ui.widgets.table_view import TableListView
-from tests.builders import NOW
 from tests.postgres.cluster import Cluster
 from tests.postgres.data import copy_sqlite_into, pg_engine
-from tests.postgres.pilot_board import ENGINES, USER
+from tests.postgres.pilot_board import ENGINES, USER, EngineDb
 from tests.sources.ralph.ralph_db import build_ralph_db
 from tests.ui.helpers import Notes, board, loaded, screen_text, settle, until
 from tests.ui.test_live import SHOWN_WITHIN
@@ -46,31 +43,8 @@ SIZE = (120, 40)
 WIDE = (250, 40)
 
 
-@dataclass
-class RalphDb:
-    """Where the Ralph database lives (a path or a URL) and a connection pool of its own,
-    standing for another client of the same database."""
-
-    target: str
-    engine: sa.Engine
-
-    def app(self, *, live: bool = False) -> RingmasterApp:
-        source = open_source(self.target, user=USER)
-        settings = Settings(db=self.target, user=USER, bell=False)
-        return RingmasterApp(source, settings, clock=lambda: NOW, animate=False, live=live)
-
-    def rows(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
-        with self.engine.connect() as conn:
-            return [tuple(row) for row in conn.execute(sa.text(sql), params)]
-
-    def one(self, sql: str, **params: Any) -> tuple[Any, ...]:
-        (row,) = self.rows(sql, **params)
-        return row
-
-    def write(self, sql: str, **params: Any) -> None:
-        """A change committed by another client on its own connection."""
-        with self.engine.begin() as conn:
-            conn.execute(sa.text(sql), params)
+class RalphDb(EngineDb):
+    """The Ralph database, on either engine."""
 
     def story_pk(self, story_id: str, feature: int) -> str:
         (pk,) = self.one(
