@@ -3,12 +3,6 @@ screen, and a burst coalesces into few loads and ends up shown."""
 
 from __future__ import annotations
 
-import asyncio
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 
 from ringmaster_tui.config import Settings
@@ -16,7 +10,7 @@ from ringmaster_tui.sources.registry import open_source
 from ringmaster_tui.ui.app import RingmasterApp
 from tests.builders import NOW
 from tests.ui.helpers import loaded, screen_text, until
-from tests.ui.test_live import SHOWN_WITHIN, CountingSource, titles
+from tests.ui.test_live import SHOWN_WITHIN, CountingSource, ask, titles, writer
 
 pytestmark = pytest.mark.anyio
 
@@ -45,29 +39,6 @@ for line in sys.stdin:
 """
 
 
-@contextmanager
-def writer(url: str) -> Iterator[subprocess.Popen[str]]:
-    process = subprocess.Popen(
-        [sys.executable, "-c", WRITER, url],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        yield process
-    finally:
-        if process.stdin:
-            process.stdin.close()
-        process.wait(timeout=10)
-
-
-async def ask(process: subprocess.Popen[str], line: str) -> str:
-    assert process.stdin is not None and process.stdout is not None
-    process.stdin.write(line + "\n")
-    process.stdin.flush()
-    return await asyncio.to_thread(process.stdout.readline)
-
-
 def live_app(url: str) -> tuple[RingmasterApp, CountingSource]:
     source = CountingSource(open_source(url, user="ann"))
     settings = Settings(db=url, user="ann", bell=False)
@@ -79,7 +50,7 @@ async def test_every_commit_of_another_process_reaches_the_screen(board_url: str
     app, _ = live_app(board_url)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
-        with writer(board_url) as process:
+        with writer(board_url, WRITER) as process:
             for n in range(1, 21):
                 assert (await ask(process, str(n))).strip() == str(n)
                 await until(pilot, lambda n=n: f"Write the plan v{n}" in titles(app), SHOWN_WITHIN)
@@ -94,7 +65,7 @@ async def test_a_burst_coalesces_into_few_loads_and_ends_up_shown(board_url: str
         await loaded(pilot)
         drafts = app.snapshot.lanes[0].count if app.snapshot else 0
         before = source.loads
-        with writer(board_url) as process:
+        with writer(board_url, WRITER) as process:
             assert (await ask(process, "burst 300")).strip() == "done"
         await until(
             pilot,

@@ -87,9 +87,10 @@ class CountingSource:
 
 
 @contextmanager
-def writer(db: Path) -> Iterator[subprocess.Popen[str]]:
+def writer(target: Path | str, script: str = WRITER) -> Iterator[subprocess.Popen[str]]:
+    """The second process `script` (WRITER by default) on `target`, driven by `ask`."""
     process = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(db)],
+        [sys.executable, "-c", script, str(target)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
