@@ -21,7 +21,6 @@ Takes 2-4 minutes on the 2-core machine (most of it generating the data).
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import multiprocessing as mp
 import shutil
 import statistics
@@ -29,7 +28,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -45,17 +43,9 @@ from ringmaster_tui.sources.registry import create_source_database, open_source 
 from ringmaster_tui.sources.ringmaster.kind import RINGMASTER  # noqa: E402
 from tests.postgres.cluster import start_cluster  # noqa: E402
 from tests.postgres.data import copy_sqlite_into, pg_engine, vacuum_until_all_visible  # noqa: E402
+from tests.sources.plans import bench_generator  # noqa: E402
 
 NOW = datetime(2026, 12, 3, 12, 0, tzinfo=UTC)
-
-
-def _generate() -> Callable[..., None]:
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    generate: Callable[..., None] = module.generate
-    return generate
 
 
 def _timings(target: str | Path, repeat: int) -> list[float]:
@@ -173,7 +163,7 @@ def main() -> None:
         path = work / "big.db"
         start = time.perf_counter()
         scale = args.cards / 100_000
-        _generate()(
+        bench_generator("generate.py")(
             path,
             cards=args.cards,
             transitions=int(300_000 * scale),

@@ -8,10 +8,8 @@ the row counts, so a medium database shows what a big one would get.
 
 from __future__ import annotations
 
-import importlib.util
 import sqlite3
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,8 +20,8 @@ from ringmaster_tui.engines.text import register_text_functions
 from ringmaster_tui.sources.base import Source
 from ringmaster_tui.sources.registry import open_source
 from tests.builders import NOW
+from tests.sources.plans import bench_generator
 
-ROOT = Path(__file__).resolve().parent.parent
 # Tables that grow with history. projects, acceptance_criteria, card_dependencies and
 # the like stay small or are only read by key; they are still checked below when scanned
 # without an index, except projects: the picker lists them all, sorted (a few dozen).
@@ -31,19 +29,10 @@ LARGE_TABLES = {"cards", "state_transitions", "attempts", "errors", "alerts", "d
 SMALL_TABLES = {"projects"}
 
 
-def _generate() -> Callable[..., None]:
-    spec = importlib.util.spec_from_file_location("generate", ROOT / "bench" / "generate.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    generate: Callable[..., None] = module.generate
-    return generate
-
-
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory) -> Source:
     path = tmp_path_factory.mktemp("plans") / "medium.db"
-    _generate()(
+    bench_generator("generate.py")(
         path,
         cards=3000,
         transitions=20_000,
