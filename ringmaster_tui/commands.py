@@ -173,8 +173,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def print_status(source: Source, *, as_json: bool) -> None:
-    # Archived cards are counted only when shown: their lane is read, not printed.
-    query = BoardQuery(per_lane=1, list_limit=1, show_archived=True)
+    # Archived cards are counted only when shown: their lane is counted, not printed. No
+    # card and no list is read (per_lane 0, no lists): the counts and totals are apart.
+    query = BoardQuery(per_lane=0, list_limit=1, show_archived=True, lists=frozenset())
     snapshot = source.snapshot(query, datetime.now(UTC))
     status = status_object(snapshot, source)
     if as_json:

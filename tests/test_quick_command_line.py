@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from ringmaster_tui.sources.names import KIND_NAMES
-from ringmaster_tui.sources.registry import KINDS
+from ringmaster_tui.sources.registry import KINDS, create_source_database
 
 # What answering the help must not import (each costs tens of milliseconds or more).
 HEAVY = ("sqlalchemy", "pydantic", "pydantic_settings", "textual", "rich", "psycopg")
@@ -54,3 +55,21 @@ def test_a_heavy_command_still_runs_after_the_quick_parse() -> None:
     )
     assert done.returncode == 1
     assert done.stderr.startswith("ringmaster-tui: ") and "Traceback" not in done.stderr
+
+
+# What `status` and `check` do not need: the UI, the change feed's watcher (watchfiles
+# brings anyio), the PostgreSQL driver and DDL translation for a SQLite file.
+NOT_FOR_A_REPORT = ("textual", "rich", "watchfiles", "anyio", "psycopg")
+
+
+@pytest.mark.parametrize("command", ["status", "check"])
+def test_status_and_check_import_only_what_they_report_with(command: str, tmp_path: Path) -> None:
+    db = tmp_path / "board.db"
+    create_source_database(str(db), KINDS[0])
+    probe = PROBE.replace("{heavy!r}", repr(set(NOT_FOR_A_REPORT) | {"sqlalchemy"}))
+    done = subprocess.run(
+        [sys.executable, "-c", probe, command, str(db)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    imported = json.loads(done.stderr.strip().splitlines()[-1])
+    assert imported == ["sqlalchemy"]  # the probe sees imports: the report needs this one

@@ -12,8 +12,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from ringmaster_tui.config import Settings
 from ringmaster_tui.domain.snapshot import SHAPED_NOT_LISTED, BoardQuery
@@ -191,6 +193,52 @@ def test_the_filter_narrows_the_board(demo_source: Source) -> None:
     )
     nothing = demo_source.snapshot(BoardQuery(text="zzqx-no-such-thing"), NOW)
     assert sum(lane.count for lane in nothing.lanes) == 0
+
+
+def _row_limits_asked(run: Callable[[], object]) -> list[int]:
+    """The LIMIT of every SELECT (and every part of a UNION) that `run` sends, on any
+    engine: read from each statement as executed, with its parameters."""
+    limits: list[int] = []
+
+    def record(
+        _conn: object, _cursor: object, _sql: str, _p: object, context: Any, *_: object
+    ) -> None:
+        compiled = getattr(context, "compiled", None)
+        if compiled is None:
+            return
+        values = context.compiled_parameters[0] if context.compiled_parameters else {}
+        for element in sa.sql.visitors.iterate(compiled.statement):
+            bind = getattr(element, "_limit_clause", None)
+            if isinstance(bind, sa.BindParameter):
+                limits.append(int(values.get(compiled.bind_names.get(bind), bind.value)))
+
+    sa.event.listen(sa.engine.Engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        sa.event.remove(sa.engine.Engine, "before_cursor_execute", record)
+    return limits
+
+
+def test_a_board_read_to_no_depth_counts_every_lane_and_reads_no_card(
+    demo_source: Source,
+) -> None:
+    """What `status` reads: the lanes' counts and the totals; no lane's cards, not even
+    a statement asking for none of them (each costs its compilation at start)."""
+    shown = demo_source.snapshot(BoardQuery(show_archived=True), NOW)
+    counts_only = BoardQuery(per_lane=0, show_archived=True, lists=frozenset())
+    limits = _row_limits_asked(lambda: demo_source.snapshot(counts_only, NOW))
+    counted = demo_source.snapshot(counts_only, NOW)
+    assert [(lane.name, lane.count) for lane in counted.lanes] == [
+        (lane.name, lane.count) for lane in shown.lanes
+    ]
+    assert any(lane.count for lane in counted.lanes)
+    assert not any(lane.cards for lane in counted.lanes)
+    assert counted.totals == shown.totals
+    assert 0 not in limits, limits
+    # The check sees lane reads: one card a lane asks LIMIT 1 (or the lane's merge depth).
+    one_card = counts_only.model_copy(update={"per_lane": 1})
+    assert 1 in _row_limits_asked(lambda: demo_source.snapshot(one_card, NOW))
 
 
 @pytest.mark.anyio

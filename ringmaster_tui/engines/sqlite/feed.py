@@ -26,11 +26,12 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
-
-from watchfiles import Change, watch
+from typing import TYPE_CHECKING, Protocol
 
 from ringmaster_tui.engines.listeners import FeedListeners
+
+if TYPE_CHECKING:
+    from watchfiles import Change
 
 log = logging.getLogger(__name__)
 
@@ -200,6 +201,10 @@ class SqliteChangeFeed:
     # --- the watcher thread ---
 
     def _watch_loop(self) -> None:
+        # Imported here, on the watcher's own thread: watchfiles brings anyio (~20 ms),
+        # which `status` and `check` never need and the first paint need not wait for.
+        from watchfiles import watch
+
         # The folder of the real file: SQLite keeps -wal next to a symlink's target.
         target = self._path.resolve()
         names = {target.name, f"{target.name}-wal", f"{target.name}-journal"}

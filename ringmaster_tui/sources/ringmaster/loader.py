@@ -777,7 +777,10 @@ class SnapshotReader:
     def lanes(self, counts: dict[str, int]) -> tuple[LaneView, ...]:
         groups = sm.WORKFLOW.lane_groups(counts, show_hidden=self.query.show_archived)
         depths = {name: self.query.depth_of(name) for name, _ in groups}
-        limits = {s: depths[name] for name, st in groups for s in st if counts.get(s)}
+        # A lane read to no depth (`status` counts, it shows no card) costs no statement.
+        limits = {
+            s: depths[name] for name, st in groups for s in st if counts.get(s) and depths[name]
+        }
         by_state = self._top_cards(limits)
         lane_rows = [(name, st, self._merge(by_state, st, depths[name])) for name, st in groups]
         shown = [r.id for _, _, rows in lane_rows for r in rows]

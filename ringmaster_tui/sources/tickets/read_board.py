@@ -93,7 +93,7 @@ def read_board(
     for lane_name, lane_states in workflow.lane_groups(states, show_hidden=False):
         count = sum(states.get(s, 0) for s in lane_states)
         depth = query.depth_of(lane_name)
-        if not count:
+        if not count or not depth:  # depth 0: counted, not shown
             rows: list[AnyRow] = []
         elif lane_states == (CLOSED,):
             rows = _closed_cards(conn, where, depth)

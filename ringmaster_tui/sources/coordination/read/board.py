@@ -182,7 +182,7 @@ class BoardReader:
         rows_by_lane: dict[str, list[AnyRow]] = {}
         for name, states in groups:
             present = [s for s in states if counts.get(s)]
-            if not present:
+            if not present or not self.query.depth_of(name):  # depth 0: counted, not shown
                 rows_by_lane[name] = []
                 continue
             no_status = NO_STATUS in present

@@ -113,7 +113,7 @@ def lanes(ctx: ReadContext, query: BoardQuery, counts: dict[str, int]) -> tuple[
     for name, states in groups:
         count = sum(counts.get(state, 0) for state in states)
         rows: Sequence[Row[Any]] = ()
-        if count:
+        if count and query.depth_of(name):  # depth 0: counted, not shown
             statement = (
                 sa.select(*CARD_COLUMNS)
                 .where(episodes.c.status.in_(states), *_scope(query))

@@ -113,7 +113,8 @@ class BoardReader:
         read: list[tuple[str, int, list[Any]]] = []
         for name, lane_states in groups:
             count = sum(states.get(s, 0) for s in lane_states)
-            rows = self._cards(name, lane_states) if count else []
+            # Depth 0: counted, not shown (`status`).
+            rows = self._cards(name, lane_states) if count and self.query.depth_of(name) else []
             read.append((name, count, rows))
         blocked = self._blocked([row for _, _, rows in read for row in rows])
         return tuple(
