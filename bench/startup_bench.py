@@ -6,7 +6,8 @@ Prints, as medians of --runs:
 - first full paint of the demo board at 120x40 (every lane in the strip, the footer),
   from the command being sent to a tmux pane, beside a trivial Textual app started the
   same way (the floor), and their ratio;
-- `--help`, `status` and `check` on the demo database, beside `python -c pass`.
+- `--help`, `status` and `check` on the demo database, beside `python -c pass` and beside
+  importing the libraries they stand on (SQLAlchemy, a pydantic model).
 
 The package's bytecode is compiled first, as `pip install` does: a run with
 PYTHONDONTWRITEBYTECODE set (or a checkout never run) would otherwise compile every
@@ -39,6 +40,15 @@ class Floor(App):
         yield Label("FLOOR" + " READY")  # not the command line's own text
         yield Footer()
 Floor().run()
+"""
+LIBRARIES = """
+import gc
+gc.disable()  # as the commands import (cli.py)
+import sqlalchemy
+from pydantic import BaseModel
+class Model(BaseModel):
+    x: int
+Model(x=1)
 """
 
 
@@ -84,6 +94,10 @@ def main() -> None:
         print(f"  ratio {board / floor:.2f}x the floor, {board - floor:+.2f} s")
         bare = median_of(args.runs, lambda: command_time([*python, "-c", "pass"]))
         print(f"python -c pass: {bare:.3f} s")
+        # The libraries every database command stands on (DESIGN.md: SQLAlchemy for all
+        # access, pydantic for the snapshot), imported and nothing else.
+        libraries = median_of(args.runs, lambda: command_time([*python, "-c", LIBRARIES]))
+        print(f"SQLAlchemy and a pydantic model alone: {libraries:.3f} s")
         tool = [*python, "-m", "ringmaster_tui"]
         for name, argv in (
             ("--help", [*tool, "--help"]),
@@ -91,7 +105,10 @@ def main() -> None:
             ("check", [*tool, "check", str(db)]),
         ):
             took = median_of(args.runs, lambda argv=argv: command_time(argv))
-            print(f"{name}: {took:.3f} s ({took - bare:+.3f} s over python -c pass)")
+            print(
+                f"{name}: {took:.3f} s ({took - bare:+.3f} s over python -c pass,"
+                f" {took - libraries:+.3f} s over the libraries)"
+            )
 
 
 if __name__ == "__main__":
