@@ -156,3 +156,23 @@ async def test_a_lane_move_draws_its_first_frame_without_a_layout_or_a_full_repa
         await settle(pilot)  # the footer is not rebuilt either: the lanes have the same keys
         await pilot.pause(0.1)
     assert "layout" not in steps, steps
+
+
+async def test_the_filter_field_opens_over_the_lanes_without_resizing_them(
+    board_db: Path,
+) -> None:
+    """Opening the field used to take three rows from every lane: each was laid out and
+    drawn again before the field showed."""
+    app = make_app(board_db)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await settle(pilot)
+        columns = list(board(app).columns.values())
+        sizes = [(column.size, column.cards_list.size) for column in columns]
+        await pilot.press("slash")
+        field = board(app)._filter
+        await until(pilot, lambda: field.display and field.has_focus and field.size.height)
+        await settle(pilot)
+        assert [(column.size, column.cards_list.size) for column in columns] == sizes
+        lanes = app.screen.query_one("#lanes").region
+        assert field.region.bottom == lanes.bottom, "the field sits at the lanes' foot"

@@ -104,3 +104,16 @@ def test_force_picker(snap_compare: SnapCompare, snap_db: Path) -> None:
             lambda app: isinstance(app.screen, ForcePickerScreen),
         ),
     )
+
+
+def test_board_filtered_with_the_field_open(snap_compare: SnapCompare, snap_db: Path) -> None:
+    """The field floats over the lanes' foot; the lanes keep their size."""
+    assert snap_compare(
+        make_app(snap_db),
+        terminal_size=(120, 40),
+        run_before=then(
+            select(snap_db, "Fix flaky test"),
+            ("slash", *"flaky"),
+            lambda app: app.snapshot is not None and app.snapshot.query.text == "flaky",
+        ),
+    )
