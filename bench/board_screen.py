@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from terminal_driver import Piece
+from terminal_driver import SIZE, Piece
 
 # The filter field's text while it is empty (ui/widgets/board.py).
 FILTER_PLACEHOLDER = "filter titles and descriptions"
@@ -91,17 +91,29 @@ class BoardScreen:
         self._strips: list[tuple[float, Strip]] = []
         self._filter_row: int | None = None
         self._field: list[tuple[float, str]] = []
+        self._rows: dict[int, list[str]] = {}
+        """Each row's characters as drawn so far: the field floats over the lanes, so its
+        row comes in pieces cut at the lanes' edges."""
 
     def __call__(self, at: float, piece: Piece) -> None:
         strip = read_strip(piece)
         with self._lock:
             if strip is not None and (not self._strips or self._strips[-1][1] != strip):
                 self._strips.append((at, strip))
-            plain = piece.plain
-            if FILTER_PLACEHOLDER in plain:
+            row = self._draw(piece)
+            if FILTER_PLACEHOLDER in row:
                 self._filter_row = piece.row
-            if piece.row == self._filter_row and piece.column == 1 and "▊" in plain:
-                self._field.append((at, plain.strip(_FIELD_FRAME + "\r\n")))
+            if piece.row == self._filter_row and row.startswith("▊"):
+                self._field.append((at, row.strip(_FIELD_FRAME)))
+
+    def _draw(self, piece: Piece) -> str:
+        """The piece's row, with the piece drawn into it."""
+        cells = self._rows.setdefault(piece.row, [" "] * SIZE[0])
+        text = piece.plain.rstrip("\r\n")
+        start = piece.column - 1
+        cells[start : start + len(text)] = list(text)
+        del cells[SIZE[0] :]
+        return "".join(cells)
 
     @property
     def strip(self) -> Strip | None:

@@ -9,12 +9,14 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.engine.interfaces import CacheStats
 
 from ringmaster_tui.domain.snapshot import BoardQuery, Snapshot
 from ringmaster_tui.domain.values import JsonText
 from ringmaster_tui.engines.text import register_text_functions
 from ringmaster_tui.sources.base import Source
 from ringmaster_tui.sources.registry import open_source
+from ringmaster_tui.sources.ringmaster.sim.demo import create_demo_database
 from tests.builders import NOW, DbBuilder, ago, build_standard_board
 
 
@@ -459,3 +461,34 @@ def test_unchanged_cards_are_the_same_objects_in_the_next_snapshot(tmp_path: Pat
     assert all(after[i] is card for i, card in before.items() if i != renamed.id)
     assert second == open_source(b.path, user="t").snapshot(BoardQuery(), NOW)
     b.close()
+
+
+def _compiled_anew(source: Source, query: BoardQuery) -> list[str]:
+    """The statements a snapshot of `query` had to compile: not in SQLAlchemy's cache."""
+    compiled: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, _p: Any, context: Any, *_: Any) -> None:
+        if context.compiled is not None and context.cache_hit is CacheStats.CACHE_MISS:
+            compiled.append(statement)
+
+    event.listen(source.engine.reader, "before_cursor_execute", record)
+    try:
+        source.snapshot(query, NOW)
+    finally:
+        event.remove(source.engine.reader, "before_cursor_execute", record)
+    return compiled
+
+
+def test_a_filter_emptying_and_filling_lanes_compiles_nothing_new(tmp_path: Path) -> None:
+    """Each filter leaves other lanes with cards; the lanes' statement keeps one shape, so
+    a keystroke costs its reading, not a compilation (about 14 ms on the demo board)."""
+    create_demo_database(tmp_path / "demo.db", seed=11, repo_root=tmp_path / "repos")
+    demo = open_source(tmp_path / "demo.db", user="tester")
+    first, *others = ["checkout", "gallery", "webhook", "fix", "add"]
+    demo.snapshot(BoardQuery(text=first), NOW)  # the filtered board's statements, compiled
+    states_with_cards: set[int] = set()
+    for word in others:
+        assert _compiled_anew(demo, BoardQuery(text=word)) == [], word
+        snapshot = demo.snapshot(BoardQuery(text=word), NOW)
+        states_with_cards.add(len([n for n in snapshot.states.values() if n]))
+    assert len(states_with_cards) > 1, "the filters leave cards in more or fewer states"

@@ -171,7 +171,7 @@ async def test_the_filter_field_opens_over_the_lanes_without_resizing_them(
         sizes = [(column.size, column.cards_list.size) for column in columns]
         await pilot.press("slash")
         field = board(app)._filter
-        await until(pilot, lambda: field.display and field.has_focus and field.size.height)
+        await until(pilot, lambda: field.visible and field.has_focus and field.size.height)
         await settle(pilot)
         assert [(column.size, column.cards_list.size) for column in columns] == sizes
         lanes = app.screen.query_one("#lanes").region

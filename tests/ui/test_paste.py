@@ -92,7 +92,7 @@ async def test_a_paste_in_a_list_view_becomes_that_views_filter(views_db: Path) 
         await until(pilot, lambda: view._filter.has_focus)
 
         assert view._filter.value == "Timeout␛[A"
-        assert not board(app)._filter.display  # the hidden board's filter got nothing
+        assert not board(app)._filter.visible  # the hidden board's filter got nothing
 
 
 async def test_a_paste_into_the_decision_comment_is_written_as_shown(views_db: Path) -> None:
