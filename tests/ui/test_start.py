@@ -7,6 +7,7 @@ command imports (cli.py), runs again once the first screen is up."""
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -180,3 +181,34 @@ def test_a_command_of_its_own_process_freezes_its_imports(board_db: Path) -> Non
         [sys.executable, "-c", code, str(board_db)], capture_output=True, text=True, check=True
     )
     assert done.stderr.strip().splitlines()[-1] == "True True"
+
+
+FRAME_RATE_PROBE = """
+import sys, types
+from ringmaster_tui.cli import main
+shown = types.ModuleType("ringmaster_tui.ui.app")  # stands in for the app: the rate is read
+def run_app(source, settings, **kwargs):           # by Textual as it is first imported
+    import textual.constants
+    print(textual.constants.MAX_FPS, file=sys.stderr)
+    return 0
+shown.run_app = run_app
+sys.modules["ringmaster_tui.ui.app"] = shown
+main([sys.argv[1]])
+"""
+
+
+@pytest.mark.parametrize(("own", "painted_at"), [(None, 120), ("30", 30)])
+def test_the_dashboard_paints_at_its_frame_rate_unless_told_another(
+    board_db: Path, own: str | None, painted_at: int
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"}
+    if own is not None:
+        env["TEXTUAL_FPS"] = own
+    done = subprocess.run(
+        [sys.executable, "-c", FRAME_RATE_PROBE, str(board_db)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert done.stderr.strip().splitlines()[-1] == str(painted_at)
