@@ -83,7 +83,7 @@ class PasteGuardApp(App[ReturnType]):
         if field is None:
             self.notify(NOWHERE_TO_PASTE, timeout=3, markup=False)
             return
-        field.display = True
+        field.visible = True  # a filter waits hidden (BoardView, RowList)
         field.focus()
         text = event.text
         # After the focus (it selects the field's text, which the paste then replaces).

@@ -72,7 +72,7 @@ async def test_a_paste_on_the_board_becomes_its_filter(board_db: Path) -> None:
         await settle(pilot)
 
         field = board(app)._filter
-        assert field.display and field.has_focus
+        assert field.visible and field.has_focus
         assert field.value == "Sketch"  # the new paste replaces the kept filter
         assert selected_title(app) == "Sketch the API"
 
