@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import event
@@ -18,6 +19,8 @@ from ringmaster_tui.sources.base import Source
 from ringmaster_tui.sources.registry import open_source
 from ringmaster_tui.sources.ringmaster.sim.demo import create_demo_database
 from tests.builders import NOW, DbBuilder, ago, build_standard_board
+
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -305,19 +308,33 @@ def test_huge_titles_are_cut_in_sql(tmp_path: Path) -> None:
     assert len(next(x for x in snapshot.lanes if x.name == "CODING").cards[0].title) == 300
 
 
-def _refresh_statements(source: Source, query: BoardQuery) -> list[tuple[str, Any]]:
-    seen: list[tuple[str, Any]] = []
+def _sent_by_a_snapshot(
+    source: Source, query: BoardQuery, pick: Callable[[str, Any, Any], T | None]
+) -> list[T]:
+    """What `pick` makes of each statement (text, parameters, execution context) that a
+    snapshot of `query` sends; None leaves it out."""
+    picked: list[T] = []
 
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            seen.append((statement, parameters))
+    def record(
+        _conn: Any, _cursor: Any, statement: str, parameters: Any, context: Any, *_: Any
+    ) -> None:
+        if (item := pick(statement, parameters, context)) is not None:
+            picked.append(item)
 
     event.listen(source.engine.reader, "before_cursor_execute", record)
     try:
         source.snapshot(query, NOW)
     finally:
         event.remove(source.engine.reader, "before_cursor_execute", record)
-    return seen
+    return picked
+
+
+def _refresh_statements(source: Source, query: BoardQuery) -> list[tuple[str, Any]]:
+    return _sent_by_a_snapshot(
+        source,
+        query,
+        lambda sql, params, _: (sql, params) if sql.lstrip().upper().startswith("SELECT") else None,
+    )
 
 
 FILTERED_LISTS = BoardQuery(
@@ -465,18 +482,11 @@ def test_unchanged_cards_are_the_same_objects_in_the_next_snapshot(tmp_path: Pat
 
 def _compiled_anew(source: Source, query: BoardQuery) -> list[str]:
     """The statements a snapshot of `query` had to compile: not in SQLAlchemy's cache."""
-    compiled: list[str] = []
 
-    def record(_conn: Any, _cursor: Any, statement: str, _p: Any, context: Any, *_: Any) -> None:
-        if context.compiled is not None and context.cache_hit is CacheStats.CACHE_MISS:
-            compiled.append(statement)
+    def missed(sql: str, _params: Any, context: Any) -> str | None:
+        return sql if context.cache_hit is CacheStats.CACHE_MISS else None
 
-    event.listen(source.engine.reader, "before_cursor_execute", record)
-    try:
-        source.snapshot(query, NOW)
-    finally:
-        event.remove(source.engine.reader, "before_cursor_execute", record)
-    return compiled
+    return _sent_by_a_snapshot(source, query, missed)
 
 
 def test_a_filter_emptying_and_filling_lanes_compiles_nothing_new(tmp_path: Path) -> None:
