@@ -58,7 +58,7 @@ def test_a_heavy_command_still_runs_after_the_quick_parse() -> None:
 
 
 # What `status` and `check` do not need: the UI, the change feed's watcher (watchfiles
-# brings anyio), the PostgreSQL driver and DDL translation for a SQLite file.
+# brings anyio), and the PostgreSQL driver for a SQLite file.
 NOT_FOR_A_REPORT = ("textual", "rich", "watchfiles", "anyio", "psycopg")
 
 
