@@ -16,7 +16,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -189,7 +188,7 @@ def print_status(source: Source, *, as_json: bool) -> None:
     # Archived cards are counted only when shown: their lane is counted, not printed. No
     # card and no list is read (per_lane 0, no lists): the counts and totals are apart.
     query = BoardQuery(per_lane=0, list_limit=1, show_archived=True, lists=frozenset())
-    snapshot = source.snapshot(query, datetime.now(UTC))
+    snapshot = source.snapshot(query, utc_now())
     status = status_object(snapshot, source)
     if as_json:
         print(json.dumps(status, indent=2))
@@ -368,7 +367,7 @@ def cmd_prune(args: argparse.Namespace) -> int:
     try:
         if args.apply and not source.writable:
             raise CommandError(f"{source.label}: {source.read_only_reason}; nothing was pruned")
-        counts = source.prune(policy, datetime.now(UTC), apply=args.apply)
+        counts = source.prune(policy, utc_now(), apply=args.apply)
     except NoRetention as exc:
         raise CommandError(f"{source.label}: {exc}") from exc
     finally:

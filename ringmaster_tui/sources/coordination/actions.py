@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from ringmaster_tui.domain.outcome import Moved, Outcome
+from ringmaster_tui.domain.timefmt import utc_now
 from ringmaster_tui.engines.base import Engine
 from ringmaster_tui.sources.coordination import workflow as wf
 from ringmaster_tui.sources.coordination.tables import (
@@ -43,9 +44,7 @@ def iso(moment: datetime) -> str:
 class Actions:
     """The writes one user makes; who they are goes into each one."""
 
-    def __init__(
-        self, db: Engine, user: str, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    ) -> None:
+    def __init__(self, db: Engine, user: str, clock: Callable[[], datetime] = utc_now) -> None:
         self.db = db
         self.user = user
         self.clock = clock

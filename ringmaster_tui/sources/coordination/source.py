@@ -4,11 +4,12 @@ writes (actions.py), on any engine."""
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from ringmaster_tui.domain.capabilities import Capabilities, Toggle, ViewOffer
 from ringmaster_tui.domain.outcome import Outcome
 from ringmaster_tui.domain.snapshot import BoardQuery, DecisionDetail, Snapshot
+from ringmaster_tui.domain.timefmt import utc_now
 from ringmaster_tui.domain.views import RowAction, SectionedDetail
 from ringmaster_tui.engines.base import Engine
 from ringmaster_tui.sources.common import EngineSource
@@ -87,9 +88,7 @@ class CoordinationSource(EngineSource):
     workflow = WORKFLOW
     capabilities = CAPABILITIES
 
-    def __init__(
-        self, engine: Engine, user: str, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-    ) -> None:
+    def __init__(self, engine: Engine, user: str, clock: Callable[[], datetime] = utc_now) -> None:
         super().__init__(engine, user)
         self._actions = Actions(engine, user, clock)
 

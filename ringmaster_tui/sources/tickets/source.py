@@ -4,7 +4,7 @@ the readers (one module per view) inside one read transaction, actions for write
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -12,6 +12,7 @@ from sqlalchemy.engine import Connection
 from ringmaster_tui.domain.capabilities import Capabilities, ViewOffer
 from ringmaster_tui.domain.outcome import Outcome
 from ringmaster_tui.domain.snapshot import BoardQuery, Project, Snapshot, Totals
+from ringmaster_tui.domain.timefmt import utc_now
 from ringmaster_tui.domain.views import SectionedDetail
 from ringmaster_tui.engines.base import Engine
 from ringmaster_tui.sources.common import EngineSource
@@ -60,7 +61,7 @@ class TicketsSource(EngineSource):
         local = engine.kind == "sqlite"
         self.pid_alive = pid_alive or (read_workers.local_pid_alive if local else None)
         """Checks a worker's pid on this machine; None where the database is remote."""
-        self._actions = Actions(engine, user, clock or (lambda: datetime.now(UTC)))
+        self._actions = Actions(engine, user, clock or utc_now)
 
     def schema_ddl(self) -> str:
         return schema_for(self.engine.kind)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import random
 import sqlite3
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
+from ringmaster_tui.domain.timefmt import utc_now
 from ringmaster_tui.sources.base import SimulationRequest
 from ringmaster_tui.sources.ralph.sim.world import World
 
@@ -21,7 +21,7 @@ def run_simulation(path: Path, request: SimulationRequest) -> str:
     rng = random.Random(request.seed)
     conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
-    world = World(conn, rng, lambda: datetime.now(UTC), repo_root=request.repo_root)
+    world = World(conn, rng, utc_now, repo_root=request.repo_root)
     interval = 1.0 / request.rate if request.rate > 0 else 1.0
     deadline = None if request.duration is None else time.monotonic() + request.duration
     steps = 0

@@ -10,8 +10,10 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol, runtime_checkable
+
+from ringmaster_tui.domain.timefmt import utc_now
 
 
 @runtime_checkable
@@ -34,7 +36,7 @@ class WallClock:
 
     def __init__(self, now: Callable[[], datetime] | None = None) -> None:
         # A test may stamp rows with its own times and still pace by the machine.
-        self._now = now or (lambda: datetime.now(UTC))
+        self._now = now or utc_now
 
     def now(self) -> datetime:
         return self._now()
