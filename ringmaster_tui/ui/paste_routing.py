@@ -83,8 +83,10 @@ class PasteGuardApp(App[ReturnType]):
         if field is None:
             self.notify(NOWHERE_TO_PASTE, timeout=3, markup=False)
             return
-        field.visible = True  # a filter waits hidden (BoardView, RowList)
-        field.focus()
+        if isinstance(field, FilterInput):
+            field.open()  # it waits hidden
+        else:
+            field.focus()
         text = event.text
         # After the focus (it selects the field's text, which the paste then replaces).
         self.call_later(field.post_message, events.Paste(text))

@@ -84,9 +84,6 @@ class BoardView(DashboardView):
             placeholder="filter titles and descriptions (enter keeps, esc clears)",
         )
         self._empty = Label("", id="board-empty")
-        # Hidden, yet laid out: a widget coming into the layout renumbers its siblings'
-        # places, which redraws the whole board; a hidden one shown redraws its own rows.
-        self._filter.visible = False
         self._filter_timer: Timer | None = None
         self._filter_typed_at = -math.inf
         """When the last key was typed into the filter (time.monotonic())."""
@@ -315,12 +312,11 @@ class BoardView(DashboardView):
         self.post_message(UndoRequested())
 
     def action_filter(self) -> None:
-        self._filter.visible = True
-        self._filter.focus()
+        self._filter.open()
 
     def action_clear_filter(self) -> None:
         self._filter.value = ""  # posts Input.Changed, which clears the app's query
-        self._filter.visible = False
+        self._filter.close()
         self.focus_view()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -357,7 +353,7 @@ class BoardView(DashboardView):
         if self._filter_timer is not None:
             self._filter_timer.stop()
             self._send_filter()
-        self._filter.visible = False
+        self._filter.close()
         self.focus_view()
 
     @on(OptionList.OptionSelected)

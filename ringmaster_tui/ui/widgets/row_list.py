@@ -110,7 +110,6 @@ class RowListView(DashboardView, Generic[ItemT]):
         self._filter = FilterInput(
             id=f"{id}-filter", classes="list-filter", placeholder=self.FILTER_HINT
         )
-        self._filter.visible = False  # hidden, not out of the layout: see BoardView
         self._layout: tuple[tuple[Column, int], ...] = ()
         self._rows: list[tuple[str, Cells]] = []
         self._shown_filter = ""
@@ -308,12 +307,11 @@ class RowListView(DashboardView, Generic[ItemT]):
         self.post_message(QueryChanged(**changes))
 
     def action_filter(self) -> None:
-        self._filter.visible = True
-        self._filter.focus()
+        self._filter.open()
 
     def action_clear_filter(self) -> None:
         self._filter.value = ""  # posts Input.Changed, which clears the app's query
-        self._filter.visible = False
+        self._filter.close()
         self.table.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -329,7 +327,7 @@ class RowListView(DashboardView, Generic[ItemT]):
     @on(Input.Submitted, ".list-filter")
     def _filter_kept(self, event: Input.Submitted) -> None:
         event.stop()
-        self._filter.visible = False
+        self._filter.close()
         self.table.focus()
 
     @on(DataTable.RowSelected)
