@@ -374,8 +374,10 @@ class RingmasterApp(PasteGuardApp[int]):
 
     @on(SnapshotLoaded)
     def _show_snapshot(self, message: SnapshotLoaded) -> None:
-        if not self.screen_stack:
-            return  # the app is closing; a last load came in as its screens went
+        if not self.screen_stack or not self.is_running:
+            # The app is closing: a last load came in as its screens (or, before them,
+            # their widgets) went.
+            return
         if self._hold_for_input(message.snapshot):
             return
         self._held, self._held_since = None, None  # this one is newer than any held

@@ -23,8 +23,10 @@ from ringmaster_tui.live.early_read import EarlyRead, first_board_query, start_e
 from ringmaster_tui.sources.base import Source
 from ringmaster_tui.sources.registry import open_source
 from ringmaster_tui.ui.app import RingmasterApp
+from ringmaster_tui.ui.messages import SnapshotLoaded
 from tests.builders import NOW
-from tests.ui.helpers import Notes, loaded, screen_text, until
+from tests.ui.helpers import Notes, board, loaded, screen_text, until
+from tests.ui.snap_apps import make_app
 
 pytestmark = pytest.mark.anyio
 
@@ -212,3 +214,23 @@ def test_the_dashboard_paints_at_its_frame_rate_unless_told_another(
         check=True,
     )
     assert done.stderr.strip().splitlines()[-1] == str(painted_at)
+
+
+async def test_a_load_arriving_as_the_app_closes_is_dropped(board_db: Path) -> None:
+    """The loader's thread posts a snapshot just as the app shuts down: the board's
+    widgets are already gone while its screen is still on the stack."""
+    app = make_app(board_db)
+    close_all = app._close_all
+    dropped: list[bool] = []
+
+    async def closing() -> None:
+        await board(app).remove()  # its widgets go first
+        assert app.screen_stack and app.snapshot is not None
+        app._show_snapshot(SnapshotLoaded(app.snapshot.model_copy()))  # a new last load
+        dropped.append(True)
+        await close_all()
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        app._close_all = closing  # type: ignore[method-assign]
+    assert dropped == [True]
