@@ -6,8 +6,10 @@ import threading
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.geometry import Region
 from textual.message import Message
+from textual.widget import Widget
 
 from ringmaster_tui.ui.messages import SnapshotLoaded
 from ringmaster_tui.ui.widgets.board import LANE_MIN_WIDTH
@@ -222,8 +224,8 @@ async def test_lanes_read_what_the_screen_shows_and_a_page_more(tmp_path: Path) 
 async def test_a_lane_scrolls_once_new_cards_overflow_it_and_stops_when_they_go(
     tmp_path: Path,
 ) -> None:
-    # A lane's list skips the screen's relayout when its cards change: its scrollbar,
-    # 0 wide, is always there (the wheel scrolls with it), so it never comes or goes.
+    # A lane's list skips the screen's relayout when its cards change: it has no
+    # scrollbar to come or go, and the wheel scrolls it all the same.
     db = tmp_path / "growing.db"
     b = DbBuilder(db)
     project = b.project()
@@ -232,6 +234,7 @@ async def test_a_lane_scrolls_once_new_cards_overflow_it_and_stops_when_they_go(
         app = await loaded(pilot)
         cards = board(app).columns["TESTING"].cards_list
         assert cards.allow_vertical_scroll and cards.max_scroll_y == 0
+        assert not cards.show_vertical_scrollbar
         assert cards.scrollable_content_region.width == cards.region.width  # none drawn
 
         added = [b.card(project, f"new card {n:02d}", state="testing") for n in range(15)]
@@ -240,6 +243,10 @@ async def test_a_lane_scrolls_once_new_cards_overflow_it_and_stops_when_they_go(
         await pilot.pause()
         assert cards.max_scroll_y > 0
         assert cards.scrollable_content_region.width == cards.region.width
+        assert not cards.show_vertical_scrollbar
+        cards.post_message(wheel_down(cards))
+        await until(pilot, lambda: cards.scroll_y > 0)
+        cards.scroll_home(animate=False)
         await pilot.press("end")  # the only lane with cards: its last card
         assert cards.highlighted == 15
         assert cards.scroll_y > 0
@@ -371,3 +378,8 @@ async def test_cards_without_a_title_are_told_apart_by_their_id(tmp_path: Path) 
         text = await screen_text(pilot)
     assert f"(no title: {empty})" in text
     assert f"(no title: {blank})" in text
+
+
+def wheel_down(widget: Widget) -> events.MouseScrollDown:
+    """One turn of the mouse wheel over `widget`."""
+    return events.MouseScrollDown(widget, 1, 1, 0, 1, 0, False, False, False)

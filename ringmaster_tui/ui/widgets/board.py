@@ -33,7 +33,7 @@ from ringmaster_tui.ui.messages import (
 from ringmaster_tui.ui.safe_text import safe_text
 from ringmaster_tui.ui.widgets.dashboard_view import DashboardView
 from ringmaster_tui.ui.widgets.filter_input import FilterInput
-from ringmaster_tui.ui.widgets.lane import CARD_LINES, LaneColumn, LaneList
+from ringmaster_tui.ui.widgets.lane import CARD_LINES, CardParts, LaneColumn, LaneList
 from ringmaster_tui.ui.widgets.lane_strip import LaneStrip, StripEntry
 from ringmaster_tui.ui.widgets.read_ahead import ListFits, ListNearEnd
 
@@ -67,9 +67,12 @@ class BoardView(DashboardView):
 
     def __init__(self, workflow: Workflow, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self._card_parts = CardParts()
         # Every lane a snapshot can hold; OTHER and ARCHIVED stay hidden until one has them.
         self.columns: dict[str, LaneColumn] = {
-            lane.name: LaneColumn(lane, shows_state=workflow.shows_state(lane.name))
+            lane.name: LaneColumn(
+                lane, self._card_parts, shows_state=workflow.shows_state(lane.name)
+            )
             for lane in workflow.all_lanes()
         }
         self._lanes = {lane.name: lane for lane in workflow.all_lanes()}
@@ -91,6 +94,7 @@ class BoardView(DashboardView):
         """How many cards a lane shows at once: a page, when reading a lane deeper."""
 
     def compose(self) -> ComposeResult:
+        yield self._card_parts  # first: the lanes' cards take their styles from it
         yield self.strip
         with Horizontal(id="lanes"):
             yield from self.columns.values()

@@ -12,6 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.geometry import Region
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
@@ -34,18 +35,14 @@ def untitled(card_id: str) -> str:
     return f"(no title: {card_id})"
 
 
-class LaneList(ReadsAhead, OptionList):
-    """The cards of one lane; renders only the visible lines, however many cards."""
+class CardParts(Widget):
+    """The styles of a card's parts (title, state, cost, ...), one set for every lane.
 
-    HELP_GROUP: ClassVar[str] = "Cards"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", "Open", id="card.open"),
-        Binding("j", "cursor_down", "Down", show=False, id="move.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="move.up"),
-        # Bound here, not on the board: the list's own left/right would scroll it instead.
-        Binding("left,h", "step_lane(-1)", "Lane left", show=False, id="move.left"),
-        Binding("right,l", "step_lane(1)", "Lane right", show=False, id="move.right"),
-    ]
+    Never shown. The lists take their card styles from here rather than carrying them as
+    component classes of their own: a list restyles each of its component classes at
+    every focus change, and a lane move changes focus twice (about 1 ms a class).
+    """
+
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "card--title",
         "card--state",
@@ -58,6 +55,24 @@ class LaneList(ReadsAhead, OptionList):
         *(f"card--tone-{tone}" for tone in Tone),
     }
 
+    def style(self, part: str) -> Style:
+        # partial: the span keeps the option's background (the highlight shows through)
+        return self.get_component_rich_style(part, partial=True)
+
+
+class LaneList(ReadsAhead, OptionList):
+    """The cards of one lane; renders only the visible lines, however many cards."""
+
+    HELP_GROUP: ClassVar[str] = "Cards"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select", "Open", id="card.open"),
+        Binding("j", "cursor_down", "Down", show=False, id="move.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="move.up"),
+        # Bound here, not on the board: the list's own left/right would scroll it instead.
+        Binding("left,h", "step_lane(-1)", "Lane left", show=False, id="move.left"),
+        Binding("right,l", "step_lane(1)", "Lane right", show=False, id="move.right"),
+    ]
+
     class StepLane(Message):
         """The user asked for the lane to the left (-1) or right (+1)."""
 
@@ -65,8 +80,9 @@ class LaneList(ReadsAhead, OptionList):
             super().__init__()
             self.direction = direction
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, parts: CardParts, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
+        self._parts = parts
         self._card_options: dict[tuple[CardSummary, bool], Option] = {}
         """The options of the cards shown, by card: a refresh makes new ones only for the
         cards that changed, and the list measures only those (its costly part)."""
@@ -80,16 +96,17 @@ class LaneList(ReadsAhead, OptionList):
     ) -> Self:
         # A new number of cards changes the list's virtual size, which asks for a layout
         # of the whole screen (about half of a refresh's cost). The lane sizes the list,
-        # not its content, so only a scrollbar appearing or going needs one.
+        # not its content, and the list has no scrollbar to come or go: none is needed.
         if layout and not recompose and not self.styles.auto_dimensions:
-            layout = self._needs_scrollbar_change()
+            layout = False
         return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
-    def _needs_scrollbar_change(self) -> bool:
-        if self.styles.overflow_y != "auto":
-            return False  # always there, or never
-        needed = self.virtual_size.height > self.scrollable_content_region.height
-        return needed != self.show_vertical_scrollbar
+    @property
+    def allow_vertical_scroll(self) -> bool:
+        # The wheel scrolls the list, which has no scrollbar (overflow-y: hidden). A
+        # scrollbar, even 0 wide, is refreshed at every restyle (each focus change): being
+        # never on screen, that makes the screen map every widget again.
+        return self.is_scrollable and not self._check_disabled()
 
     def notify_style_update(self) -> None:
         self._card_options.clear()  # prompts carry the styles of the theme they were made in
@@ -111,11 +128,7 @@ class LaneList(ReadsAhead, OptionList):
 
     def card_prompt(self, card: CardSummary, *, show_state: bool) -> Text:
         """Title on the first line; state, priority, loop, cost and marks on the second."""
-
-        def style(name: str) -> Style:
-            # partial: the span keeps the option's background (the highlight shows through)
-            return self.get_component_rich_style(name, partial=True)
-
+        style = self._parts.style
         marks: list[Text] = []
         if show_state:
             marks.append(safe_text(card.state, style=style("card--state")))
@@ -146,18 +159,17 @@ class LaneList(ReadsAhead, OptionList):
         return prompt
 
     def more_prompt(self, hidden: int) -> Text:
-        style = self.get_component_rich_style("card--more", partial=True)
-        return Text(f"… {hidden} more; / filters", style=style)
+        return Text(f"… {hidden} more; / filters", style=self._parts.style("card--more"))
 
 
 class LaneColumn(Vertical):
     """A lane of the board; updated in place when its cards change."""
 
-    def __init__(self, lane: Lane, *, shows_state: bool) -> None:
+    def __init__(self, lane: Lane, parts: CardParts, *, shows_state: bool) -> None:
         super().__init__(id=f"lane-{lane.css_id}", classes=f"lane -tone-{lane.tone}")
         self.lane_name = lane.name
         self.lane: LaneView | None = None
-        self.cards_list = LaneList(id=f"cards-{lane.css_id}")
+        self.cards_list = LaneList(parts, id=f"cards-{lane.css_id}")
         self.header = Label(Text(lane.name), classes="lane-header")
         self._shows_state = shows_state
         self.fits = 1_000_000
