@@ -84,6 +84,12 @@ def board(app: RingmasterApp) -> BoardView:
     return app.dashboard.board
 
 
+def keys_act_on(app: RingmasterApp, lane: str) -> bool:
+    """The board has the keyboard and its keys act on `lane` (the lanes never take focus)."""
+    shown = board(app)
+    return app.screen.focused is shown.keys and shown.selected_lane == lane
+
+
 def selected_title(app: RingmasterApp) -> str | None:
     card = board(app).selected_card
     return card.title if card else None

@@ -12,10 +12,13 @@ from textual.message import Message
 from textual.widget import Widget
 
 from ringmaster_tui.ui.messages import SnapshotLoaded
+from ringmaster_tui.ui.screens.card_detail import CardDetailScreen
 from ringmaster_tui.ui.widgets.board import LANE_MIN_WIDTH
+from ringmaster_tui.ui.widgets.lane import LaneList
 from tests.builders import DbBuilder, ago, build_standard_board
 from tests.ui.helpers import (
     board,
+    keys_act_on,
     loaded,
     screen_text,
     selected_title,
@@ -129,6 +132,62 @@ async def test_arrows_and_hjkl_move_across_lanes_and_cards(board_db: Path) -> No
     ]
 
 
+async def test_a_cursor_move_repaints_the_cards_it_moves_between_not_whole_lanes(
+    board_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Counted in repaints: focus stays on the board's keys (a focus change restyles a lane
+    # and repaints it whole), and a move repaints the lines of the card it leaves and of
+    # the card it reaches (two lines and the rule under them), never a whole lane.
+    whole: list[str | None] = []
+    heights: list[int] = []
+    refresh = LaneList.refresh
+
+    def recording(self: LaneList, *regions: Region, **flags: bool) -> LaneList:
+        if regions:
+            heights.extend(region.height for region in regions)
+        else:
+            whole.append(self.id)
+        return refresh(self, *regions, **flags)
+
+    monkeypatch.setattr(LaneList, "refresh", recording)
+    async with make_app(board_db).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        await settle(pilot)
+        keys = board(app).keys
+        assert app.screen.focused is keys
+        whole.clear()
+        seen = []
+        for key in ("j", "l", "h", "k", "tab", "shift+tab"):
+            await pilot.press(key)
+            await pilot.pause()
+            seen.append((selected_title(app), app.screen.focused is keys))
+        assert seen == [
+            ("Write the plan", True),
+            ("Plan without criteria", True),
+            ("Write the plan", True),
+            ("Sketch the API", True),
+            ("Plan with criteria", True),
+            ("Sketch the API", True),
+        ]
+        assert whole == []
+        assert heights and set(heights) <= {2, 3}
+
+
+async def test_a_click_on_a_card_of_another_lane_selects_that_lane_and_opens_it(
+    board_db: Path,
+) -> None:
+    async with make_app(board_db).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        assert board(app).selected_lane == "DRAFT"
+        await pilot.click("#cards-planning", offset=(3, 0))
+        await until(pilot, lambda: isinstance(app.screen, CardDetailScreen))
+        assert app.screen.card.title == "Plan with criteria"
+        await pilot.press("escape")
+        await until(pilot, lambda: app.screen is app.dashboard)
+        assert keys_act_on(app, "PLANNING")
+        assert selected_title(app) == "Plan with criteria"
+
+
 async def test_selection_stays_on_the_same_card_when_data_changes(board_db: Path) -> None:
     async with make_app(board_db).run_test(size=(120, 40)) as pilot:
         app = await loaded(pilot)
@@ -149,7 +208,7 @@ async def test_selection_stays_on_the_same_card_when_data_changes(board_db: Path
         app.request_reload()
         await settle(pilot)
         assert selected_title(app) == "Fix flaky test"
-        assert app.screen.focused is board(app).columns["REVIEW"].cards_list
+        assert keys_act_on(app, "REVIEW")
 
 
 async def test_a_long_lane_scrolls_says_how_many_more_and_reads_deeper(tmp_path: Path) -> None:
@@ -306,10 +365,9 @@ async def test_narrow_terminal_shows_whole_lanes_and_scrolls_sideways(board_db: 
         for _ in range(5):
             await pilot.press("l")
         await pilot.pause()
-        focused = app.screen.focused
-        assert focused is board(app).columns["BUILD"].cards_list
+        assert keys_act_on(app, "BUILD")
         assert lanes.scroll_x > 0
-        region = focused.region
+        region = board(app).columns["BUILD"].region
         assert lanes.region.x <= region.x and region.right <= lanes.region.right
         # No two lanes share a cell.
         shown = [c.region for c in columns if c.region.width]

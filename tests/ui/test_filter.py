@@ -14,7 +14,7 @@ from ringmaster_tui.ui.messages import SnapshotLoaded
 from ringmaster_tui.ui.screens.project_picker import ProjectPickerScreen
 from ringmaster_tui.ui.widgets import board as board_module
 from tests.builders import DbBuilder
-from tests.ui.helpers import board, loaded, screen_text, selected_title, settle, until
+from tests.ui.helpers import board, keys_act_on, loaded, screen_text, selected_title, settle, until
 from tests.ui.snap_apps import make_app
 
 pytestmark = pytest.mark.anyio
@@ -36,7 +36,7 @@ async def test_slash_filters_and_selects_the_first_match(board_db: Path) -> None
         await settle(pilot)
         text = await screen_text(pilot)
         assert "filter “criteria”" in text.splitlines()[0]
-        assert app.screen.focused is board(app).columns["PLANNING"].cards_list
+        assert keys_act_on(app, "PLANNING")
         await pilot.press("j")
         assert selected_title(app) == "Plan without criteria"
 
@@ -51,7 +51,7 @@ async def test_filter_matches_descriptions_too(board_db: Path) -> None:
         await settle(pilot)
 
         assert selected_title(app) == "Gave up"
-        assert app.screen.focused is board(app).columns["FAILED"].cards_list
+        assert keys_act_on(app, "FAILED")
 
 
 async def test_keys_typed_in_a_burst_load_the_board_once(board_db: Path) -> None:
@@ -99,7 +99,7 @@ async def test_escape_while_typing_clears_too(board_db: Path) -> None:
 
         assert app.board_query.text == ""
         assert board(app).columns["PLANNING"].card_count == 2
-        assert isinstance(app.screen.focused, type(board(app).columns["DONE"].cards_list))
+        assert app.screen.focused is board(app).keys
 
 
 async def test_a_filter_with_no_match_says_so(board_db: Path) -> None:

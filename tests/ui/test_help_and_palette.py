@@ -17,8 +17,17 @@ from ringmaster_tui.ui.app import RingmasterApp
 from ringmaster_tui.ui.screens.card_detail import CardDetailScreen
 from ringmaster_tui.ui.screens.help import HelpScreen
 from ringmaster_tui.ui.widgets.board import BoardView
-from ringmaster_tui.ui.widgets.lane import LaneList
-from tests.ui.helpers import board, card_id, loaded, selected_title, settle, state_of, until
+from ringmaster_tui.ui.widgets.lane_keys import LaneKeys
+from tests.ui.helpers import (
+    board,
+    card_id,
+    keys_act_on,
+    loaded,
+    selected_title,
+    settle,
+    state_of,
+    until,
+)
 from tests.ui.snap_apps import make_app
 
 pytestmark = pytest.mark.anyio
@@ -56,11 +65,12 @@ async def test_question_mark_lists_every_key_of_the_board(board_db: Path) -> Non
 
     shown = {description for _, _, description in rows}
     # Ringmaster's workflow has no comment move: its card key is neither bound nor listed.
-    expected = descriptions(BoardView, LaneList, RingmasterApp) - {"Clear filter", "Comment"}
+    expected = descriptions(BoardView, LaneKeys, RingmasterApp) - {"Clear filter", "Comment"}
     assert expected <= shown
     assert "Comment" not in shown
     keys = {description: key for _, key, description in rows}
-    assert keys["Lane left"] == "←, h"
+    assert keys["Lane left"] == "←, h, shift+tab"
+    assert keys["Lane right"] == "→, l, tab"
     assert keys["Approve"] == "a"
     assert keys["Archive"] == "A"
     assert keys["Filter"] == "/"
@@ -97,7 +107,7 @@ async def test_palette_jumps_to_a_card_by_title(board_db: Path) -> None:
         await palette_pick(pilot, app, "flaky")
 
         assert selected_title(app) == "Fix flaky test"
-        assert app.screen.focused is board(app).columns["CODING"].cards_list
+        assert keys_act_on(app, "CODING")
 
 
 async def test_palette_runs_an_action_by_name(board_db: Path) -> None:

@@ -16,7 +16,6 @@ from textual.widgets import Input
 
 from ringmaster_tui.ui.screens.card_detail import CardDetailScreen
 from ringmaster_tui.ui.widgets.errors_view import ErrorsView
-from ringmaster_tui.ui.widgets.lane import LaneList
 from tests.hardening.tour import dump
 from tests.ui.helpers import Notes, board, loaded, selected_title, settle, until
 from tests.ui.snap_apps import make_app
@@ -65,7 +64,7 @@ async def test_a_paste_on_the_board_becomes_its_filter(board_db: Path) -> None:
         app = await loaded(pilot)
         await pilot.press("slash", *"flaky", "enter")  # a kept filter, the lanes focused
         await settle(pilot)
-        assert isinstance(app.focused, LaneList)
+        assert app.focused is board(app).keys
         before = dump(board_db)
 
         app.post_message(events.Paste("Sketch\r\n"))  # as copied, with its line end

@@ -16,6 +16,7 @@ from tests.ui.helpers import (
     TransitionRow,
     board,
     card_id,
+    keys_act_on,
     loaded,
     screen_text,
     selected_title,
@@ -56,7 +57,7 @@ async def test_a_starts_planning_a_draft(board_db: Path, notes: Notes) -> None:
         assert "draft → planning" in notes.last
         # The selection followed the card into its new lane.
         await until(pilot, lambda: selected_title(app) == "Write the plan")
-        assert app.screen.focused is board(app).columns["PLANNING"].cards_list
+        assert keys_act_on(app, "PLANNING")
 
 
 async def test_a_approves_a_plan_with_criteria(board_db: Path) -> None:

@@ -10,7 +10,7 @@ import math
 import time
 from typing import ClassVar
 
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -34,6 +34,7 @@ from ringmaster_tui.ui.safe_text import safe_text
 from ringmaster_tui.ui.widgets.dashboard_view import DashboardView
 from ringmaster_tui.ui.widgets.filter_input import FilterInput
 from ringmaster_tui.ui.widgets.lane import CARD_LINES, CardParts, LaneColumn, LaneList
+from ringmaster_tui.ui.widgets.lane_keys import LaneKeys
 from ringmaster_tui.ui.widgets.lane_strip import LaneStrip, StripEntry
 from ringmaster_tui.ui.widgets.read_ahead import ListFits, ListNearEnd
 
@@ -77,6 +78,8 @@ class BoardView(DashboardView):
         }
         self._lanes = {lane.name: lane for lane in workflow.all_lanes()}
         self.strip = LaneStrip()
+        self.keys = LaneKeys(self._selected_list)
+        self.lanes = Horizontal(id="lanes")
         for name in (OTHER_LANE, HIDDEN_LANE):
             self.columns[name].display = False
         self._unbind_intents_without_moves(workflow)
@@ -96,7 +99,8 @@ class BoardView(DashboardView):
     def compose(self) -> ComposeResult:
         yield self._card_parts  # first: the lanes' cards take their styles from it
         yield self.strip
-        with Horizontal(id="lanes"):
+        yield self.keys
+        with self.lanes:
             yield from self.columns.values()
         yield self._empty
         yield self._filter
@@ -104,11 +108,19 @@ class BoardView(DashboardView):
     # --- what is selected ---
 
     @property
+    def selected_lane(self) -> str | None:
+        return self._current_lane
+
+    @property
     def selected_card(self) -> CardSummary | None:
         column = self.columns.get(self._current_lane or "")
         if column is None:
             return None
         return column.card_at(column.cards_list.highlighted)
+
+    def _selected_list(self) -> LaneList | None:
+        column = self.columns.get(self._current_lane or "")
+        return column.cards_list if column is not None else None
 
     def _visible_columns(self) -> list[LaneColumn]:
         return [c for c in self.columns.values() if c.display]
@@ -121,11 +133,14 @@ class BoardView(DashboardView):
             column.header.set_class(name == lane_name, "-current")
             if name != lane_name:
                 column.cards_list.highlighted = None
-        cards_list = self.columns[lane_name].cards_list
-        cards_list.highlighted = min(row, max(self.columns[lane_name].card_count - 1, 0))
+        column = self.columns[lane_name]
+        column.cards_list.highlighted = min(row, max(column.card_count - 1, 0))
         self._show_strip()
+        # Lanes that overflow the width scroll sideways to the selected one (focus, which
+        # stays on LaneKeys, would not bring it into view).
+        self.lanes.scroll_to_widget(column, animate=False)
         if focus:
-            cards_list.focus()
+            self.keys.focus()
 
     def select_card(self, card_id: str, *, focus: bool = True) -> bool:
         """Select the card with `card_id` wherever it is; False when it is not shown."""
@@ -136,7 +151,7 @@ class BoardView(DashboardView):
             already = (
                 column.lane_name == self._current_lane and column.cards_list.highlighted == row
             )
-            if not already or (focus and not column.cards_list.has_focus):
+            if not already or (focus and not self.keys.has_focus):
                 self._select(column.lane_name, row, focus=focus)  # a repaint of the lane
             return True
         return False
@@ -152,12 +167,12 @@ class BoardView(DashboardView):
         self._show_strip()
 
     def _lanes_have_focus(self) -> bool:
-        return isinstance(self.screen.focused, LaneList)
+        return self.screen.focused is self.keys
 
     def focus_view(self) -> None:
         column = self.columns.get(self._current_lane or "")
         if column is not None and column.card_count:
-            column.cards_list.focus()
+            self.keys.focus()
         else:
             self._select_first_card(focus=True)
 
@@ -267,8 +282,8 @@ class BoardView(DashboardView):
         if column.lane.count > read:
             self.post_message(LaneDeeper(column.lane_name, read + 2 * max(self._fits, 1)))
 
-    @on(LaneList.StepLane)
-    def _step_lane(self, message: LaneList.StepLane) -> None:
+    @on(LaneKeys.StepLane)
+    def _step_lane(self, message: LaneKeys.StepLane) -> None:
         message.stop()
         self.move_lane(message.direction)
 
@@ -369,17 +384,13 @@ class BoardView(DashboardView):
             self.post_message(OpenCard(card))
 
     @on(OptionList.OptionHighlighted)
-    def _stop_highlight(self, event: OptionList.OptionHighlighted) -> None:
+    def _lane_clicked(self, event: OptionList.OptionHighlighted) -> None:
+        """A card of another lane was highlighted (a click): its lane becomes the selected
+        one. The board highlights cards of the selected lane alone."""
         event.stop()
-
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        """A lane got focus (click, tab): it becomes the selected lane."""
-        widget = event.widget
-        if not isinstance(widget, LaneList) or not isinstance(widget.parent, LaneColumn):
-            return
-        column = widget.parent
-        if column.lane_name != self._current_lane:
-            self._select(column.lane_name, widget.highlighted or 0, focus=False)
+        column = event.option_list.parent
+        if isinstance(column, LaneColumn) and column.lane_name != self._current_lane:
+            self._select(column.lane_name, event.option_index, focus=True)
 
 
 def _intent_absent(action: str, offered: set[str]) -> bool:

@@ -8,10 +8,9 @@ from typing import ClassVar, Self
 from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.geometry import Region
-from textual.message import Message
+from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
@@ -60,29 +59,21 @@ class CardParts(Widget):
         return self.get_component_rich_style(part, partial=True)
 
 
-class LaneList(ReadsAhead, OptionList):
-    """The cards of one lane; renders only the visible lines, however many cards."""
+class LaneList(ReadsAhead, OptionList, can_focus=False):
+    """The cards of one lane; renders only the visible lines, however many cards.
 
-    HELP_GROUP: ClassVar[str] = "Cards"
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", "Open", id="card.open"),
-        Binding("j", "cursor_down", "Down", show=False, id="move.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="move.up"),
-        # Bound here, not on the board: the list's own left/right would scroll it instead.
-        Binding("left,h", "step_lane(-1)", "Lane left", show=False, id="move.left"),
-        Binding("right,l", "step_lane(1)", "Lane right", show=False, id="move.right"),
-    ]
+    Never focused: the board's LaneKeys holds focus and moves this list's highlight.
+    """
 
-    class StepLane(Message):
-        """The user asked for the lane to the left (-1) or right (+1)."""
-
-        def __init__(self, direction: int) -> None:
-            super().__init__()
-            self.direction = direction
+    # A new highlight repaints the lines of the card it leaves and the one it reaches,
+    # not the whole list (watch_highlighted): most of a cursor move's cost otherwise.
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
 
     def __init__(self, parts: CardParts, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
         self._parts = parts
+        self._painted_highlight: int | None = None
+        """The option drawn highlighted: its lines are repainted when the highlight moves."""
         self._card_options: dict[tuple[CardSummary, bool], Option] = {}
         """The options of the cards shown, by card: a refresh makes new ones only for the
         cards that changed, and the list measures only those (its costly part)."""
@@ -123,8 +114,21 @@ class LaneList(ReadsAhead, OptionList):
             self._card_options[key] = option
         return [self._card_options[(card, show_state)] for card in cards]
 
-    def action_step_lane(self, direction: int) -> None:
-        self.post_message(self.StepLane(direction))
+    def watch_highlighted(self, highlighted: int | None) -> None:
+        super().watch_highlighted(highlighted)
+        self._refresh_option(self._painted_highlight)
+        self._refresh_option(highlighted)
+        self._painted_highlight = highlighted
+
+    def _refresh_option(self, index: int | None) -> None:
+        if index is None:
+            return
+        try:
+            line, height = self._index_to_line[index], self._heights[index]
+        except KeyError:  # not laid out yet: the options changed, and all is repainted
+            self.refresh()
+            return
+        self.refresh_lines(line, height)
 
     def card_prompt(self, card: CardSummary, *, show_state: bool) -> Text:
         """Title on the first line; state, priority, loop, cost and marks on the second."""
