@@ -22,17 +22,21 @@ class LaneKeys(Widget, can_focus=True):
 
     HELP_GROUP: ClassVar[str] = "Cards"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select", "Open", id="card.open"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="move.down"),
-        Binding("up,k", "cursor_up", "Up", show=False, id="move.up"),
-        Binding("home", "first", "First", show=False, id="move.first"),
-        Binding("end", "last", "Last", show=False, id="move.last"),
-        Binding("pageup", "page_up", "Page Up", show=False, id="move.page_up"),
-        Binding("pagedown", "page_down", "Page Down", show=False, id="move.page_down"),
+        Binding("enter", "on_list('select')", "Open", id="card.open"),
+        Binding("down,j", "on_list('cursor_down')", "Down", show=False, id="move.down"),
+        Binding("up,k", "on_list('cursor_up')", "Up", show=False, id="move.up"),
+        Binding("home", "on_list('first')", "First", show=False, id="move.first"),
+        Binding("end", "on_list('last')", "Last", show=False, id="move.last"),
+        Binding("pageup", "on_list('page_up')", "Page Up", show=False, id="move.page_up"),
+        Binding("pagedown", "on_list('page_down')", "Page Down", show=False, id="move.page_down"),
         # Tab too: it went from lane to lane when each lane took focus.
         Binding("left,h,shift+tab", "step_lane(-1)", "Lane left", show=False, id="move.left"),
         Binding("right,l,tab", "step_lane(1)", "Lane right", show=False, id="move.right"),
     ]
+    # What on_list may do: the list's own actions of these names (OptionList.action_*).
+    LIST_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {"select", "cursor_down", "cursor_up", "first", "last", "page_up", "page_down"}
+    )
 
     class StepLane(Message):
         """The user asked for the lane to the left (-1) or right (+1)."""
@@ -45,31 +49,11 @@ class LaneKeys(Widget, can_focus=True):
         super().__init__(id="lane-keys")
         self._selected_list = selected_list
 
-    def _on_list(self, act: Callable[[OptionList], None]) -> None:
+    def action_on_list(self, action: str) -> None:
+        """The selected lane's list does `action` (its cursor moves, or it opens a card)."""
         cards = self._selected_list()
-        if cards is not None:
-            act(cards)
-
-    def action_select(self) -> None:
-        self._on_list(OptionList.action_select)
-
-    def action_cursor_down(self) -> None:
-        self._on_list(OptionList.action_cursor_down)
-
-    def action_cursor_up(self) -> None:
-        self._on_list(OptionList.action_cursor_up)
-
-    def action_first(self) -> None:
-        self._on_list(OptionList.action_first)
-
-    def action_last(self) -> None:
-        self._on_list(OptionList.action_last)
-
-    def action_page_up(self) -> None:
-        self._on_list(OptionList.action_page_up)
-
-    def action_page_down(self) -> None:
-        self._on_list(OptionList.action_page_down)
+        if cards is not None and action in self.LIST_ACTIONS:
+            getattr(cards, f"action_{action}")()
 
     def action_step_lane(self, direction: int) -> None:
         self.post_message(self.StepLane(direction))
