@@ -14,7 +14,7 @@ from textual.widget import Widget
 from ringmaster_tui.ui.messages import SnapshotLoaded
 from ringmaster_tui.ui.screens.card_detail import CardDetailScreen
 from ringmaster_tui.ui.widgets.board import LANE_MIN_WIDTH
-from ringmaster_tui.ui.widgets.lane import LaneList
+from ringmaster_tui.ui.widgets.lane import CardParts, LaneList
 from tests.builders import DbBuilder, ago, build_standard_board
 from tests.ui.helpers import (
     board,
@@ -441,3 +441,38 @@ async def test_cards_without_a_title_are_told_apart_by_their_id(tmp_path: Path) 
 def wheel_down(widget: Widget) -> events.MouseScrollDown:
     """One turn of the mouse wheel over `widget`."""
     return events.MouseScrollDown(widget, 1, 1, 0, 1, 0, False, False, False)
+
+
+async def test_a_new_theme_draws_every_card_in_its_colours_and_keeps_the_selection(
+    board_db: Path,
+) -> None:
+    # Cards carry their colours in their text: a lane whose cards did not change would
+    # keep the old theme's until they did. Keys and focus changes restyle nothing of it.
+    restyled: list[Message] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, CardParts.Restyled):
+            restyled.append(message)
+
+    app = make_app(board_db)
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        await loaded(pilot)
+        await pilot.press("l", "j")
+        chosen = selected_title(app)
+        cards = board(app).columns["PLANNING"].cards_list
+
+        def title_style() -> set[str]:  # the title in bold, its priority in a colour
+            return {str(span.style) for span in cards.get_option_at_index(0).prompt.spans}
+
+        before = title_style()
+        for key in ("slash", "escape", "question_mark", "escape", "h", "l"):
+            await pilot.press(key)
+            await pilot.pause()
+        assert restyled == []
+
+        app.theme = "textual-light" if app.theme != "textual-light" else "textual-dark"
+        await until(pilot, lambda: title_style() != before)
+        await pilot.pause()
+        assert restyled  # Textual restyles twice for a theme: once or twice redrawn
+        assert selected_title(app) == chosen
+        assert keys_act_on(app, "PLANNING")

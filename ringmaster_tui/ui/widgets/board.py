@@ -262,6 +262,16 @@ class BoardView(DashboardView):
 
     # --- keys ---
 
+    @on(CardParts.Restyled)
+    def _cards_restyled(self, message: CardParts.Restyled) -> None:
+        """A new theme: every card is drawn again in its colours, the selection kept."""
+        message.stop()
+        selected = self.selected_card
+        for column in self.columns.values():
+            column.redraw()
+        if selected is not None:
+            self.select_card(selected.id, focus=self._lanes_have_focus())
+
     @on(ListFits)
     def _lanes_resized(self, message: ListFits) -> None:
         message.stop()  # every lane has the same height: the app hears it once per size

@@ -10,6 +10,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.geometry import Region
+from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Label, OptionList
@@ -55,9 +56,28 @@ class CardParts(Widget):
         *(f"card--tone-{tone}" for tone in Tone),
     }
 
+    class Restyled(Message):
+        """The parts' styles changed (a new theme): cards drawn with the old are stale."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._styles: tuple[Style, ...] = ()
+
     def style(self, part: str) -> Style:
         # partial: the span keeps the option's background (the highlight shows through)
         return self.get_component_rich_style(part, partial=True)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        # Called before the component classes are restyled: compare once they are.
+        self.call_after_refresh(self._compare_styles)
+
+    def _compare_styles(self) -> None:
+        styles = tuple(self.style(part) for part in sorted(self.COMPONENT_CLASSES))
+        changed = bool(self._styles) and styles != self._styles
+        self._styles = styles
+        if changed:
+            self.post_message(self.Restyled())
 
 
 class LaneList(ReadsAhead, OptionList, can_focus=False):
@@ -205,6 +225,12 @@ class LaneColumn(Vertical):
         elif options:
             options.pop()
         self.cards_list.set_options(options)
+
+    def redraw(self) -> None:
+        """Draw the cards shown again (their styles changed); the highlight is lost."""
+        lane, self.lane = self.lane, None
+        if lane is not None:
+            self.show(lane)
 
     def show_fits(self, cards: int) -> None:
         """The lane shows `cards` at once; a mark in its header says there are more."""
