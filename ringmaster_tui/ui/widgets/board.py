@@ -113,13 +113,16 @@ class BoardView(DashboardView):
 
     @property
     def selected_card(self) -> CardSummary | None:
-        column = self.columns.get(self._current_lane or "")
+        column = self._selected_column()
         if column is None:
             return None
         return column.card_at(column.cards_list.highlighted)
 
+    def _selected_column(self) -> LaneColumn | None:
+        return self.columns.get(self._current_lane or "")
+
     def _selected_list(self) -> LaneList | None:
-        column = self.columns.get(self._current_lane or "")
+        column = self._selected_column()
         return column.cards_list if column is not None else None
 
     def _visible_columns(self) -> list[LaneColumn]:
@@ -170,7 +173,7 @@ class BoardView(DashboardView):
         return self.screen.focused is self.keys
 
     def focus_view(self) -> None:
-        column = self.columns.get(self._current_lane or "")
+        column = self._selected_column()
         if column is not None and column.card_count:
             self.keys.focus()
         else:

@@ -120,9 +120,9 @@ class LaneList(ReadsAhead, OptionList, can_focus=False):
         # never on screen, that makes the screen map every widget again.
         return self.is_scrollable and not self._check_disabled()
 
-    def notify_style_update(self) -> None:
-        self._card_options.clear()  # prompts carry the styles of the theme they were made in
-        super().notify_style_update()
+    def forget_prompts(self) -> None:
+        """Prompts carry the card part styles they were made with: new ones are made."""
+        self._card_options.clear()
 
     def card_options(self, cards: Sequence[CardSummary], *, show_state: bool) -> list[Option]:
         """An option per card, reusing those of the cards unchanged since the last call."""
@@ -228,6 +228,7 @@ class LaneColumn(Vertical):
 
     def redraw(self) -> None:
         """Draw the cards shown again (their styles changed); the highlight is lost."""
+        self.cards_list.forget_prompts()
         lane, self.lane = self.lane, None
         if lane is not None:
             self.show(lane)
