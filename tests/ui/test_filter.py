@@ -54,7 +54,15 @@ async def test_filter_matches_descriptions_too(board_db: Path) -> None:
         assert keys_act_on(app, "FAILED")
 
 
-async def test_keys_typed_in_a_burst_load_the_board_once(board_db: Path) -> None:
+@pytest.mark.parametrize("big_board", [False, True])
+async def test_keys_typed_in_a_burst_load_the_board_once(
+    board_db: Path, monkeypatch: pytest.MonkeyPatch, big_board: bool
+) -> None:
+    # On a big board a one- or two-letter filter waits for a next key: the burst's first
+    # keys are not read on their own. On a small one the first key, which no key came
+    # before, is sent at once, and the rest of the burst makes one load after it.
+    if big_board:
+        monkeypatch.setattr(board_module, "SHORT_FILTER_WAITS_FROM_CARDS", 1)
     loaded_texts: list[str] = []
 
     def hook(message: Message) -> None:
@@ -69,7 +77,11 @@ async def test_keys_typed_in_a_burst_load_the_board_once(board_db: Path) -> None
         await settle(pilot)
 
         assert selected_title(app) == "Plan with criteria"
-    assert [text for text in loaded_texts if text] == ["criteria"]
+    filtered = [text for text in loaded_texts if text]
+    if big_board:
+        assert filtered == ["criteria"]
+    else:
+        assert filtered[-1] == "criteria" and set(filtered) <= {"c", "criteria"}
 
 
 async def test_escape_clears_the_filter_and_keeps_the_card(board_db: Path) -> None:
@@ -205,3 +217,27 @@ async def test_a_key_of_its_own_is_sent_at_once_and_a_burst_waits_for_its_last_k
         await until(pilot, lambda: app.board_query.text == "flaky")
         await settle(pilot)
         assert selected_title(app) == "Fix flaky test"
+
+
+@pytest.mark.parametrize(("waits_from", "waits"), [(1_000_000, False), (1, True)])
+async def test_a_short_filter_waits_for_a_next_key_only_on_a_big_board(
+    board_db: Path, monkeypatch: pytest.MonkeyPatch, waits_from: int, waits: bool
+) -> None:
+    # One or two letters scan every card; a board of fewer cards than `waits_from` scans
+    # them at once. The wait is made an hour long, so that a key sent at all was not held.
+    monkeypatch.setattr(board_module, "SHORT_FILTER_SETTLE_SECONDS", 3600.0)
+    monkeypatch.setattr(board_module, "SHORT_FILTER_WAITS_FROM_CARDS", waits_from)
+    async with make_app(board_db).run_test(size=(120, 40)) as pilot:
+        app = await loaded(pilot)
+        assert app.snapshot is not None and app.snapshot.totals.cards > 1
+        await pilot.press("slash")
+        board(app).query_one("#board-filter", Input).value = "sk"
+        if waits:
+            await pilot.pause(0.1)
+            assert board(app).filter_pending and app.board_query.text == ""
+            await pilot.press("enter")  # keeps the filter: what is typed is sent
+        else:
+            assert not board(app).filter_pending
+        await until(pilot, lambda: app.board_query.text == "sk")
+        await settle(pilot)
+        assert selected_title(app) == "Sketch the API"

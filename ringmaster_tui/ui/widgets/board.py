@@ -47,10 +47,12 @@ EMPTY_LANE_WIDTH = 12
 # arrives within a few ms; a person types 100 ms or more apart, and each key is sent at once.
 FILTER_SETTLE_SECONDS = 0.015
 # A filter of fewer than three characters cannot use the text index: on a big board it
-# scans every card (about 0.3 s). It waits for a next key this much longer, so a burst
-# that reaches the app in two pieces does not pay for that scan on the way.
+# scans every card (about 0.3 s for 100,000). There it waits for a next key this much
+# longer, so a burst that reaches the app in two pieces does not pay for that scan on the
+# way. A board of fewer cards scans them in a few ms: its short filters are sent at once.
 SHORT_FILTER_CHARS = 3
 SHORT_FILTER_SETTLE_SECONDS = 0.15
+SHORT_FILTER_WAITS_FROM_CARDS = 5_000
 
 
 class BoardView(DashboardView):
@@ -93,6 +95,8 @@ class BoardView(DashboardView):
         self._filter_timer: Timer | None = None
         self._filter_typed_at = -math.inf
         """When the last key was typed into the filter (time.monotonic())."""
+        self._board_cards = 0
+        """How many cards the board holds unfiltered (its last unfiltered snapshot)."""
         self._fits = 0
         """How many cards a lane shows at once: a page, when reading a lane deeper."""
 
@@ -186,6 +190,8 @@ class BoardView(DashboardView):
         selected = self.selected_card
         previous_lane = self._current_lane
         previous_row = self.columns[previous_lane].cards_list.highlighted if previous_lane else None
+        if not snapshot.query.text:
+            self._board_cards = snapshot.totals.cards
         shown = {lane.name for lane in snapshot.lanes}
         for lane in snapshot.lanes:
             self.columns[lane.name].show(lane)
@@ -363,7 +369,10 @@ class BoardView(DashboardView):
         in_burst = self._filter_typed_at - typed_at < FILTER_SETTLE_SECONDS
         if self._filter_timer is not None:
             self._filter_timer.stop()
-        short = len(event.value) < SHORT_FILTER_CHARS
+        short = (
+            len(event.value) < SHORT_FILTER_CHARS
+            and self._board_cards >= SHORT_FILTER_WAITS_FROM_CARDS
+        )
         if not event.value or not (in_burst or short):
             self._send_filter()  # cleared, or a key of its own: at once
         else:
