@@ -27,6 +27,7 @@ _NAME = re.compile(r"^[A-Z][A-Z0-9_-]*$")
 _SEGMENT = re.compile(r"\x1b\[([0-9;]*)m([^\x1b]*)")
 # The field's frame around its text ("▊  text   ▎").
 _FIELD_FRAME = " ▊▎▌▐│┃"
+_FIELD_RIGHT_EDGE = re.compile("[▎▌▐│┃]")
 
 Shown = TypeVar("Shown")
 
@@ -62,6 +63,14 @@ def read_strip(piece: Piece) -> Strip | None:
     words = piece.plain.split()
     lanes = tuple((name, int(count)) for name, count in zip(words[::2], words[1::2], strict=True))
     return Strip(lanes, current[0])
+
+
+def _field_text(row: str) -> str:
+    """The text inside the field's frame: what is drawn right of the frame on the same row
+    (a notification over the lanes' foot) is not the field's."""
+    inside = row[1:]
+    edge = _FIELD_RIGHT_EDGE.search(inside)
+    return (inside[: edge.start()] if edge else inside).strip(_FIELD_FRAME)
 
 
 def _background(sgr: str) -> str | None:
@@ -104,7 +113,7 @@ class BoardScreen:
             if FILTER_PLACEHOLDER in row:
                 self._filter_row = piece.row
             if piece.row == self._filter_row and row.startswith("▊"):
-                self._field.append((at, row.strip(_FIELD_FRAME)))
+                self._field.append((at, _field_text(row)))
 
     def _draw(self, piece: Piece) -> str:
         """The piece's row, with the piece drawn into it."""
@@ -133,6 +142,11 @@ class BoardScreen:
         """When the filter's field first showed a text `wanted` after `since`."""
         found = self._wait(lambda: self._field, since, timeout, wanted)
         return None if found is None else found[0]
+
+    def fields_since(self, since: float) -> list[tuple[float, str]]:
+        """What the field showed after `since`, and when (for a bench's debug output)."""
+        with self._lock:
+            return [(at - since, shown) for at, shown in self._field if at >= since]
 
     def _wait(
         self,
